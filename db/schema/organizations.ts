@@ -1,0 +1,33 @@
+import { integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+/** A tenant: one CME office with its own phone number, policies and wording. */
+export const organizations = pgTable('organizations', {
+  id: uuid().primaryKey().defaultRandom(),
+  /** The short "organization code" learners type in apps; stored lower-case. */
+  code: text().notNull().unique(),
+  name: text().notNull(),
+  /** IANA zone; series years end at Dec 31 23:59:59 here. */
+  timeZone: text().notNull(),
+  /** E.164 number learners text attendance codes and their email to. */
+  smsNumber: text(),
+  degrees: text().array().notNull(),
+  professions: text().array().notNull(),
+  /** Claim window defaults ("Allow texting minutes prior/after"); sessions may override. */
+  claimMinutesBefore: integer().notNull().default(60),
+  claimMinutesAfter: integer().notNull().default(2880),
+  /** 'asvs' (OWASP ASVS 5.0 default) or 'upper-lower-digit-special' (the 8–16 seed preset). */
+  passwordPolicy: text({ enum: ['asvs', 'upper-lower-digit-special'] })
+    .notNull()
+    .default('asvs'),
+  lockoutThreshold: integer().notNull().default(5),
+  /** Month-day ('MM-DD') dates each fall when unrenewed series remind their owners. */
+  renewalReminderDates: text().array().notNull(),
+  /** ISO dates ('YYYY-MM-DD') that do not count as business days. */
+  holidays: text().array().notNull(),
+  accreditationStatement: text().notNull().default(''),
+  creditDesignationStatement: text().notNull().default(''),
+  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});
+
+export type Organization = typeof organizations.$inferSelect;

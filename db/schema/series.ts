@@ -1,0 +1,65 @@
+import { sql } from 'drizzle-orm';
+import {
+  integer,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { accounts } from './accounts';
+import { organizations } from './organizations';
+
+/**
+ * submitted: awaiting reviewers; approved: active for its year; expired: past Dec 31 of its year,
+ * no new sessions.
+ */
+export const SERIES_STATUSES = ['submitted', 'approved', 'expired'] as const;
+export type SeriesStatus = (typeof SERIES_STATUSES)[number];
+
+/** A regularly scheduled series (grand rounds, tumor board), approved one calendar year at a time. */
+export const series = pgTable(
+  'series',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id),
+    name: text().notNull(),
+    department: text().notNull(),
+    year: integer().notNull(),
+    status: text({ enum: SERIES_STATUSES }).notNull().default('submitted'),
+    specialties: text().array().notNull().default(sql`'{}'::text[]`),
+    professions: text().array().notNull().default(sql`'{}'::text[]`),
+    creditsPerSession: numeric({ precision: 4, scale: 2 }).notNull(),
+    /** The series this one renews; unique, so a series is renewed at most once. */
+    renewedFromId: uuid(),
+    createdById: uuid().references(() => accounts.id),
+    approvedById: uuid().references(() => accounts.id),
+    approvedAt: timestamp({ withTimezone: true }),
+    expiredAt: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('series_renewed_from_key').on(t.renewedFromId)],
+);
+
+export const SERIES_ROLES = ['owner', 'coordinator'] as const;
+export type SeriesRole = (typeof SERIES_ROLES)[number];
+
+export const seriesRoles = pgTable(
+  'series_roles',
+  {
+    seriesId: uuid()
+      .notNull()
+      .references(() => series.id, { onDelete: 'cascade' }),
+    accountId: uuid()
+      .notNull()
+      .references(() => accounts.id),
+    role: text({ enum: SERIES_ROLES }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.seriesId, t.accountId, t.role] })],
+);
+
+export type Series = typeof series.$inferSelect;

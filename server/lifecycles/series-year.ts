@@ -1,0 +1,3 @@
+export interface SeriesYearLifecycle {
+  placeholder(): void;
+}

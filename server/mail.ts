@@ -1,0 +1,98 @@
+import { eq } from 'drizzle-orm';
+import { Resend } from 'resend';
+import type { Database } from '../db/client';
+import { messages } from '../db/schema';
+import type { Clock } from './clock';
+import type { Config } from './config';
+
+export interface OutgoingMessage {
+  /** Same key, same message: a retry never sends twice. Also Resend's Idempotency-Key. */
+  idempotencyKey: string;
+  organizationId: string | null;
+  /** What it is, for the outbox page and audits: 'password-reset', 'series-renewal-reminder'… */
+  kind: string;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+}
+
+export interface SendResult {
+  messageId: string;
+  /** True when this key was sent before and nothing went out now. */
+  duplicate: boolean;
+}
+
+export interface Mailer {
+  readonly transport: 'outbox' | 'resend';
+  send(message: OutgoingMessage): Promise<SendResult>;
+}
+
+/** A transport hands a message to the world; the mailer records every message around it. */
+type Deliver = (message: OutgoingMessage) => Promise<{ providerId: string | null }>;
+
+export function createMailer(deps: { config: Config; db: Database; clock: Clock }): Mailer {
+  const { config } = deps;
+  if (config.RESEND_API_KEY) {
+    const resend = new Resend(config.RESEND_API_KEY);
+    return recordingMailer(deps, 'resend', async (message) => {
+      const { data, error } = await resend.emails.send(
+        {
+          from: config.MAIL_FROM,
+          to: message.to,
+          subject: message.subject,
+          html: message.html,
+          text: message.text,
+        },
+        { idempotencyKey: message.idempotencyKey },
+      );
+      if (error) throw new Error(`Resend refused the message: ${error.message}`);
+      return { providerId: data?.id ?? null };
+    });
+  }
+  // Development: the messages table is the outbox; admins read it at /:org/admin/outbox.
+  return recordingMailer(deps, 'outbox', async () => ({ providerId: null }));
+}
+
+function recordingMailer(
+  deps: { db: Database; clock: Clock },
+  transport: Mailer['transport'],
+  deliver: Deliver,
+): Mailer {
+  const { db, clock } = deps;
+  return {
+    transport,
+    async send(message) {
+      const [claimed] = await db
+        .insert(messages)
+        .values({ ...message, transport, status: 'sending', createdAt: clock.now() })
+        .onConflictDoNothing({ target: messages.idempotencyKey })
+        .returning({ id: messages.id });
+      let id = claimed?.id;
+      if (!id) {
+        const [existing] = await db
+          .select({ id: messages.id, status: messages.status })
+          .from(messages)
+          .where(eq(messages.idempotencyKey, message.idempotencyKey));
+        if (!existing) throw new Error(`message ${message.idempotencyKey} vanished`);
+        if (existing.status === 'sent') return { messageId: existing.id, duplicate: true };
+        // An earlier attempt failed or died mid-send: try again under the same key.
+        id = existing.id;
+      }
+      try {
+        const { providerId } = await deliver(message);
+        await db
+          .update(messages)
+          .set({ status: 'sent', providerId, sentAt: clock.now(), error: null })
+          .where(eq(messages.id, id));
+        return { messageId: id, duplicate: false };
+      } catch (error) {
+        await db
+          .update(messages)
+          .set({ status: 'failed', error: error instanceof Error ? error.message : String(error) })
+          .where(eq(messages.id, id));
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,21 @@
+import { Hono } from 'hono';
+import { allow, anyone } from '../access';
+import type { AppEnv } from '../app';
+
+export const healthRoutes = new Hono<AppEnv>();
+
+/** 200 only when both the database and Temporal answer; load balancers and `npm start` poll it. */
+healthRoutes.get('/healthz', allow(anyone), async (c) => {
+  const { health } = c.get('deps');
+  const [db, temporal] = await Promise.all([settle(health.db()), settle(health.temporal())]);
+  const ok = db && temporal;
+  return c.json({ ok, db, temporal, service: 'rounds' }, ok ? 200 : 503, { 'Cache-Control': 'no-store' });
+});
+
+async function settle(check: Promise<boolean>): Promise<boolean> {
+  try {
+    return await check;
+  } catch {
+    return false;
+  }
+}

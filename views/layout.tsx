@@ -1,0 +1,62 @@
+import type { Child } from 'hono/jsx';
+import type { Organization } from '../db/schema';
+import type { Viewer } from '../server/access';
+
+export interface PageChrome {
+  organization: Organization | null;
+  viewer: Viewer | null;
+  /** Sent by htmx as X-CSRF-Token on every request and by forms as _csrf. */
+  csrfToken: string;
+}
+
+export function Layout(props: PageChrome & { title: string; children?: Child }) {
+  const { organization, viewer, csrfToken, title } = props;
+  const base = organization ? `/${organization.code}` : '';
+  const roles = viewer?.roles;
+  const staff = roles && (roles.has('reviewer') || roles.has('admin'));
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="csrf-token" content={csrfToken} />
+        <title>{organization ? `${title} · ${organization.name}` : `${title} · Rounds`}</title>
+        <link rel="stylesheet" href="/assets/rounds.css" />
+        <script src="/assets/htmx.js" defer></script>
+        <script src="/assets/rounds.js" defer></script>
+      </head>
+      <body>
+        <header class="topbar">
+          <a class="brand" href={base || '/'}>
+            {organization ? organization.name : 'Rounds'}
+          </a>
+          {organization && (
+            <nav aria-label="Main">
+              {viewer && <a href={`${base}/series`}>Series</a>}
+              {viewer && <a href={`${base}/profile`}>Profile</a>}
+              {staff && <a href={`${base}/admin/accounts`}>Accounts</a>}
+              {roles?.has('admin') && <a href={`${base}/admin/settings`}>Settings</a>}
+              {roles?.has('admin') && <a href={`${base}/admin/outbox`}>Outbox</a>}
+              {viewer ? (
+                <form method="post" action={`${base}/sign-out`} class="inline">
+                  <input type="hidden" name="_csrf" value={csrfToken} />
+                  <button type="submit" class="link">
+                    Sign out ({viewer.account.firstName})
+                  </button>
+                </form>
+              ) : (
+                <a href={`${base}/sign-in`}>Sign in</a>
+              )}
+            </nav>
+          )}
+        </header>
+        <main id="main">{props.children}</main>
+      </body>
+    </html>
+  );
+}
+
+/** Hidden CSRF field for plain forms (htmx requests also carry the header). */
+export function CsrfField(props: { token: string }) {
+  return <input type="hidden" name="_csrf" value={props.token} />;
+}

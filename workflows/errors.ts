@@ -1,0 +1,61 @@
+/**
+ * The one error vocabulary. Pages map a code to an HTTP status and wording; workflows throw
+ * ApplicationFailure with the code as its type, so a caller of an update sees the same words.
+ * Pure data: workflows import it.
+ */
+export const ERRORS = {
+  invalid_input: { status: 400, message: 'Some fields need attention.' },
+  not_signed_in: { status: 401, message: 'Please sign in.' },
+  forbidden: { status: 403, message: 'You do not have access to that page.' },
+  not_found: { status: 404, message: 'We could not find that.' },
+  csrf_failed: {
+    status: 403,
+    message: 'This form expired or came from another site. Reload the page and try again.',
+  },
+  account_exists: {
+    status: 409,
+    message: 'An account with this email already exists. Use "Forgot your password?" to get back into it.',
+  },
+  account_locked: {
+    status: 423,
+    message:
+      'This account is locked after too many failed sign-ins. Reset your password or ask the CME office to unlock it.',
+  },
+  bad_credentials: { status: 401, message: 'That email and password do not match an account.' },
+  reset_link_invalid: {
+    status: 400,
+    message: 'This password reset link has expired or was already used. Request a new one.',
+  },
+  series_year_past: {
+    status: 409,
+    message: 'That year has already ended; a series can only be approved for the current or a future year.',
+  },
+  series_already_approved: { status: 409, message: 'This series is already approved; nothing changed.' },
+  series_not_submitted: { status: 409, message: 'Only a series awaiting review can be approved.' },
+  series_already_renewed: {
+    status: 409,
+    message: 'A renewal for this series was already requested; nothing changed.',
+  },
+  series_not_renewable: {
+    status: 409,
+    message: 'Only an approved series can be renewed.',
+  },
+  unavailable: { status: 503, message: 'A service Rounds depends on is unavailable. Try again shortly.' },
+} as const;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERRORS, value);
+}
+
+/** Thrown by domain code outside workflows; routes turn it into a page or fragment. */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message?: string,
+  ) {
+    super(message ?? ERRORS[code].message);
+    this.name = 'DomainError';
+  }
+}

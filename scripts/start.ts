@@ -1,0 +1,159 @@
+/**
+ * `npm start`: the whole of Rounds in one supervised process tree, on embedded defaults.
+ *   - a Temporal dev server (unless TEMPORAL_ADDRESS is set), state in .data/temporal.db
+ *   - the database: DATABASE_URL, or embedded PGlite in .data/pg; migrations applied
+ *   - the worker and the web server, in this process (PGlite admits one process)
+ * Ctrl-C (SIGINT) or SIGTERM stops all of it; the next start finds the same data and workflows.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { createConnection } from 'node:net';
+import { join, resolve } from 'node:path';
+import { Runtime as TemporalRuntime } from '@temporalio/worker';
+import { seedDemo } from '../db/seed/demo';
+import { ConfigError, loadConfig } from '../server/config';
+import { createWorker, openRuntime, startWeb } from '../server/runtime';
+import { temporalCli } from './temporal-binaries';
+
+function log(message: string) {
+  console.log(`[rounds] ${message}`);
+}
+
+function portAnswers(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      done(true);
+    });
+    socket.once('error', () => done(false));
+  });
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, child?: ChildProcess) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child && child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode}`);
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${what} did not become ready within ${timeoutMs / 1000}s`);
+}
+
+let stopping = false;
+const cleanups: (() => Promise<void>)[] = [];
+
+/** Stops what started, last first, then exits; also the path taken when start-up fails half-way. */
+async function stop(code: number) {
+  if (stopping) return;
+  stopping = true;
+  log('stopping …');
+  for (const cleanup of cleanups.reverse()) {
+    try {
+      await cleanup();
+    } catch (error) {
+      console.error(error);
+    }
+  }
+  process.exit(code);
+}
+
+async function main() {
+  process.once('SIGINT', () => void stop(0));
+  process.once('SIGTERM', () => void stop(0));
+  const startedAt = Date.now();
+  const config = loadConfig();
+  const dataDir = resolve(config.ROUNDS_DATA_DIR);
+  await mkdir(dataDir, { recursive: true });
+  // This process owns shutdown; the worker must not react to signals on its own.
+  TemporalRuntime.install({ shutdownSignals: [] });
+
+  let temporal: ChildProcess | null = null;
+
+  if (!config.TEMPORAL_ADDRESS) {
+    const port = config.TEMPORAL_DEV_PORT;
+    if (await portAnswers(port)) {
+      throw new Error(
+        `Port ${port} is already in use, so the Temporal dev server cannot start. Stop whatever holds it, set TEMPORAL_DEV_PORT to a free port, or set TEMPORAL_ADDRESS to use that server.`,
+      );
+    }
+    const cli = await temporalCli();
+    log(
+      `starting Temporal dev server (${cli}) on 127.0.0.1:${port}, UI on http://localhost:${config.TEMPORAL_UI_PORT}`,
+    );
+    const child = spawn(
+      cli,
+      [
+        'server',
+        'start-dev',
+        '--db-filename',
+        join(dataDir, 'temporal.db'),
+        '--ip',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--ui-port',
+        String(config.TEMPORAL_UI_PORT),
+        '--namespace',
+        config.TEMPORAL_NAMESPACE,
+        '--log-level',
+        'warn',
+      ],
+      { stdio: ['ignore', 'inherit', 'inherit'] },
+    );
+    temporal = child;
+    child.once('exit', (code, signal) => {
+      if (!stopping) {
+        console.error(`[rounds] Temporal dev server exited unexpectedly (${signal ?? code}); stopping.`);
+        void stop(1);
+      }
+    });
+    cleanups.push(async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    });
+    await waitFor('Temporal dev server', () => portAnswers(port), 60_000, child);
+  }
+
+  const runtime = await openRuntime(config, { migrate: true });
+  cleanups.push(() => runtime.close());
+  log(
+    `database ready (${runtime.database.kind === 'pglite' ? `embedded PGlite in ${join(dataDir, 'pg')}` : 'DATABASE_URL'})`,
+  );
+
+  if (config.seedDemo && (await seedDemo({ db: runtime.database.db, clock: runtime.clock }))) {
+    log('seeded the demo organization (see README: demo accounts)');
+  }
+
+  const { worker, connection } = await createWorker(runtime);
+  const running = worker.run();
+  cleanups.push(async () => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await running.catch(() => {});
+    await connection.close();
+  });
+  running.catch((error) => {
+    if (!stopping) {
+      console.error('[rounds] worker failed:', error);
+      void stop(1);
+    }
+  });
+
+  const web = await startWeb(runtime);
+  cleanups.push(() => web.close());
+  log(`ready in ${((Date.now() - startedAt) / 1000).toFixed(1)}s: http://localhost:${web.port}`);
+  if (temporal) log(`Temporal UI: http://localhost:${config.TEMPORAL_UI_PORT}`);
+}
+
+main().catch((error) => {
+  console.error(
+    error instanceof ConfigError
+      ? error.message
+      : `[rounds] ${error instanceof Error ? error.message : error}`,
+  );
+  void stop(1);
+});

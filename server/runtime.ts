@@ -1,0 +1,98 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { Client } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { type DatabaseHandle, openDatabase } from '../db/client';
+import { createApp } from './app';
+import { type Clock, systemClock } from './clock';
+import type { Config } from './config';
+import { createSeriesYearLifecycle } from './lifecycles/series-year';
+import { type Mailer, createMailer } from './mail';
+import { connectTemporalClient, temporalAddress, temporalReachable, temporalTls } from './temporal';
+
+/** What web and worker share: opened once per process, closed in reverse order. */
+export interface Runtime {
+  config: Config;
+  database: DatabaseHandle;
+  clock: Clock;
+  mailer: Mailer;
+  temporal: Client;
+  close(): Promise<void>;
+}
+
+export async function openRuntime(config: Config, options: { migrate?: boolean } = {}): Promise<Runtime> {
+  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.ROUNDS_DATA_DIR });
+  if (options.migrate) await database.migrate();
+  const clock = systemClock;
+  const mailer = createMailer({ config, db: database.db, clock });
+  const { client, connection } = await connectTemporalClient(config);
+  return {
+    config,
+    database,
+    clock,
+    mailer,
+    temporal: client,
+    async close() {
+      await connection.close();
+      await database.close();
+    },
+  };
+}
+
+export const WORKFLOWS_PATH = new URL('../workflows/index.ts', import.meta.url).pathname;
+
+export async function createWorker(
+  runtime: Runtime,
+): Promise<{ worker: Worker; connection: NativeConnection }> {
+  const { config } = runtime;
+  const tls = await temporalTls(config);
+  const connection = await NativeConnection.connect({
+    address: temporalAddress(config),
+    ...(tls ? { tls } : {}),
+    ...(config.TEMPORAL_API_KEY ? { apiKey: config.TEMPORAL_API_KEY } : {}),
+  });
+  const worker = await Worker.create({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    workflowsPath: WORKFLOWS_PATH,
+    activities: createActivities({
+      db: runtime.database.db,
+      mailer: runtime.mailer,
+      clock: runtime.clock,
+      publicUrl: config.publicUrl,
+    }),
+    shutdownGraceTime: '10 seconds',
+  });
+  return { worker, connection };
+}
+
+export function startWeb(runtime: Runtime): Promise<{ port: number; close(): Promise<void> }> {
+  const { config } = runtime;
+  const app = createApp({
+    config,
+    db: runtime.database.db,
+    clock: runtime.clock,
+    mailer: runtime.mailer,
+    seriesYear: createSeriesYearLifecycle(runtime.temporal, config.TEMPORAL_TASK_QUEUE),
+    health: { db: () => runtime.database.ping(), temporal: () => temporalReachable(runtime.temporal) },
+  });
+  return new Promise((resolve, reject) => {
+    const server = serve(
+      { fetch: app.fetch, port: config.PORT, hostname: config.HOST },
+      (info: AddressInfo) => {
+        resolve({
+          port: info.port,
+          close: () =>
+            new Promise<void>((done) => {
+              server.close(() => done());
+              // Idle keep-alive sockets would otherwise hold the port open after Ctrl-C.
+              if ('closeAllConnections' in server) server.closeAllConnections();
+            }),
+        });
+      },
+    );
+    server.once('error', reject);
+  });
+}

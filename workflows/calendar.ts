@@ -1,0 +1,136 @@
+/**
+ * Wall-clock arithmetic in an organization's time zone. Pure (Intl only), so workflows and pages
+ * share it: a series year ends at Dec 31 23:59:59 *local*, whatever DST did in between.
+ */
+
+export interface LocalDateTime {
+  year: number;
+  month: number;
+  day: number;
+  hour?: number;
+  minute?: number;
+  second?: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+export function isValidTimeZone(timeZone: string): boolean {
+  try {
+    formatterFor(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The local calendar fields of an instant in a zone. */
+export function localParts(instant: Date, timeZone: string): Required<LocalDateTime> {
+  const parts: Record<string, number> = {};
+  for (const part of formatterFor(timeZone).formatToParts(instant)) {
+    if (part.type !== 'literal') parts[part.type] = Number(part.value);
+  }
+  return {
+    year: parts.year ?? 0,
+    month: parts.month ?? 0,
+    day: parts.day ?? 0,
+    hour: parts.hour ?? 0,
+    minute: parts.minute ?? 0,
+    second: parts.second ?? 0,
+  };
+}
+
+/** Offset of the zone from UTC at an instant, in milliseconds (New York in winter: -5h). */
+function offsetAt(instant: number, timeZone: string): number {
+  const p = localParts(new Date(instant), timeZone);
+  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+  return asUtc - (instant - (instant % 1000));
+}
+
+/**
+ * The instant a local wall time occurs in the zone. A time skipped by a spring-forward gap moves
+ * forward by the gap's length (02:30 becomes 03:30), as a wall clock would; a time that occurs
+ * twice at fall-back resolves to its first occurrence.
+ */
+export function zonedInstant(local: LocalDateTime, timeZone: string): Date {
+  const wall = Date.UTC(
+    local.year,
+    local.month - 1,
+    local.day,
+    local.hour ?? 0,
+    local.minute ?? 0,
+    local.second ?? 0,
+  );
+  const firstGuess = wall - offsetAt(wall, timeZone);
+  const secondGuess = wall - offsetAt(firstGuess, timeZone);
+  if (firstGuess === secondGuess) {
+    // Prefer the earlier of two valid readings (fall-back ambiguity).
+    const earlier = wall - offsetAt(firstGuess - 3_600_000, timeZone);
+    return new Date(
+      earlier < firstGuess && offsetAt(earlier, timeZone) === wall - earlier ? earlier : firstGuess,
+    );
+  }
+  return new Date(Math.max(firstGuess, secondGuess));
+}
+
+/** The year as the organization sees it at this instant. */
+export function currentYearIn(timeZone: string, now: Date): number {
+  return localParts(now, timeZone).year;
+}
+
+/** The first instant after Dec 31 23:59:59 local of `year`: when a series year expires. */
+export function yearEndsAt(year: number, timeZone: string): Date {
+  return zonedInstant({ year: year + 1, month: 1, day: 1 }, timeZone);
+}
+
+/** 'YYYY-MM-DD' of an instant in the zone. */
+export function localDate(instant: Date, timeZone: string): string {
+  const p = localParts(instant, timeZone);
+  return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
+}
+
+const MONTH_DAY = /^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+/** 'MM-DD' that names a real day in every year (Feb 29 is refused: it would skip three years in four). */
+export function isMonthDay(value: string): boolean {
+  const match = MONTH_DAY.exec(value);
+  if (!match) return false;
+  const month = Number(match[1]);
+  const day = Number(match[2]);
+  const daysIn = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
+  return day <= daysIn;
+}
+
+/** Renewal reminders go out at 09:00 local on each 'MM-DD' date of the series' year. */
+export const REMINDER_HOUR = 9;
+
+export function reminderInstants(
+  year: number,
+  monthDays: string[],
+  timeZone: string,
+): { on: string; at: Date }[] {
+  return [...new Set(monthDays.filter(isMonthDay))].sort().map((md) => ({
+    on: `${year}-${md}`,
+    at: zonedInstant(
+      { year, month: Number(md.slice(0, 2)), day: Number(md.slice(3, 5)), hour: REMINDER_HOUR },
+      timeZone,
+    ),
+  }));
+}

@@ -1,0 +1,497 @@
+import { and, asc, desc, eq, inArray, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Database } from '../db/client';
+import {
+  type Account,
+  accounts,
+  type Organization,
+  organizations,
+  type Role,
+  SERIES_STATUSES,
+  type Series,
+  type SeriesRole,
+  type SeriesStatus,
+  series,
+  seriesRoles,
+} from '../db/schema';
+import { currentYearIn } from '../workflows/calendar';
+import { DomainError } from '../workflows/errors';
+import type { Rule } from './access';
+import type { Clock } from './clock';
+import type { SeriesYearLifecycle } from './lifecycles/series-year';
+
+/**
+ * Series: created by reviewers, approved one calendar year at a time, renewed each fall by their
+ * owners and coordinators. Approval starts the series-year workflow; these functions are the only
+ * place that decides when.
+ */
+
+export interface SeriesDeps {
+  db: Database;
+  clock: Clock;
+  seriesYear: SeriesYearLifecycle;
+}
+
+/** Whoever acts: a signed-in viewer, or a script acting as an account. */
+export interface Actor {
+  account: Pick<Account, 'id' | 'organizationId'>;
+  roles: ReadonlySet<Role>;
+}
+
+/** Who an owner or coordinator is, as pages show them. */
+export interface SeriesPerson {
+  id: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  degree: string;
+}
+
+export interface SeriesDetail {
+  series: Series;
+  owners: SeriesPerson[];
+  coordinators: SeriesPerson[];
+  /** Next year's series made from this one, if a renewal was requested. */
+  renewal: Series | null;
+  /** Last year's series this one renews, if any. */
+  renews: Series | null;
+}
+
+export type SeriesFieldErrors = Partial<Record<keyof SeriesInput, string>>;
+
+/** A series that fails validation: every field that needs attention, with why. */
+export class InvalidSeriesInput extends DomainError {
+  constructor(readonly fields: SeriesFieldErrors) {
+    super('invalid_input');
+    this.name = 'InvalidSeriesInput';
+  }
+}
+
+export interface SeriesInput {
+  name: string;
+  department: string;
+  year: number | string;
+  /** Account ids of this organization. */
+  owners: string[];
+  coordinators: string[];
+  specialties: string[];
+  professions: string[];
+  /** 0.25–99, at most two decimals ("1", "1.5", 0.75). */
+  creditsPerSession: number | string;
+}
+
+const MIN_YEAR = 2000;
+const MAX_YEAR = 2100;
+const CREDITS = /^\d{1,2}(\.\d{1,2})?$/;
+
+const accountIds = (message: string) =>
+  z
+    .array(z.string().trim())
+    .transform((ids) => [...new Set(ids.filter((id) => id !== ''))])
+    .pipe(z.array(z.guid(message)).min(1, message));
+
+const seriesInputSchema = z.object({
+  name: z.string().trim().min(1, 'Enter the series name.').max(200, 'Keep the name under 200 characters.'),
+  department: z
+    .string()
+    .trim()
+    .min(1, 'Enter the department.')
+    .max(200, 'Keep the department under 200 characters.'),
+  year: z
+    .union([z.number(), z.string().trim()])
+    .transform((year) => (year === '' ? Number.NaN : Number(year)))
+    .pipe(
+      z
+        .number({ error: 'Enter the year, like 2027.' })
+        .int('Enter the year, like 2027.')
+        .min(MIN_YEAR, 'Enter the year, like 2027.')
+        .max(MAX_YEAR, 'Enter the year, like 2027.'),
+    ),
+  owners: accountIds('Choose at least one owner.'),
+  coordinators: accountIds('Choose at least one coordinator.'),
+  specialties: z
+    .array(z.string().trim().max(100, 'Keep each specialty under 100 characters.'))
+    .transform((list) => [...new Set(list.filter((specialty) => specialty !== ''))]),
+  professions: z
+    .array(z.string().trim())
+    .transform((list) => [...new Set(list.filter((profession) => profession !== ''))])
+    .pipe(z.array(z.string()).min(1, 'Choose at least one profession.')),
+  creditsPerSession: z
+    .union([z.number(), z.string().trim()])
+    .transform((credits) => (typeof credits === 'number' ? String(credits) : credits))
+    .refine(
+      (credits) => CREDITS.test(credits) && Number(credits) >= 0.25 && Number(credits) <= 99,
+      'Enter credits per session from 0.25 to 99, with at most two decimals.',
+    ),
+});
+
+function isStaff(actor: Actor): boolean {
+  return actor.roles.has('reviewer') || actor.roles.has('admin');
+}
+
+async function organizationOf(db: Database, actor: Actor): Promise<Organization> {
+  const [organization] = await db
+    .select()
+    .from(organizations)
+    .where(eq(organizations.id, actor.account.organizationId))
+    .limit(1);
+  if (!organization) throw new DomainError('not_found');
+  return organization;
+}
+
+/** A series of the actor's organization; another organization's series does not exist for them. */
+async function findSeries(db: Database, organizationId: string, seriesId: string): Promise<Series | null> {
+  if (!z.guid().safeParse(seriesId).success) return null;
+  const [found] = await db
+    .select()
+    .from(series)
+    .where(and(eq(series.id, seriesId), eq(series.organizationId, organizationId)))
+    .limit(1);
+  return found ?? null;
+}
+
+/** The year as the organization sees it now: a year is over after Dec 31 23:59:59 in its zone. */
+function yearNow(clock: Clock, organization: Organization): number {
+  return currentYearIn(organization.timeZone, clock.now());
+}
+
+/**
+ * Postgres unique violations arrive wrapped in drizzle's DrizzleQueryError; postgres.js names the
+ * constraint `constraint_name`, PGlite `constraint`.
+ */
+function isUniqueViolation(error: unknown, constraint: string): boolean {
+  for (let current: unknown = error; current instanceof Error; current = current.cause) {
+    const fields = current as Error & { code?: unknown; constraint_name?: unknown; constraint?: unknown };
+    if (fields.code === '23505') return (fields.constraint_name ?? fields.constraint) === constraint;
+  }
+  return false;
+}
+
+function unavailable(cause: unknown): DomainError {
+  const error = new DomainError('unavailable');
+  error.cause = cause;
+  return error;
+}
+
+/** A reviewer's new series, awaiting approval. Every field that needs attention is named at once. */
+async function createSeries(deps: SeriesDeps, input: SeriesInput, by: Actor): Promise<Series> {
+  const { db, clock } = deps;
+  if (!isStaff(by)) throw new DomainError('forbidden');
+  const organization = await organizationOf(db, by);
+
+  const parsed = seriesInputSchema.safeParse(input);
+  const fields: SeriesFieldErrors = {};
+  if (!parsed.success) {
+    const flat = z.flattenError(parsed.error).fieldErrors as Record<string, string[] | undefined>;
+    for (const [field, messages] of Object.entries(flat)) {
+      if (messages?.[0]) fields[field as keyof SeriesInput] = messages[0];
+    }
+  }
+  const values = parsed.success ? parsed.data : null;
+
+  if (values && values.year < yearNow(clock, organization)) {
+    fields.year = `${values.year} has already ended; choose the current year or a later one.`;
+  }
+  if (values) {
+    const people = [...new Set([...values.owners, ...values.coordinators])];
+    const found = await db
+      .select({ id: accounts.id })
+      .from(accounts)
+      .where(and(eq(accounts.organizationId, organization.id), inArray(accounts.id, people)));
+    const known = new Set(found.map((account) => account.id));
+    if (values.owners.some((id) => !known.has(id))) {
+      fields.owners = 'Choose owners from this organization’s accounts.';
+    }
+    if (values.coordinators.some((id) => !known.has(id))) {
+      fields.coordinators = 'Choose coordinators from this organization’s accounts.';
+    }
+    const offered = new Set(organization.professions);
+    const unknown = values.professions.filter((profession) => !offered.has(profession));
+    if (unknown.length > 0) {
+      fields.professions = `Choose professions from the organization’s list (not ${unknown.join(', ')}).`;
+    }
+  }
+  if (!values || Object.keys(fields).length > 0) throw new InvalidSeriesInput(fields);
+
+  return db.transaction(async (tx) => {
+    const [created] = await tx
+      .insert(series)
+      .values({
+        organizationId: organization.id,
+        name: values.name,
+        department: values.department,
+        year: values.year,
+        status: 'submitted',
+        specialties: values.specialties,
+        professions: values.professions,
+        creditsPerSession: values.creditsPerSession,
+        createdById: by.account.id,
+      })
+      .returning();
+    if (!created) throw new Error('series insert returned no row');
+    await tx.insert(seriesRoles).values([
+      ...values.owners.map((accountId) => ({ seriesId: created.id, accountId, role: 'owner' as const })),
+      ...values.coordinators.map((accountId) => ({
+        seriesId: created.id,
+        accountId,
+        role: 'coordinator' as const,
+      })),
+    ]);
+    return created;
+  });
+}
+
+/**
+ * A reviewer approves a submitted series for its year. The approval and the start of its
+ * series-year workflow commit together: if the workflow cannot start, the series stays submitted.
+ * Approving a renewal also tells last year's workflow, which stops its renewal reminders.
+ */
+async function approveSeries(deps: SeriesDeps, seriesId: string, by: Actor): Promise<Series> {
+  const { db, clock, seriesYear } = deps;
+  if (!isStaff(by)) throw new DomainError('forbidden');
+  const organization = await organizationOf(db, by);
+  const found = await findSeries(db, organization.id, seriesId);
+  if (!found) throw new DomainError('not_found');
+  refuseApproval(found, yearNow(clock, organization));
+
+  return db.transaction(async (tx) => {
+    const [approved] = await tx
+      .update(series)
+      .set({ status: 'approved', approvedById: by.account.id, approvedAt: clock.now() })
+      .where(and(eq(series.id, found.id), eq(series.status, 'submitted')))
+      .returning();
+    if (!approved) {
+      // Another reviewer got there between our read and this update.
+      const [now] = await tx.select().from(series).where(eq(series.id, found.id));
+      refuseApproval(now ?? found, yearNow(clock, organization));
+      throw new DomainError('series_not_submitted');
+    }
+
+    const previous = approved.renewedFromId
+      ? ((await tx.select().from(series).where(eq(series.id, approved.renewedFromId)))[0] ?? null)
+      : null;
+    try {
+      await seriesYear.start({
+        seriesId: approved.id,
+        organizationId: organization.id,
+        year: approved.year,
+        timeZone: organization.timeZone,
+        reminderDates: organization.renewalReminderDates,
+      });
+      if (previous) {
+        await seriesYear.renewalApproved(
+          { seriesId: previous.id, year: previous.year },
+          { seriesId: approved.id, year: approved.year },
+        );
+      }
+    } catch (error) {
+      throw unavailable(error);
+    }
+    return approved;
+  });
+}
+
+function refuseApproval(target: Series, currentYear: number): void {
+  if (target.status === 'approved') throw new DomainError('series_already_approved');
+  if (target.status !== 'submitted') throw new DomainError('series_not_submitted');
+  if (target.year < currentYear) throw new DomainError('series_year_past');
+}
+
+/**
+ * An owner or coordinator asks for next year: a draft copied from this series goes to the
+ * reviewers. Each fall's renewal happens once per series (unique renewedFromId).
+ */
+async function requestRenewal(deps: SeriesDeps, seriesId: string, by: Actor): Promise<Series> {
+  const { db, clock } = deps;
+  const organization = await organizationOf(db, by);
+  const found = await findSeries(db, organization.id, seriesId);
+  if (!found) throw new DomainError('not_found');
+  const roles = await seriesRolesOf(db, found.id, by.account.id);
+  if (roles.length === 0) throw new DomainError('forbidden');
+
+  const [existing] = await db
+    .select({ id: series.id })
+    .from(series)
+    .where(eq(series.renewedFromId, found.id));
+  if (existing) throw new DomainError('series_already_renewed');
+  // An expired series cannot be renewed: its year is over (the workflow may not have marked it yet).
+  if (found.status !== 'approved' || found.year < yearNow(clock, organization)) {
+    throw new DomainError('series_not_renewable');
+  }
+
+  try {
+    return await db.transaction(async (tx) => {
+      // Requests at the same moment queue on last year's row; the unique index is the backstop.
+      await tx.select({ id: series.id }).from(series).where(eq(series.id, found.id)).for('update');
+      const [raced] = await tx
+        .select({ id: series.id })
+        .from(series)
+        .where(eq(series.renewedFromId, found.id));
+      if (raced) throw new DomainError('series_already_renewed');
+      const [renewal] = await tx
+        .insert(series)
+        .values({
+          organizationId: organization.id,
+          name: found.name,
+          department: found.department,
+          year: found.year + 1,
+          status: 'submitted',
+          specialties: found.specialties,
+          professions: found.professions,
+          creditsPerSession: found.creditsPerSession,
+          renewedFromId: found.id,
+          createdById: by.account.id,
+        })
+        .returning();
+      if (!renewal) throw new Error('renewal insert returned no row');
+      const people = await tx
+        .select({ accountId: seriesRoles.accountId, role: seriesRoles.role })
+        .from(seriesRoles)
+        .where(eq(seriesRoles.seriesId, found.id));
+      if (people.length > 0) {
+        await tx.insert(seriesRoles).values(people.map((person) => ({ ...person, seriesId: renewal.id })));
+      }
+      return renewal;
+    });
+  } catch (error) {
+    if (isUniqueViolation(error, 'series_renewed_from_key')) throw new DomainError('series_already_renewed');
+    throw error;
+  }
+}
+
+export interface SeriesFilter {
+  year?: number | undefined;
+  status?: SeriesStatus | undefined;
+}
+
+/** Every series of the organization, for reviewers: newest year first, then by name. */
+async function listSeries(db: Database, organizationId: string, filter: SeriesFilter = {}) {
+  const conditions: SQL[] = [eq(series.organizationId, organizationId)];
+  if (filter.year !== undefined) conditions.push(eq(series.year, filter.year));
+  if (filter.status !== undefined) conditions.push(eq(series.status, filter.status));
+  return db
+    .select()
+    .from(series)
+    .where(and(...conditions))
+    .orderBy(desc(series.year), asc(series.name));
+}
+
+/** The series someone owns or coordinates, with the roles they hold on each. */
+async function listSeriesOf(
+  db: Database,
+  account: Pick<Account, 'id' | 'organizationId'>,
+): Promise<{ series: Series; roles: SeriesRole[] }[]> {
+  const rows = await db
+    .select({ series, role: seriesRoles.role })
+    .from(seriesRoles)
+    .innerJoin(series, eq(series.id, seriesRoles.seriesId))
+    .where(and(eq(seriesRoles.accountId, account.id), eq(series.organizationId, account.organizationId)))
+    .orderBy(desc(series.year), asc(series.name), asc(seriesRoles.role));
+  const byId = new Map<string, { series: Series; roles: SeriesRole[] }>();
+  for (const row of rows) {
+    const entry = byId.get(row.series.id) ?? { series: row.series, roles: [] };
+    entry.roles.push(row.role);
+    byId.set(row.series.id, entry);
+  }
+  return [...byId.values()];
+}
+
+/** One series with its people and its renewal chain; null when the organization has no such series. */
+async function getSeries(
+  db: Database,
+  organizationId: string,
+  seriesId: string,
+): Promise<SeriesDetail | null> {
+  const found = await findSeries(db, organizationId, seriesId);
+  if (!found) return null;
+  const people = await db
+    .select({
+      id: accounts.id,
+      firstName: accounts.firstName,
+      lastName: accounts.lastName,
+      email: accounts.email,
+      degree: accounts.degree,
+      role: seriesRoles.role,
+    })
+    .from(seriesRoles)
+    .innerJoin(accounts, eq(accounts.id, seriesRoles.accountId))
+    .where(eq(seriesRoles.seriesId, found.id))
+    .orderBy(asc(accounts.lastName), asc(accounts.firstName));
+  const [renewal] = await db.select().from(series).where(eq(series.renewedFromId, found.id)).limit(1);
+  const renews = found.renewedFromId ? await findSeries(db, organizationId, found.renewedFromId) : null;
+  const person = ({ role: _role, ...rest }: (typeof people)[number]): SeriesPerson => rest;
+  return {
+    series: found,
+    owners: people.filter((p) => p.role === 'owner').map(person),
+    coordinators: people.filter((p) => p.role === 'coordinator').map(person),
+    renewal: renewal ?? null,
+    renews,
+  };
+}
+
+/** The roles an account holds on a series (none for a stranger). */
+async function seriesRolesOf(db: Database, seriesId: string, accountId: string): Promise<SeriesRole[]> {
+  if (!z.guid().safeParse(seriesId).success) return [];
+  const rows = await db
+    .select({ role: seriesRoles.role })
+    .from(seriesRoles)
+    .where(and(eq(seriesRoles.seriesId, seriesId), eq(seriesRoles.accountId, accountId)));
+  return rows.map((row) => row.role);
+}
+
+/** The organization's accounts, for choosing owners and coordinators. */
+async function organizationPeople(db: Database, organizationId: string): Promise<SeriesPerson[]> {
+  return db
+    .select({
+      id: accounts.id,
+      firstName: accounts.firstName,
+      lastName: accounts.lastName,
+      email: accounts.email,
+      degree: accounts.degree,
+    })
+    .from(accounts)
+    .where(eq(accounts.organizationId, organizationId))
+    .orderBy(asc(accounts.lastName), asc(accounts.firstName), asc(accounts.email));
+}
+
+/**
+ * The series operations over their dependencies. Commands throw DomainError (InvalidSeriesInput
+ * for a form that needs attention) and change nothing when they refuse.
+ */
+export function seriesOperations(deps: SeriesDeps) {
+  return {
+    createSeries: (input: SeriesInput, by: Actor) => createSeries(deps, input, by),
+    approveSeries: (seriesId: string, by: Actor) => approveSeries(deps, seriesId, by),
+    requestRenewal: (seriesId: string, by: Actor) => requestRenewal(deps, seriesId, by),
+    listSeries: (organizationId: string, filter?: SeriesFilter) =>
+      listSeries(deps.db, organizationId, filter),
+    listSeriesOf: (account: Pick<Account, 'id' | 'organizationId'>) => listSeriesOf(deps.db, account),
+    getSeries: (organizationId: string, seriesId: string) => getSeries(deps.db, organizationId, seriesId),
+    seriesRolesOf: (seriesId: string, accountId: string) => seriesRolesOf(deps.db, seriesId, accountId),
+    organizationPeople: (organizationId: string) => organizationPeople(deps.db, organizationId),
+  };
+}
+
+export type SeriesOperations = ReturnType<typeof seriesOperations>;
+
+export function isSeriesStatus(value: string): value is SeriesStatus {
+  return (SERIES_STATUSES as readonly string[]).includes(value);
+}
+
+/**
+ * Access rule for /series/:id routes: the viewer holds one of these roles on that series (in the
+ * viewer's own organization).
+ */
+export const isSeriesMember =
+  (...roles: SeriesRole[]): Rule =>
+  async (c) => {
+    const viewer = c.get('viewer');
+    const organization = c.get('organization');
+    const seriesId = c.req.param('id');
+    if (!viewer || !organization || !seriesId) return false;
+    if (viewer.account.organizationId !== organization.id) return false;
+    const found = await findSeries(c.get('deps').db, organization.id, seriesId);
+    if (!found) return false;
+    const held = await seriesRolesOf(c.get('deps').db, found.id, viewer.account.id);
+    return held.some((role) => roles.includes(role));
+  };

@@ -30,7 +30,7 @@ describe('recorded histories', async () => {
   it('a change to the order of commands would be caught by replay', async () => {
     const history = await load('series-year-renewed.json');
     // Drop the timers: the recorded run would no longer match what the code does.
-    const tampered = new History({
+    const tampered = History.create({
       events: history.events.filter(
         (e) => e.eventType !== proto.temporal.api.enums.v1.EventType.EVENT_TYPE_TIMER_STARTED,
       ),

@@ -1,5 +1,162 @@
-import type { MiddlewareHandler } from 'hono';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { and, eq, lt } from 'drizzle-orm';
+import type { Context, MiddlewareHandler } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { Database } from '../../db/client';
+import { accountRoles, accounts, authSessions } from '../../db/schema';
 import type { AppEnv } from '../app';
+import type { Config } from '../config';
+import { renderError } from '../respond';
 
-// Replaced by the accounts work: loads the viewer from the session cookie and checks CSRF.
-export const sessionMiddleware: MiddlewareHandler<AppEnv> = async (_c, next) => next();
+/** 128 bits of randomness: OWASP Session Management's floor for a session identifier. */
+const TOKEN_BYTES = 16;
+/** lastSeenAt is written at most this often, so browsing is not one UPDATE per request. */
+const TOUCH_EVERY_MS = 60_000;
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+export const CSRF_FIELD = '_csrf';
+export const CSRF_HEADER = 'X-CSRF-Token';
+
+export function newToken(): string {
+  return randomBytes(TOKEN_BYTES).toString('base64url');
+}
+
+/** Session ids and reset links are stored as this, so a database leak opens no session. */
+export function sha256(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}
+
+/** Under HTTPS the __Host- prefix pins cookies to this exact host, path / and Secure. */
+function cookieNames(config: Config) {
+  return config.secureCookies
+    ? { session: '__Host-rounds-session', csrf: '__Host-rounds-csrf' }
+    : { session: 'rounds-session', csrf: 'rounds-csrf' };
+}
+
+function cookieOptions(config: Config, maxAgeSeconds?: number) {
+  return {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'Lax' as const,
+    secure: config.secureCookies,
+    ...(maxAgeSeconds === undefined ? {} : { maxAge: maxAgeSeconds }),
+  };
+}
+
+/**
+ * Loads the viewer from the session cookie, then refuses any state-changing request without the
+ * right CSRF token. Signed in, the token lives on the auth_sessions row; signed out, it is a
+ * double-submit cookie. Forms send it as _csrf; htmx sends it as X-CSRF-Token (views/assets/rounds.js).
+ */
+export const sessionMiddleware: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const { db, clock, config } = c.get('deps');
+  const organization = c.get('organization');
+  const names = cookieNames(config);
+  const now = clock.now();
+
+  const token = getCookie(c, names.session);
+  if (token) {
+    const id = sha256(token);
+    const [found] = await db
+      .select({ session: authSessions, account: accounts })
+      .from(authSessions)
+      .innerJoin(accounts, eq(accounts.id, authSessions.accountId))
+      .where(eq(authSessions.id, id))
+      .limit(1);
+    // A session of another organization is not ours to judge or end: ignore it.
+    if (found && found.account.organizationId === organization.id) {
+      const { session, account } = found;
+      const idleUntil = session.lastSeenAt.getTime() + config.SESSION_IDLE_MINUTES * 60_000;
+      if (now < session.expiresAt && now.getTime() < idleUntil) {
+        const roles = await db
+          .select({ role: accountRoles.role })
+          .from(accountRoles)
+          .where(eq(accountRoles.accountId, account.id));
+        c.set('viewer', { account, roles: new Set(roles.map((r) => r.role)), sessionId: id });
+        c.set('csrfToken', session.csrfToken);
+        if (now.getTime() - session.lastSeenAt.getTime() >= TOUCH_EVERY_MS) {
+          await db.update(authSessions).set({ lastSeenAt: now }).where(eq(authSessions.id, id));
+        }
+      } else {
+        await db.delete(authSessions).where(eq(authSessions.id, id));
+        deleteCookie(c, names.session, cookieOptions(config));
+      }
+    } else if (!found) {
+      deleteCookie(c, names.session, cookieOptions(config));
+    }
+  }
+
+  if (!c.get('viewer')) {
+    let anonymous = getCookie(c, names.csrf);
+    if (!anonymous || !/^[\w-]{22}$/.test(anonymous)) {
+      anonymous = newToken();
+      setCookie(c, names.csrf, anonymous, cookieOptions(config));
+    }
+    c.set('csrfToken', anonymous);
+  }
+
+  if (STATE_CHANGING.has(c.req.method) && !(await csrfTokenMatches(c, c.get('csrfToken')))) {
+    return renderError(c, 'csrf_failed');
+  }
+  return next();
+};
+
+async function csrfTokenMatches(c: Context<AppEnv>, expected: string): Promise<boolean> {
+  let submitted = c.req.header(CSRF_HEADER);
+  if (!submitted) {
+    const type = (c.req.header('Content-Type') ?? '').split(';')[0]?.trim().toLowerCase();
+    if (type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data') {
+      // parseBody keeps the parsed form in c.req.bodyCache, where the route's validator reads it.
+      const form = await c.req.parseBody();
+      const field = form[CSRF_FIELD];
+      submitted = typeof field === 'string' ? field : undefined;
+    }
+  }
+  if (!submitted || !expected) return false;
+  const a = Buffer.from(submitted);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * Signs the account in on a fresh session: a new token (the old session row, if any, is deleted,
+ * so a token planted before sign-in is worthless after it) and a new CSRF token.
+ */
+export async function startSession(c: Context<AppEnv>, accountId: string): Promise<void> {
+  const { db, clock, config } = c.get('deps');
+  const names = cookieNames(config);
+  const now = clock.now();
+  const previous = getCookie(c, names.session);
+  if (previous) await db.delete(authSessions).where(eq(authSessions.id, sha256(previous)));
+  // Housekeeping: this account's sessions that can no longer be used.
+  await db
+    .delete(authSessions)
+    .where(and(eq(authSessions.accountId, accountId), lt(authSessions.expiresAt, now)));
+
+  const token = newToken();
+  const csrfToken = newToken();
+  const absoluteSeconds = config.SESSION_ABSOLUTE_HOURS * 3600;
+  await db.insert(authSessions).values({
+    id: sha256(token),
+    accountId,
+    csrfToken,
+    createdAt: now,
+    lastSeenAt: now,
+    expiresAt: new Date(now.getTime() + absoluteSeconds * 1000),
+  });
+  setCookie(c, names.session, token, cookieOptions(config, absoluteSeconds));
+  c.set('csrfToken', csrfToken);
+}
+
+export async function endSession(c: Context<AppEnv>): Promise<void> {
+  const { db, config } = c.get('deps');
+  const names = cookieNames(config);
+  const token = getCookie(c, names.session);
+  if (token) await db.delete(authSessions).where(eq(authSessions.id, sha256(token)));
+  deleteCookie(c, names.session, cookieOptions(config));
+  c.set('viewer', null);
+}
+
+/** Ends every session of an account, everywhere (after a password reset). */
+export async function revokeSessions(db: Database, accountId: string): Promise<void> {
+  await db.delete(authSessions).where(eq(authSessions.accountId, accountId));
+}

@@ -1,0 +1,75 @@
+import { zValidator } from '@hono/zod-validator';
+import type { Context, MiddlewareHandler } from 'hono';
+import type { z } from 'zod';
+import type { Organization } from '../db/schema';
+import type { AppEnv } from './app';
+
+/** One message per field, keyed by the form field's name. `form` holds a message about the whole form. */
+export type FieldErrors = Partial<Record<string, string>>;
+
+/** What the person typed, as strings, to put back into the form. Passwords are never kept. */
+export type FormValues = Record<string, string | string[]>;
+
+export interface Rejected {
+  values: FormValues;
+  errors: FieldErrors;
+}
+
+const NEVER_ECHOED = /password|_csrf/i;
+
+/**
+ * Validates a form with zod through @hono/zod-validator. A rejected form is not a JSON 400: the
+ * route renders its page again with a message per field and the values typed (onInvalid). The
+ * schema may depend on the organization (its degree list, its password policy).
+ */
+export function validForm<T extends z.ZodType>(
+  schema: T | ((organization: Organization) => T),
+  onInvalid: (c: Context<AppEnv>, rejected: Rejected) => Response | Promise<Response>,
+): MiddlewareHandler<AppEnv, string, { in: { form: z.input<T> }; out: { form: z.output<T> } }> {
+  return (c, next) => {
+    const resolved = typeof schema === 'function' ? schema(c.get('organization')) : schema;
+    const check = zValidator('form', resolved, (result, hookContext) => {
+      if (result.success) return;
+      const page = hookContext as unknown as Context<AppEnv>;
+      return onInvalid(page, { values: formValues(result.data), errors: fieldErrors(result.error.issues) });
+    }) as unknown as MiddlewareHandler<AppEnv>;
+    return check(c as unknown as Context<AppEnv>, next);
+  };
+}
+
+export function fieldErrors(
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const issue of issues) {
+    const field = String(issue.path[0] ?? 'form');
+    errors[field] ??= issue.message;
+  }
+  return errors;
+}
+
+export function formValues(raw: unknown): FormValues {
+  const values: FormValues = {};
+  if (typeof raw !== 'object' || raw === null) return values;
+  for (const [name, value] of Object.entries(raw)) {
+    if (NEVER_ECHOED.test(name)) continue;
+    if (typeof value === 'string') values[name] = value;
+    else if (Array.isArray(value)) values[name] = value.filter((v): v is string => typeof v === 'string');
+  }
+  return values;
+}
+
+/** A form field that may arrive once, several times, or not at all (checkboxes, multi-selects). */
+export function asList(value: unknown): unknown[] {
+  if (value === undefined || value === null || value === '') return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/** Text areas with one entry a line. */
+export function lines(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  return value
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+}

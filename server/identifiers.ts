@@ -1,0 +1,43 @@
+/** The uniqueness key of an email: "Ann@X.org " and "ann@x.org" are one person. */
+export function emailKey(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/**
+ * A mobile number in E.164 (+15551234567), or null when it cannot be one. Numbers typed with a
+ * leading + keep their country code; ten digits, or eleven starting with 1, are North American
+ * (learners type "(555) 123-4567").
+ */
+export function normalizeMobile(typed: string): string | null {
+  const trimmed = typed.trim();
+  if (!/^\+?[\d\s().-]+$/.test(trimmed)) return null;
+  const digits = trimmed.replace(/\D/g, '');
+  if (trimmed.startsWith('+')) {
+    // E.164: a country code that does not start with 0, at most 15 digits in all.
+    return /^[1-9]\d{7,14}$/.test(digits) ? `+${digits}` : null;
+  }
+  const national = digits.length === 11 && digits.startsWith('1') ? digits.slice(1) : digits;
+  return /^[2-9]\d{9}$/.test(national) ? `+1${national}` : null;
+}
+
+/**
+ * A National Provider Identifier: ten digits whose last is a Luhn check digit computed with the
+ * card-issuer prefix 80840 in front (CMS, "Requirements for Check Digit Algorithm for the NPI").
+ */
+export function isValidNpi(npi: string): boolean {
+  if (!/^\d{10}$/.test(npi)) return false;
+  return luhnValid(`80840${npi}`);
+}
+
+function luhnValid(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let digit = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 1) {
+      digit *= 2;
+      if (digit > 9) digit -= 9;
+    }
+    sum += digit;
+  }
+  return sum % 10 === 0;
+}

@@ -1,0 +1,63 @@
+import type { Organization } from '../db/schema';
+import { Layout, type PageChrome } from './layout';
+
+export function OrganizationHomePage(props: PageChrome & { organization: Organization }) {
+  const { organization, viewer } = props;
+  const base = `/${organization.code}`;
+  if (!viewer) {
+    return (
+      <Layout {...props} title="Welcome">
+        <h1>Welcome to {organization.name} CME</h1>
+        <p>
+          Sign in to claim credit for the sessions you attend, complete evaluations and download your
+          transcript.
+        </p>
+        <p>
+          <a class="button" href={`${base}/sign-in`}>
+            Sign in
+          </a>{' '}
+          <a class="button secondary" href={`${base}/sign-up`}>
+            Create an account
+          </a>
+        </p>
+        <p class="muted">
+          Attended before? You already have an account: use{' '}
+          <a href={`${base}/forgot-password`}>Forgot your password?</a> rather than creating a second one.
+        </p>
+      </Layout>
+    );
+  }
+  const roles = viewer.roles;
+  const runsSeries = roles.has('coordinator') || roles.has('owner') || roles.has('reviewer');
+  return (
+    <Layout {...props} title="Home">
+      <h1>Welcome, {viewer.account.firstName}</h1>
+      <ul class="cards">
+        <li>
+          <a href={`${base}/profile`}>Your profile</a>{' '}
+          <span class="muted">names, degree, profession, specialties, mobile, NPI and board ID</span>
+        </li>
+        {runsSeries && (
+          <li>
+            <a href={`${base}/series`}>Series</a>{' '}
+            <span class="muted">
+              {roles.has('reviewer') ? 'create, review and approve series' : 'your series and their renewal'}
+            </span>
+          </li>
+        )}
+        {(roles.has('reviewer') || roles.has('admin')) && (
+          <li>
+            <a href={`${base}/admin/accounts`}>Accounts</a>{' '}
+            <span class="muted">find people, unlock locked accounts</span>
+          </li>
+        )}
+        {roles.has('admin') && (
+          <li>
+            <a href={`${base}/admin/settings`}>Organization settings</a>{' '}
+            <span class="muted">time zone, SMS number, lists, claim window, password and lockout policy</span>
+          </li>
+        )}
+      </ul>
+    </Layout>
+  );
+}

@@ -1,0 +1,111 @@
+import type { Account, Organization } from '../db/schema';
+import type { FieldErrors, FormValues } from '../server/forms';
+import { Field, FormAlert, Notice, SelectField, typed } from './field';
+import { CsrfField, Layout, type PageChrome } from './layout';
+
+/** The form's values for a stored account. */
+export function profileValues(account: Account): FormValues {
+  return {
+    firstName: account.firstName,
+    lastName: account.lastName,
+    degree: account.degree,
+    profession: account.profession,
+    specialties: account.specialties.join(', '),
+    mobile: account.mobile ?? '',
+    npi: account.npi ?? '',
+    boardId: account.boardId ?? '',
+  };
+}
+
+export function ProfilePage(
+  props: PageChrome & {
+    organization: Organization;
+    account: Account;
+    values: FormValues;
+    errors?: FieldErrors;
+    saved?: boolean;
+  },
+) {
+  const { organization, account, values, errors = {} } = props;
+  const specialties = values.specialties;
+  return (
+    <Layout {...props} title="Your profile">
+      <h1>Your profile</h1>
+      {props.saved && <Notice>Your profile was saved.</Notice>}
+      <FormAlert>{errors.form}</FormAlert>
+      <p>
+        Signed in as <strong>{account.email}</strong>
+        {account.mobile && account.smsPairedAt && <span class="muted"> · phone paired for text claims</span>}
+      </p>
+      <form method="post" action={`/${organization.code}/profile`} novalidate>
+        <CsrfField token={props.csrfToken} />
+        <Field
+          name="firstName"
+          label="First name"
+          autocomplete="given-name"
+          value={typed(values, 'firstName')}
+          error={errors.firstName}
+        />
+        <Field
+          name="lastName"
+          label="Last name"
+          autocomplete="family-name"
+          value={typed(values, 'lastName')}
+          error={errors.lastName}
+        />
+        <SelectField
+          name="degree"
+          label="Degree"
+          placeholder="-- Select degree --"
+          options={organization.degrees}
+          value={typed(values, 'degree')}
+          error={errors.degree}
+        />
+        <SelectField
+          name="profession"
+          label="Profession"
+          placeholder="-- Select profession --"
+          options={organization.professions}
+          value={typed(values, 'profession')}
+          error={errors.profession}
+        />
+        <Field
+          name="specialties"
+          label="Specialties"
+          required={false}
+          hint="Separate several with commas, for example: Cardiology, Internal Medicine."
+          value={Array.isArray(specialties) ? specialties.join(', ') : specialties}
+          error={errors.specialties}
+        />
+        <Field
+          name="mobile"
+          label="Mobile phone"
+          type="tel"
+          autocomplete="tel"
+          required={false}
+          hint="To claim credit by text message. US numbers may be typed as (555) 123-4567; others with + and the country code."
+          value={typed(values, 'mobile')}
+          error={errors.mobile}
+        />
+        <Field
+          name="npi"
+          label="NPI"
+          inputmode="numeric"
+          required={false}
+          hint="Your 10-digit National Provider Identifier, if you have one."
+          value={typed(values, 'npi')}
+          error={errors.npi}
+        />
+        <Field
+          name="boardId"
+          label="Board ID"
+          required={false}
+          hint="Your certifying board's ID, for Maintenance of Certification reporting."
+          value={typed(values, 'boardId')}
+          error={errors.boardId}
+        />
+        <button type="submit">Save profile</button>
+      </form>
+    </Layout>
+  );
+}

@@ -1,0 +1,55 @@
+import type { Organization } from '../db/schema';
+import { PASSWORD_POLICIES } from '../server/auth/password-policy';
+import type { FieldErrors } from '../server/forms';
+import { Field, FormAlert } from './field';
+import { CsrfField, Layout, type PageChrome } from './layout';
+
+export function ResetPasswordPage(
+  props: PageChrome & {
+    organization: Organization;
+    token: string;
+    errors?: FieldErrors;
+    /** The link is unknown, used or expired: no form, a way to ask for a new one. */
+    invalidLink?: string | undefined;
+  },
+) {
+  const { organization, errors = {} } = props;
+  const base = `/${organization.code}`;
+  return (
+    <Layout {...props} title="Choose a new password">
+      <h1>Choose a new password</h1>
+      {props.invalidLink ? (
+        <>
+          <FormAlert>{props.invalidLink}</FormAlert>
+          <p>
+            <a href={`${base}/forgot-password`}>Request a new link</a>
+          </p>
+        </>
+      ) : (
+        <>
+          <FormAlert>{errors.form}</FormAlert>
+          <form method="post" action={`${base}/reset-password`} novalidate>
+            <CsrfField token={props.csrfToken} />
+            <input type="hidden" name="token" value={props.token} />
+            <Field
+              name="password"
+              label="New password"
+              type="password"
+              autocomplete="new-password"
+              hint={PASSWORD_POLICIES[organization.passwordPolicy].rules}
+              error={errors.password}
+            />
+            <Field
+              name="confirmPassword"
+              label="Confirm new password"
+              type="password"
+              autocomplete="new-password"
+              error={errors.confirmPassword}
+            />
+            <button type="submit">Set new password</button>
+          </form>
+        </>
+      )}
+    </Layout>
+  );
+}

@@ -1,0 +1,51 @@
+import type { Organization } from '../db/schema';
+import type { FieldErrors, FormValues } from '../server/forms';
+import { Field, FormAlert, Notice, typed } from './field';
+import { CsrfField, Layout, type PageChrome } from './layout';
+
+export function SignInPage(
+  props: PageChrome & {
+    organization: Organization;
+    values?: FormValues;
+    errors?: FieldErrors;
+    /** Where to go after signing in (a path inside this organization). */
+    next?: string | undefined;
+    notice?: string | undefined;
+  },
+) {
+  const { organization, values, errors = {} } = props;
+  const base = `/${organization.code}`;
+  return (
+    <Layout {...props} title="Sign in">
+      <h1>Sign in</h1>
+      {props.notice && <Notice>{props.notice}</Notice>}
+      <FormAlert>{errors.form}</FormAlert>
+      <form method="post" action={`${base}/sign-in`} novalidate>
+        <CsrfField token={props.csrfToken} />
+        {props.next && <input type="hidden" name="next" value={props.next} />}
+        <Field
+          name="email"
+          label="Email"
+          type="email"
+          autocomplete="username"
+          value={typed(values, 'email')}
+          error={errors.email}
+        />
+        <Field
+          name="password"
+          label="Password"
+          type="password"
+          autocomplete="current-password"
+          error={errors.password}
+        />
+        <button type="submit">Sign in</button>
+      </form>
+      <p>
+        <a href={`${base}/forgot-password`}>Forgot your password?</a>
+      </p>
+      <p>
+        New here? <a href={`${base}/sign-up`}>Create an account</a>
+      </p>
+    </Layout>
+  );
+}

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 
-const port = z.coerce.number().int().min(1).max(65535);
+const PORT_EXPECTED = { error: 'expected a port number from 1 to 65535' };
+const port = z.coerce
+  .number(PORT_EXPECTED)
+  .int(PORT_EXPECTED)
+  .min(1, PORT_EXPECTED)
+  .max(65535, PORT_EXPECTED);
 const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -18,11 +23,16 @@ export const configSchema = z.object({
   PORT: port.default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   /** The address people reach Rounds at; used in mailed links and to decide on Secure cookies. */
-  PUBLIC_URL: z.url({ error: 'expected an absolute http(s) URL such as https://cme.example.org' }).optional(),
+  PUBLIC_URL: z
+    .url({
+      protocol: z.regexes.httpProtocol,
+      error: 'expected an absolute http(s) URL such as https://cme.example.org',
+    })
+    .optional(),
   /** Absent: an embedded PGlite database persisted in ROUNDS_DATA_DIR/pg. */
   DATABASE_URL: z
-    .url({ error: 'expected a postgres:// connection URL' })
-    .refine((v) => /^postgres(ql)?:\/\//.test(v), 'expected a postgres:// connection URL')
+    .string()
+    .refine((v) => /^postgres(ql)?:\/\//.test(v) && URL.canParse(v), 'expected a postgres:// connection URL')
     .optional(),
   ROUNDS_DATA_DIR: z.string().min(1).default('.data'),
   /** Absent: `npm start` runs a local Temporal dev server (see scripts/start.ts). */

@@ -84,46 +84,83 @@ const MIN_YEAR = 2000;
 const MAX_YEAR = 2100;
 const CREDITS = /^\d{1,2}(\.\d{1,2})?$/;
 
-const accountIds = (message: string) =>
+/** What a new series is judged against: the organization's year, accounts and professions. */
+interface SeriesContext {
+  currentYear: number;
+  accountIds: ReadonlySet<string>;
+  professions: ReadonlySet<string>;
+}
+
+const nonEmptyUnique = (list: string[]) => [...new Set(list.filter((entry) => entry !== ''))];
+
+const people = (context: SeriesContext, none: string, foreign: string) =>
   z
     .array(z.string().trim())
-    .transform((ids) => [...new Set(ids.filter((id) => id !== ''))])
-    .pipe(z.array(z.guid(message)).min(1, message));
-
-const seriesInputSchema = z.object({
-  name: z.string().trim().min(1, 'Enter the series name.').max(200, 'Keep the name under 200 characters.'),
-  department: z
-    .string()
-    .trim()
-    .min(1, 'Enter the department.')
-    .max(200, 'Keep the department under 200 characters.'),
-  year: z
-    .union([z.number(), z.string().trim()])
-    .transform((year) => (year === '' ? Number.NaN : Number(year)))
+    .transform(nonEmptyUnique)
     .pipe(
       z
-        .number({ error: 'Enter the year, like 2027.' })
-        .int('Enter the year, like 2027.')
-        .min(MIN_YEAR, 'Enter the year, like 2027.')
-        .max(MAX_YEAR, 'Enter the year, like 2027.'),
+        .array(z.string())
+        .min(1, none)
+        .refine((ids) => ids.every((id) => context.accountIds.has(id)), foreign),
+    );
+
+/** Each field is judged on its own, so a refused form names every field that needs attention. */
+const seriesInputSchema = (context: SeriesContext) =>
+  z.object({
+    name: z.string().trim().min(1, 'Enter the series name.').max(200, 'Keep the name under 200 characters.'),
+    department: z
+      .string()
+      .trim()
+      .min(1, 'Enter the department.')
+      .max(200, 'Keep the department under 200 characters.'),
+    year: z
+      .union([z.number(), z.string().trim()])
+      .transform((year) => (year === '' ? Number.NaN : Number(year)))
+      .pipe(
+        z
+          .number({ error: 'Enter the year, like 2027.' })
+          .int('Enter the year, like 2027.')
+          .min(MIN_YEAR, 'Enter the year, like 2027.')
+          .max(MAX_YEAR, 'Enter the year, like 2027.'),
+      )
+      .superRefine((year, ctx) => {
+        if (year < context.currentYear) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `${year} has already ended; choose the current year or a later one.`,
+          });
+        }
+      }),
+    owners: people(context, 'Choose at least one owner.', 'Choose owners from this organization’s accounts.'),
+    coordinators: people(
+      context,
+      'Choose at least one coordinator.',
+      'Choose coordinators from this organization’s accounts.',
     ),
-  owners: accountIds('Choose at least one owner.'),
-  coordinators: accountIds('Choose at least one coordinator.'),
-  specialties: z
-    .array(z.string().trim().max(100, 'Keep each specialty under 100 characters.'))
-    .transform((list) => [...new Set(list.filter((specialty) => specialty !== ''))]),
-  professions: z
-    .array(z.string().trim())
-    .transform((list) => [...new Set(list.filter((profession) => profession !== ''))])
-    .pipe(z.array(z.string()).min(1, 'Choose at least one profession.')),
-  creditsPerSession: z
-    .union([z.number(), z.string().trim()])
-    .transform((credits) => (typeof credits === 'number' ? String(credits) : credits))
-    .refine(
-      (credits) => CREDITS.test(credits) && Number(credits) >= 0.25 && Number(credits) <= 99,
-      'Enter credits per session from 0.25 to 99, with at most two decimals.',
-    ),
-});
+    specialties: z
+      .array(z.string().trim().max(100, 'Keep each specialty under 100 characters.'))
+      .transform(nonEmptyUnique),
+    professions: z
+      .array(z.string().trim())
+      .transform(nonEmptyUnique)
+      .pipe(z.array(z.string()).min(1, 'Choose at least one profession.'))
+      .superRefine((list, ctx) => {
+        const unknown = list.filter((profession) => !context.professions.has(profession));
+        if (unknown.length > 0) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `Choose professions from the organization’s list (not ${unknown.join(', ')}).`,
+          });
+        }
+      }),
+    creditsPerSession: z
+      .union([z.number(), z.string().trim()])
+      .transform((credits) => (typeof credits === 'number' ? String(credits) : credits))
+      .refine(
+        (credits) => CREDITS.test(credits) && Number(credits) >= 0.25 && Number(credits) <= 99,
+        'Enter credits per session from 0.25 to 99, with at most two decimals.',
+      ),
+  });
 
 function isStaff(actor: Actor): boolean {
   return actor.roles.has('reviewer') || actor.roles.has('admin');
@@ -179,39 +216,39 @@ async function createSeries(deps: SeriesDeps, input: SeriesInput, by: Actor): Pr
   if (!isStaff(by)) throw new DomainError('forbidden');
   const organization = await organizationOf(db, by);
 
-  const parsed = seriesInputSchema.safeParse(input);
-  const fields: SeriesFieldErrors = {};
+  // Owners and coordinators must be this organization's accounts: look up the ids given.
+  const given = [...(input.owners ?? []), ...(input.coordinators ?? [])].filter(
+    (id) => typeof id === 'string' && z.guid().safeParse(id.trim()).success,
+  );
+  const known =
+    given.length === 0
+      ? []
+      : await db
+          .select({ id: accounts.id })
+          .from(accounts)
+          .where(
+            and(
+              eq(accounts.organizationId, organization.id),
+              inArray(
+                accounts.id,
+                given.map((id) => id.trim()),
+              ),
+            ),
+          );
+  const parsed = seriesInputSchema({
+    currentYear: yearNow(clock, organization),
+    accountIds: new Set(known.map((account) => account.id)),
+    professions: new Set(organization.professions),
+  }).safeParse(input);
   if (!parsed.success) {
-    const flat = z.flattenError(parsed.error).fieldErrors as Record<string, string[] | undefined>;
-    for (const [field, messages] of Object.entries(flat)) {
-      if (messages?.[0]) fields[field as keyof SeriesInput] = messages[0];
+    const fields: SeriesFieldErrors = {};
+    for (const issue of parsed.error.issues) {
+      const field = issue.path[0] as keyof SeriesInput | undefined;
+      if (field && !fields[field]) fields[field] = issue.message;
     }
+    throw new InvalidSeriesInput(fields);
   }
-  const values = parsed.success ? parsed.data : null;
-
-  if (values && values.year < yearNow(clock, organization)) {
-    fields.year = `${values.year} has already ended; choose the current year or a later one.`;
-  }
-  if (values) {
-    const people = [...new Set([...values.owners, ...values.coordinators])];
-    const found = await db
-      .select({ id: accounts.id })
-      .from(accounts)
-      .where(and(eq(accounts.organizationId, organization.id), inArray(accounts.id, people)));
-    const known = new Set(found.map((account) => account.id));
-    if (values.owners.some((id) => !known.has(id))) {
-      fields.owners = 'Choose owners from this organization’s accounts.';
-    }
-    if (values.coordinators.some((id) => !known.has(id))) {
-      fields.coordinators = 'Choose coordinators from this organization’s accounts.';
-    }
-    const offered = new Set(organization.professions);
-    const unknown = values.professions.filter((profession) => !offered.has(profession));
-    if (unknown.length > 0) {
-      fields.professions = `Choose professions from the organization’s list (not ${unknown.join(', ')}).`;
-    }
-  }
-  if (!values || Object.keys(fields).length > 0) throw new InvalidSeriesInput(fields);
+  const values = parsed.data;
 
   return db.transaction(async (tx) => {
     const [created] = await tx

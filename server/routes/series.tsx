@@ -1,4 +1,296 @@
-import { Hono } from 'hono';
+import { zValidator } from '@hono/zod-validator';
+import { type Context, Hono } from 'hono';
+import { z } from 'zod';
+import { SERIES_STATUSES, type Series } from '../../db/schema';
+import { emptySeriesForm, SeriesFormPage, type SeriesFormValues } from '../../views/series-form-page';
+import { SeriesListPage } from '../../views/series-list-page';
+import {
+  type PanelMessage,
+  type SeriesSchedule,
+  SeriesPage,
+  SeriesStatusPanel,
+} from '../../views/series-page';
+import { currentYearIn } from '../../workflows/calendar';
+import { DomainError, ERRORS } from '../../workflows/errors';
+import { allow, hasRole, signedIn, type Viewer } from '../access';
 import type { AppEnv } from '../app';
+import type { SeriesYearLifecycle } from '../lifecycles/series-year';
+import { validForm } from '../forms';
+import { chrome } from '../page';
+import { renderError } from '../respond';
+import { InvalidSeriesInput, isSeriesMember, type SeriesOperations, seriesOperations } from '../series';
 
 export const seriesRoutes = new Hono<AppEnv>();
+
+const staff = hasRole('reviewer', 'admin');
+const member = isSeriesMember('owner', 'coordinator');
+
+/** A page with the workflow's answer waits this long for it, then says the schedule is unavailable. */
+const SCHEDULE_TIMEOUT_MS = 3_000;
+
+function operationsOf(c: Context<AppEnv>): SeriesOperations {
+  const { db, clock, seriesYear } = c.get('deps');
+  return seriesOperations({ db, clock, seriesYear });
+}
+
+/** Routes behind a rule that needs a signed-in viewer. */
+function viewerOf(c: Context<AppEnv>): Viewer {
+  const viewer = c.get('viewer');
+  if (!viewer) throw new Error('a series route ran without a signed-in viewer');
+  return viewer;
+}
+
+const isStaff = (viewer: Viewer) => viewer.roles.has('reviewer') || viewer.roles.has('admin');
+
+/** A malformed id is a page that does not exist, not a JSON 400. */
+const seriesParam = zValidator('param', z.object({ id: z.guid() }), (result, c) => {
+  // The hook is typed for any Env; this route's context is the app's.
+  if (!result.success) return renderError(c as unknown as Context<AppEnv>, 'not_found');
+});
+
+// ---- Lists ----
+
+const listQuery = z.object({
+  year: z
+    .string()
+    .regex(/^\d{4}$/)
+    .transform(Number)
+    .optional()
+    .catch(undefined),
+  status: z.enum(SERIES_STATUSES).optional().catch(undefined),
+});
+
+/** Reviewers see every series with filters; anyone else the series they own or coordinate. */
+seriesRoutes.get('/series', allow(signedIn), zValidator('query', listQuery), async (c) => {
+  const organization = c.get('organization');
+  const viewer = viewerOf(c);
+  const operations = operationsOf(c);
+  if (isStaff(viewer)) {
+    const filter = c.req.valid('query');
+    const [list, all] = await Promise.all([
+      operations.listSeries(organization.id, filter),
+      operations.listSeries(organization.id),
+    ]);
+    const years = [...new Set(all.map((found) => found.year))];
+    return c.html(
+      <SeriesListPage
+        {...chrome(c)}
+        organization={organization}
+        mode="review"
+        series={list}
+        years={years}
+        filter={filter}
+      />,
+    );
+  }
+  const mine = await operations.listSeriesOf(viewer.account);
+  return c.html(<SeriesListPage {...chrome(c)} organization={organization} mode="mine" series={mine} />);
+});
+
+// ---- New series ----
+
+async function renderForm(
+  c: Context<AppEnv>,
+  values: SeriesFormValues,
+  errors?: InvalidSeriesInput['fields'] & { form?: string },
+) {
+  const organization = c.get('organization');
+  const people = await operationsOf(c).organizationPeople(organization.id);
+  return c.html(
+    <SeriesFormPage
+      {...chrome(c)}
+      organization={organization}
+      people={people}
+      values={values}
+      {...(errors ? { errors } : {})}
+    />,
+    errors ? 400 : 200,
+  );
+}
+
+seriesRoutes.get('/series/new', allow(staff), (c) => {
+  const organization = c.get('organization');
+  const year = currentYearIn(organization.timeZone, c.get('deps').clock.now());
+  return renderForm(c, emptySeriesForm(year));
+});
+
+/** Repeated fields (multi-selects, checkboxes) arrive once, several times, or not at all. */
+const repeated = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]));
+const typed = z.string().optional().default('');
+
+/** Only the form's shape is checked here; createSeries judges the values and names what is wrong. */
+const seriesForm = z.object({
+  name: typed,
+  department: typed,
+  year: typed,
+  owners: repeated,
+  coordinators: repeated,
+  specialties: typed,
+  professions: repeated,
+  creditsPerSession: typed,
+});
+
+seriesRoutes.post(
+  '/series/new',
+  allow(staff),
+  // Only a tampered form fails the shape (a file where text belongs): start it again.
+  validForm(seriesForm, (c) => {
+    const year = currentYearIn(c.get('organization').timeZone, c.get('deps').clock.now());
+    return renderForm(c, emptySeriesForm(year), { form: ERRORS.invalid_input.message });
+  }),
+  async (c) => {
+    const organization = c.get('organization');
+    const values = c.req.valid('form');
+    try {
+      const created = await operationsOf(c).createSeries(
+        { ...values, specialties: values.specialties.split(',') },
+        viewerOf(c),
+      );
+      return c.redirect(`/${organization.code}/series/${created.id}?created=1`, 303);
+    } catch (error) {
+      if (error instanceof InvalidSeriesInput) return renderForm(c, values, error.fields);
+      throw error;
+    }
+  },
+);
+
+// ---- One series ----
+
+/** Read from the workflow; a page never fails because Temporal is slow or away. */
+async function readSchedule(seriesYear: SeriesYearLifecycle, series: Series): Promise<SeriesSchedule> {
+  if (series.status === 'submitted') return { kind: 'not_started' };
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    const state = await Promise.race([
+      seriesYear.describe(series.id, series.year),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('series-year describe timed out')), SCHEDULE_TIMEOUT_MS);
+      }),
+    ]);
+    return state ? { kind: 'running', state } : { kind: 'unavailable' };
+  } catch (error) {
+    console.error(`series ${series.id} ${series.year}: schedule unavailable`, error);
+    return { kind: 'unavailable' };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Everything the series page and its status panel show, as this viewer sees it. */
+async function seriesView(c: Context<AppEnv>, seriesId: string) {
+  const organization = c.get('organization');
+  const viewer = viewerOf(c);
+  const operations = operationsOf(c);
+  const detail = await operations.getSeries(organization.id, seriesId);
+  if (!detail) return null;
+  const [schedule, roles] = await Promise.all([
+    readSchedule(c.get('deps').seriesYear, detail.series),
+    operations.seriesRolesOf(detail.series.id, viewer.account.id),
+  ]);
+  return {
+    ...chrome(c),
+    organization,
+    detail,
+    schedule,
+    canApprove: isStaff(viewer),
+    canRenew: roles.length > 0,
+  };
+}
+
+const NOTICES = {
+  created: 'Series created. It now awaits review.',
+  approved: 'Approved. The series year has started.',
+  renewal: 'Renewal requested. This draft for next year now awaits review.',
+} as const;
+
+const pageQuery = z.object({
+  created: z.string().optional().catch(undefined),
+  approved: z.string().optional().catch(undefined),
+  renewal: z.string().optional().catch(undefined),
+});
+
+seriesRoutes.get(
+  '/series/:id',
+  allow(staff, member),
+  seriesParam,
+  zValidator('query', pageQuery),
+  async (c) => {
+    const view = await seriesView(c, c.req.valid('param').id);
+    if (!view) return renderError(c, 'not_found');
+    const query = c.req.valid('query');
+    const notice = query.created
+      ? NOTICES.created
+      : query.approved
+        ? NOTICES.approved
+        : query.renewal
+          ? NOTICES.renewal
+          : undefined;
+    return c.html(<SeriesPage {...view} notice={notice} />);
+  },
+);
+
+/**
+ * After approving or requesting renewal: htmx gets the status panel (with the message), a plain
+ * form the whole page. A refusal changed nothing, so the panel shows the series as it stands.
+ */
+async function answerAction(c: Context<AppEnv>, seriesId: string, message: PanelMessage, status: 200 | 409) {
+  const view = await seriesView(c, seriesId);
+  if (!view) return renderError(c, 'not_found');
+  if (c.req.header('HX-Request')) {
+    return c.html(
+      <SeriesStatusPanel
+        {...view}
+        series={view.detail.series}
+        renewal={view.detail.renewal}
+        message={message}
+      />,
+      status,
+    );
+  }
+  return c.html(<SeriesPage {...view} message={message} />, status);
+}
+
+function refusal(c: Context<AppEnv>, seriesId: string, error: unknown) {
+  if (!(error instanceof DomainError)) throw error;
+  const { status } = ERRORS[error.code];
+  if (status !== 409) return renderError(c, error.code);
+  return answerAction(c, seriesId, { tone: 'error', text: error.message }, 409);
+}
+
+seriesRoutes.post('/series/:id/approve', allow(staff), seriesParam, async (c) => {
+  const organization = c.get('organization');
+  const { id } = c.req.valid('param');
+  let approved: Series;
+  try {
+    approved = await operationsOf(c).approveSeries(id, viewerOf(c));
+  } catch (error) {
+    return refusal(c, id, error);
+  }
+  if (c.req.header('HX-Request')) {
+    return answerAction(
+      c,
+      id,
+      { tone: 'ok', text: `Approved for ${approved.year}. The series year has started.` },
+      200,
+    );
+  }
+  return c.redirect(`/${organization.code}/series/${id}?approved=1`, 303);
+});
+
+seriesRoutes.post('/series/:id/renew', allow(member), seriesParam, async (c) => {
+  const organization = c.get('organization');
+  const { id } = c.req.valid('param');
+  let renewal: Series;
+  try {
+    renewal = await operationsOf(c).requestRenewal(id, viewerOf(c));
+  } catch (error) {
+    return refusal(c, id, error);
+  }
+  const draft = `/${organization.code}/series/${renewal.id}?renewal=1`;
+  // htmx would follow a redirect and swap the whole page into the panel; tell it to navigate.
+  if (c.req.header('HX-Request')) return c.body(null, 200, { 'HX-Redirect': draft });
+  return c.redirect(draft, 303);
+});

@@ -235,6 +235,20 @@ describe('creating a series', () => {
     expect(fields).toEqual({ year: '2025 has already ended; choose the current year or a later one.' });
   });
 
+  it('a past year and a stranger as owner are named alongside the other fields that need attention', async () => {
+    const fields = await fieldErrorsOf(
+      operations.createSeries(
+        grandRounds({ year: '2025', department: '', owners: ['someone-else'] }),
+        reviewer,
+      ),
+    );
+    expect(fields).toEqual({
+      year: '2025 has already ended; choose the current year or a later one.',
+      department: 'Enter the department.',
+      owners: 'Choose owners from this organization’s accounts.',
+    });
+  });
+
   it('only reviewers and admins create series', async () => {
     expect(await refusal(operations.createSeries(grandRounds(), actor(owner, 'owner', 'coordinator')))).toBe(
       'forbidden',

@@ -1,0 +1,174 @@
+import type { Organization } from '../db/schema';
+import type { SeriesFieldErrors, SeriesPerson } from '../server/series';
+import { Field, FormAlert } from './field';
+import { CsrfField, Layout, type PageChrome } from './layout';
+
+/** The form as typed, so a refused form comes back with everything still in it. */
+export interface SeriesFormValues {
+  name: string;
+  department: string;
+  year: string;
+  owners: string[];
+  coordinators: string[];
+  /** Comma-separated, as typed. */
+  specialties: string;
+  professions: string[];
+  creditsPerSession: string;
+}
+
+export function emptySeriesForm(year: number): SeriesFormValues {
+  return {
+    name: '',
+    department: '',
+    year: String(year),
+    owners: [],
+    coordinators: [],
+    specialties: '',
+    professions: [],
+    creditsPerSession: '1',
+  };
+}
+
+function describedBy(id: string, hint: boolean, error: string | undefined): string | undefined {
+  const ids = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean);
+  return ids.length > 0 ? ids.join(' ') : undefined;
+}
+
+/** Choose several accounts: owners or coordinators. */
+function PeopleField(props: {
+  name: 'owners' | 'coordinators';
+  label: string;
+  people: SeriesPerson[];
+  selected: string[];
+  error?: string | undefined;
+}) {
+  const id = `field-${props.name}`;
+  const chosen = new Set(props.selected);
+  return (
+    <div class={props.error ? 'field invalid' : 'field'}>
+      <label for={id}>{props.label}</label>
+      <p class="hint" id={`${id}-hint`}>
+        Hold Ctrl (Cmd on a Mac) to choose more than one.
+      </p>
+      <select
+        id={id}
+        name={props.name}
+        multiple
+        size={Math.min(8, Math.max(3, props.people.length))}
+        aria-invalid={props.error ? 'true' : undefined}
+        aria-describedby={describedBy(id, true, props.error)}
+      >
+        {props.people.map((person) => (
+          <option value={person.id} selected={chosen.has(person.id)}>
+            {person.lastName}, {person.firstName} ({person.email})
+          </option>
+        ))}
+      </select>
+      {props.error && (
+        <p class="error" role="alert" id={`${id}-error`}>
+          {props.error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function ProfessionsField(props: { professions: string[]; selected: string[]; error?: string | undefined }) {
+  const chosen = new Set(props.selected);
+  return (
+    <fieldset
+      class={props.error ? 'field choices invalid' : 'field choices'}
+      aria-describedby={props.error ? 'field-professions-error' : undefined}
+    >
+      <legend>Professions</legend>
+      {props.professions.map((profession, index) => (
+        <div class="choice">
+          <input
+            type="checkbox"
+            id={`field-professions-${index}`}
+            name="professions"
+            value={profession}
+            checked={chosen.has(profession)}
+          />
+          <label for={`field-professions-${index}`}>{profession}</label>
+        </div>
+      ))}
+      {props.error && (
+        <p class="error" role="alert" id="field-professions-error">
+          {props.error}
+        </p>
+      )}
+    </fieldset>
+  );
+}
+
+export function SeriesFormPage(
+  props: PageChrome & {
+    organization: Organization;
+    people: SeriesPerson[];
+    values: SeriesFormValues;
+    errors?: SeriesFieldErrors & { form?: string | undefined };
+  },
+) {
+  const { organization, values, errors = {} } = props;
+  const base = `/${organization.code}`;
+  const anyError = Object.values(errors).some(Boolean);
+  return (
+    <Layout {...props} title="New series">
+      <p>
+        <a href={`${base}/series`}>All series</a>
+      </p>
+      <h1>New series</h1>
+      <FormAlert>{anyError && (errors.form ?? 'Some fields need attention.')}</FormAlert>
+      <form method="post" action={`${base}/series/new`} novalidate>
+        <CsrfField token={props.csrfToken} />
+        <Field name="name" label="Series name" value={values.name} error={errors.name} />
+        <Field name="department" label="Department" value={values.department} error={errors.department} />
+        <Field
+          name="year"
+          label="Year"
+          type="number"
+          inputmode="numeric"
+          hint="Approved series run through Dec 31 of this year."
+          value={values.year}
+          error={errors.year}
+        />
+        <PeopleField
+          name="owners"
+          label="Owners"
+          people={props.people}
+          selected={values.owners}
+          error={errors.owners}
+        />
+        <PeopleField
+          name="coordinators"
+          label="Coordinators"
+          people={props.people}
+          selected={values.coordinators}
+          error={errors.coordinators}
+        />
+        <Field
+          name="specialties"
+          label="Specialties"
+          required={false}
+          hint="Separate specialties with commas, e.g. Cardiology, Nephrology."
+          value={values.specialties}
+          error={errors.specialties}
+        />
+        <ProfessionsField
+          professions={organization.professions}
+          selected={values.professions}
+          error={errors.professions}
+        />
+        <Field
+          name="creditsPerSession"
+          label="Credits per session"
+          hint="From 0.25 to 99, with at most two decimals."
+          value={values.creditsPerSession}
+          error={errors.creditsPerSession}
+        />
+        <button type="submit">Create series</button>
+      </form>
+    </Layout>
+  );
+}

@@ -3,6 +3,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
 import type { Organization } from '../db/schema';
 import type { AppEnv } from './app';
+import { renderError } from './respond';
 
 /** One message per field, keyed by the form field's name. `form` holds a message about the whole form. */
 export type FieldErrors = Partial<Record<string, string>>;
@@ -72,4 +73,15 @@ export function lines(value: unknown): unknown {
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter((line) => line !== '');
+}
+
+/** Validates path parameters; a malformed one (not a UUID, say) names nothing that exists: 404. */
+export function validParams<T extends z.ZodType>(
+  schema: T,
+): MiddlewareHandler<AppEnv, string, { out: { param: z.output<T> } }> {
+  const check = zValidator('param', schema, (result, hookContext) => {
+    if (result.success) return;
+    return renderError(hookContext as unknown as Context<AppEnv>, 'not_found');
+  }) as unknown as MiddlewareHandler<AppEnv>;
+  return (c, next) => check(c as unknown as Context<AppEnv>, next);
 }

@@ -118,9 +118,14 @@ export function TextAreaField(props: FieldProps & { value?: string | undefined; 
   );
 }
 
+function isEmpty(child: unknown): boolean {
+  if (Array.isArray(child)) return child.every(isEmpty);
+  return child === undefined || child === null || child === false || child === '';
+}
+
 /** A message about the whole form (not one field). */
 export function FormAlert(props: { children?: Child }) {
-  if (!props.children) return null;
+  if (isEmpty(props.children)) return null;
   return (
     <div class="alert alert-error" role="alert">
       {props.children}

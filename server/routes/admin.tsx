@@ -1,4 +1,220 @@
-import { Hono } from 'hono';
+import { zValidator } from '@hono/zod-validator';
+import { and, desc, eq } from 'drizzle-orm';
+import { type Context, Hono } from 'hono';
+import { z } from 'zod';
+import { messages } from '../../db/schema';
+import { AccountRow, AdminAccountsPage } from '../../views/admin-accounts-page';
+import { AdminSettingsPage } from '../../views/admin-settings-page';
+import { OutboxMessagePage, OutboxPage } from '../../views/outbox-page';
+import { DomainError } from '../../workflows/errors';
+import { allow, hasRole } from '../access';
+import { type AccountWithRoles, createAccounts, rolesInput } from '../accounts';
 import type { AppEnv } from '../app';
+import { saveSettings, settingsInput, settingsValues, timeZones } from '../organization-settings';
+import { validForm, validParams } from '../forms';
+import { chrome } from '../page';
+import { renderError } from '../respond';
 
 export const adminRoutes = new Hono<AppEnv>();
+
+const admin = hasRole('admin');
+/** Unlocking is CME-office work: reviewers ("OCME&LL team") and admins. */
+const staff = hasRole('reviewer', 'admin');
+
+const accountId = z.object({ id: z.uuid() });
+
+// ---- Organization settings ----
+
+adminRoutes.get('/settings', allow(admin), (c) => {
+  const organization = c.get('organization');
+  return c.html(
+    <AdminSettingsPage
+      {...chrome(c)}
+      organization={organization}
+      timeZones={timeZones()}
+      values={settingsValues(organization)}
+    />,
+  );
+});
+
+adminRoutes.post(
+  '/settings',
+  allow(admin),
+  validForm(settingsInput, (c, rejected) =>
+    c.html(
+      <AdminSettingsPage
+        {...chrome(c)}
+        organization={c.get('organization')}
+        timeZones={timeZones()}
+        {...rejected}
+      />,
+      400,
+    ),
+  ),
+  async (c) => {
+    const deps = c.get('deps');
+    const saved = await saveSettings(deps, c.get('organization'), c.req.valid('form'));
+    const organization = saved.organization;
+    c.set('organization', organization);
+    if (saved.reminderDatesChanged) {
+      // Every running series year re-plans its renewal reminders on the new dates.
+      try {
+        await deps.seriesYear.reminderDatesChanged(organization.id, organization.renewalReminderDates);
+      } catch (error) {
+        console.error('reminder dates changed, but the series years could not be told', error);
+        return renderError(
+          c,
+          'unavailable',
+          'The settings were saved, but the running series could not be told about the new renewal reminder dates. Save them again once the workflow service is back.',
+        );
+      }
+    }
+    return c.html(
+      <AdminSettingsPage
+        {...chrome(c)}
+        organization={organization}
+        timeZones={timeZones()}
+        values={settingsValues(organization)}
+        saved
+      />,
+    );
+  },
+);
+
+// ---- Accounts ----
+
+adminRoutes.get(
+  '/accounts',
+  allow(staff),
+  zValidator(
+    'query',
+    z.object({
+      search: z.string().trim().optional().catch(undefined),
+      locked: z.string().optional().catch(undefined),
+      unlocked: z.string().optional().catch(undefined),
+      saved: z.string().optional().catch(undefined),
+    }),
+  ),
+  async (c) => {
+    const organization = c.get('organization');
+    const query = c.req.valid('query');
+    const filter = { search: query.search ?? '', lockedOnly: query.locked === '1' };
+    const all = await createAccounts(c.get('deps')).list(organization);
+    const needle = filter.search.toLowerCase();
+    const shown = all.filter(
+      (account) =>
+        (!filter.lockedOnly || account.lockedAt) &&
+        (needle === '' ||
+          `${account.firstName} ${account.lastName} ${account.emailKey}`.toLowerCase().includes(needle)),
+    );
+    const notice = query.unlocked
+      ? 'The account was unlocked; its owner can sign in again.'
+      : query.saved
+        ? 'The roles were saved.'
+        : undefined;
+    return c.html(
+      <AdminAccountsPage
+        {...chrome(c)}
+        organization={organization}
+        accounts={shown}
+        filter={filter}
+        canChangeRoles={Boolean(c.get('viewer')?.roles.has('admin'))}
+        notice={notice}
+      />,
+    );
+  },
+);
+
+adminRoutes.post('/accounts/:id/unlock', allow(staff), validParams(accountId), async (c) => {
+  const organization = c.get('organization');
+  const account = await createAccounts(c.get('deps'))
+    .unlock(organization, c.req.valid('param').id)
+    .catch(notFoundAsNull);
+  if (!account) return renderError(c, 'not_found');
+  if (c.req.header('HX-Request')) {
+    return c.html(
+      <AccountRow
+        organization={organization}
+        account={account}
+        csrfToken={c.get('csrfToken')}
+        canChangeRoles={Boolean(c.get('viewer')?.roles.has('admin'))}
+        notice="Unlocked: they can sign in again."
+      />,
+    );
+  }
+  return c.redirect(`/${organization.code}/admin/accounts?unlocked=1`, 303);
+});
+
+adminRoutes.post(
+  '/accounts/:id/roles',
+  allow(admin),
+  validParams(accountId),
+  validForm(rolesInput, (c, rejected) => renderError(c, 'invalid_input', rejected.errors.roles)),
+  async (c) => {
+    const organization = c.get('organization');
+    const viewer = c.get('viewer');
+    if (!viewer) return renderError(c, 'not_signed_in');
+    let account: AccountWithRoles;
+    try {
+      account = await createAccounts(c.get('deps')).setRoles(
+        organization,
+        c.req.valid('param').id,
+        c.req.valid('form').roles,
+        viewer.account.id,
+      );
+    } catch (error) {
+      if (error instanceof DomainError && (error.code === 'not_found' || error.code === 'invalid_input')) {
+        return renderError(c, error.code, error.message);
+      }
+      throw error;
+    }
+    if (c.req.header('HX-Request')) {
+      return c.html(
+        <AccountRow
+          organization={organization}
+          account={account}
+          csrfToken={c.get('csrfToken')}
+          canChangeRoles
+          notice="Roles saved."
+        />,
+      );
+    }
+    return c.redirect(`/${organization.code}/admin/accounts?saved=1`, 303);
+  },
+);
+
+// ---- Development outbox ----
+
+/** The outbox exists only outside production: there it would show real people's mail. */
+const inProduction = (c: Context<AppEnv>) => c.get('deps').config.NODE_ENV === 'production';
+
+adminRoutes.get('/outbox', allow(admin), async (c) => {
+  if (inProduction(c)) return renderError(c, 'not_found');
+  const organization = c.get('organization');
+  const recorded = await c
+    .get('deps')
+    .db.select()
+    .from(messages)
+    .where(eq(messages.organizationId, organization.id))
+    .orderBy(desc(messages.createdAt), desc(messages.id))
+    .limit(200);
+  return c.html(<OutboxPage {...chrome(c)} organization={organization} messages={recorded} />);
+});
+
+adminRoutes.get('/outbox/:id', allow(admin), validParams(z.object({ id: z.uuid() })), async (c) => {
+  if (inProduction(c)) return renderError(c, 'not_found');
+  const organization = c.get('organization');
+  const [message] = await c
+    .get('deps')
+    .db.select()
+    .from(messages)
+    .where(and(eq(messages.id, c.req.valid('param').id), eq(messages.organizationId, organization.id)))
+    .limit(1);
+  if (!message) return renderError(c, 'not_found');
+  return c.html(<OutboxMessagePage {...chrome(c)} organization={organization} message={message} />);
+});
+
+function notFoundAsNull(error: unknown): null {
+  if (error instanceof DomainError && error.code === 'not_found') return null;
+  throw error;
+}

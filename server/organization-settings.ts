@@ -1,0 +1,171 @@
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Database } from '../db/client';
+import { type Organization, organizations } from '../db/schema';
+import { DomainError } from '../workflows/errors';
+import type { Clock } from './clock';
+import type { FormValues } from './forms';
+import { lines } from './forms';
+import { normalizeMobile } from './identifiers';
+
+const TIME_ZONES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('timeZone'));
+
+export function timeZones(): string[] {
+  return [...TIME_ZONES];
+}
+
+const text = (label: string, max: number) =>
+  z
+    .string({ error: `${label} is required.` })
+    .trim()
+    .min(1, `${label} is required.`)
+    .max(max, `${label} can be at most ${max} characters.`);
+
+const statement = (label: string) =>
+  z
+    .string()
+    .trim()
+    .max(5000, `${label} can be at most 5,000 characters.`)
+    .optional()
+    .transform((value) => value ?? '');
+
+const minutes = (label: string, max: number) =>
+  z
+    .string({ error: `${label} is required.` })
+    .trim()
+    .min(1, `${label} is required.`)
+    .regex(/^\d+$/, `${label} must be a whole number of minutes, 0 or more.`)
+    .transform(Number)
+    .pipe(z.number().max(max, `${label} can be at most ${max.toLocaleString('en-US')} minutes.`));
+
+/** One entry a line, each checked by `valid`; the message names the first line that is not. */
+const list = (
+  label: string,
+  options: { min: number; maxLength: number; valid?: (entry: string) => boolean; format?: string },
+) =>
+  z.preprocess(
+    (value) => lines(value ?? ''),
+    z
+      .array(z.string())
+      .superRefine((entries, ctx) => {
+        if (entries.length < options.min) {
+          ctx.addIssue({ code: 'custom', message: `${label}: enter at least one, one per line.` });
+          return;
+        }
+        const bad = entries.find(
+          (entry) =>
+            entry.length > options.maxLength || (options.valid !== undefined && !options.valid(entry)),
+        );
+        if (bad !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            message: options.format
+              ? `“${bad}” is not ${options.format}.`
+              : `“${bad}” is too long (at most ${options.maxLength} characters).`,
+          });
+        }
+      })
+      .transform((entries) => [...new Set(entries)]),
+  );
+
+function isMonthDay(entry: string): boolean {
+  const match = /^(\d{2})-(\d{2})$/.exec(entry);
+  if (!match) return false;
+  const [month, day] = [Number(match[1]), Number(match[2])];
+  // Every year has this date: 02-29 would skip three years in four.
+  const daysIn = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  return daysIn !== undefined && day >= 1 && day <= daysIn;
+}
+
+function isIsoDate(entry: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(entry)) return false;
+  const date = new Date(`${entry}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === entry;
+}
+
+export const settingsInput = z.object({
+  name: text('Name', 200),
+  timeZone: text('Time zone', 100).refine(
+    (zone) => TIME_ZONES.has(zone),
+    'Choose a time zone from the list.',
+  ),
+  smsNumber: z
+    .string()
+    .optional()
+    .transform((typed, ctx) => {
+      if (!typed?.trim()) return null;
+      const number = normalizeMobile(typed);
+      if (!number) {
+        ctx.addIssue({ code: 'custom', message: 'Enter the SMS number in E.164 form, like +15555550100.' });
+        return z.NEVER;
+      }
+      return number;
+    }),
+  degrees: list('Degrees', { min: 1, maxLength: 50 }),
+  professions: list('Professions', { min: 1, maxLength: 100 }),
+  claimMinutesBefore: minutes('Minutes before start', 10_080),
+  claimMinutesAfter: minutes('Minutes after end', 100_000),
+  passwordPolicy: z.enum(['asvs', 'upper-lower-digit-special'], { error: 'Choose a password policy.' }),
+  lockoutThreshold: z
+    .string({ error: 'Lockout threshold is required.' })
+    .trim()
+    .regex(/^\d+$/, 'Lockout threshold must be a whole number from 1 to 20.')
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .min(1, 'Lockout threshold must be a whole number from 1 to 20.')
+        .max(20, 'Lockout threshold must be a whole number from 1 to 20.'),
+    ),
+  renewalReminderDates: list('Renewal reminder dates', {
+    min: 0,
+    maxLength: 5,
+    valid: isMonthDay,
+    format: 'a month and day written MM-DD, like 10-15 (February 29 is not allowed: most years lack it)',
+  }).transform((dates) => dates.sort()),
+  holidays: list('Holidays', {
+    min: 0,
+    maxLength: 10,
+    valid: isIsoDate,
+    format: 'a date written YYYY-MM-DD, like 2026-07-03',
+  }).transform((dates) => dates.sort()),
+  accreditationStatement: statement('The accreditation statement'),
+  creditDesignationStatement: statement('The credit designation statement'),
+});
+
+export type SettingsInput = z.output<typeof settingsInput>;
+
+/** The settings form's values for a stored organization. */
+export function settingsValues(organization: Organization): FormValues {
+  return {
+    name: organization.name,
+    timeZone: organization.timeZone,
+    smsNumber: organization.smsNumber ?? '',
+    degrees: organization.degrees.join('\n'),
+    professions: organization.professions.join('\n'),
+    claimMinutesBefore: String(organization.claimMinutesBefore),
+    claimMinutesAfter: String(organization.claimMinutesAfter),
+    passwordPolicy: organization.passwordPolicy,
+    lockoutThreshold: String(organization.lockoutThreshold),
+    renewalReminderDates: organization.renewalReminderDates.join('\n'),
+    holidays: organization.holidays.join('\n'),
+    accreditationStatement: organization.accreditationStatement,
+    creditDesignationStatement: organization.creditDesignationStatement,
+  };
+}
+
+/** Saves the settings; says whether the renewal reminder dates changed, which running series years must hear. */
+export async function saveSettings(
+  deps: { db: Database; clock: Clock },
+  organization: Organization,
+  input: SettingsInput,
+): Promise<{ organization: Organization; reminderDatesChanged: boolean }> {
+  const [updated] = await deps.db
+    .update(organizations)
+    .set({ ...input, updatedAt: deps.clock.now() })
+    .where(eq(organizations.id, organization.id))
+    .returning();
+  if (!updated) throw new DomainError('not_found');
+  const before = [...organization.renewalReminderDates].sort().join(',');
+  return { organization: updated, reminderDatesChanged: before !== updated.renewalReminderDates.join(',') };
+}

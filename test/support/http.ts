@@ -1,0 +1,140 @@
+/**
+ * A small browser stand-in for driving the real app with `app.request`: it keeps cookies across
+ * requests (honouring Max-Age=0 deletions), remembers the CSRF token of the last page it saw
+ * (`<meta name="csrf-token">`) and posts it the way forms (`_csrf`) and htmx (`X-CSRF-Token`) do.
+ */
+import type { Hono } from 'hono';
+import type { AppEnv } from '../../server/app';
+
+export interface Page {
+  status: number;
+  headers: Headers;
+  /** Redirect target, when there is one. */
+  location: string | null;
+  html: string;
+}
+
+type Form = Record<string, string | string[]>;
+
+interface PostOptions {
+  /** Send no CSRF token at all, or this one instead of the page's. */
+  csrf?: false | string;
+  /** Send it as htmx does: HX-Request and the X-CSRF-Token header instead of a form field. */
+  htmx?: boolean;
+}
+
+export class Visitor {
+  readonly cookies = new Map<string, string>();
+  /** The token from the last page seen. */
+  csrfToken = '';
+
+  constructor(private readonly app: Hono<AppEnv>) {}
+
+  async get(path: string, headers: Record<string, string> = {}): Promise<Page> {
+    return this.send(path, { method: 'GET', headers });
+  }
+
+  async post(path: string, form: Form = {}, options: PostOptions = {}): Promise<Page> {
+    const body = new URLSearchParams();
+    for (const [name, value] of Object.entries(form)) {
+      for (const one of Array.isArray(value) ? value : [value]) body.append(name, one);
+    }
+    const headers: Record<string, string> = { 'Content-Type': 'application/x-www-form-urlencoded' };
+    const token = options.csrf === undefined ? this.csrfToken : options.csrf;
+    if (options.htmx) {
+      headers['HX-Request'] = 'true';
+      if (token !== false) headers['X-CSRF-Token'] = token;
+    } else if (token !== false && !('_csrf' in form)) {
+      body.append('_csrf', token);
+    }
+    return this.send(path, { method: 'POST', headers, body: body.toString() });
+  }
+
+  /** Follows a redirect (as a browser does after a 303) and returns the page it leads to. */
+  async follow(page: Page): Promise<Page> {
+    if (!page.location) throw new Error(`expected a redirect, got ${page.status}`);
+    return this.get(page.location);
+  }
+
+  /** The raw value of a cookie, matched by the end of its name (so __Host- prefixes do not matter). */
+  cookie(suffix: string): string | undefined {
+    for (const [name, value] of this.cookies) if (name.endsWith(suffix)) return value;
+    return undefined;
+  }
+
+  private async send(path: string, init: { method: string; headers: Record<string, string>; body?: string }) {
+    const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    const response = await this.app.request(path, {
+      ...init,
+      headers: { ...init.headers, ...(cookie ? { Cookie: cookie } : {}) },
+    });
+    for (const line of response.headers.getSetCookie()) this.keep(line);
+    const html = await response.text();
+    const token = /<meta name="csrf-token" content="([^"]*)"/.exec(html)?.[1];
+    if (token) this.csrfToken = decode(token);
+    return {
+      status: response.status,
+      headers: response.headers,
+      location: response.headers.get('Location'),
+      html,
+    };
+  }
+
+  private keep(setCookie: string) {
+    const [pair = '', ...attributes] = setCookie.split(';').map((part) => part.trim());
+    const at = pair.indexOf('=');
+    const name = pair.slice(0, at);
+    const value = pair.slice(at + 1);
+    const expired = attributes.some((a) => /^max-age=0$/i.test(a)) || value === '';
+    if (expired) this.cookies.delete(name);
+    else this.cookies.set(name, value);
+  }
+}
+
+export function decode(text: string): string {
+  return text
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}
+
+/** The text of every element with role="alert", tags removed. */
+export function alerts(html: string): string[] {
+  const found: string[] = [];
+  const pattern = /<(\w+)[^>]*role="alert"[^>]*>([\s\S]*?)<\/\1>/g;
+  for (let match = pattern.exec(html); match; match = pattern.exec(html)) {
+    found.push(textOf(match[2] ?? ''));
+  }
+  return found;
+}
+
+/** The message shown under one field (its id is field-<name>-error). */
+export function fieldError(html: string, name: string): string | undefined {
+  const match = new RegExp(`<p[^>]*id="field-${name}-error"[^>]*>([\\s\\S]*?)</p>`).exec(html);
+  return match ? textOf(match[1] ?? '') : undefined;
+}
+
+/** The value an input shows (text inputs and textareas); selected option for selects. */
+export function fieldValue(html: string, name: string): string | undefined {
+  const input = new RegExp(`<input[^>]*name="${name}"[^>]*>`).exec(html)?.[0];
+  if (input) {
+    const value = /value="([^"]*)"/.exec(input)?.[1];
+    return value === undefined ? undefined : decode(value);
+  }
+  const textarea = new RegExp(`<textarea[^>]*name="${name}"[^>]*>([\\s\\S]*?)</textarea>`).exec(html);
+  if (textarea) return decode(textarea[1] ?? '');
+  const select = new RegExp(`<select[^>]*name="${name}"[^>]*>([\\s\\S]*?)</select>`).exec(html);
+  if (select) {
+    const selected = /<option value="([^"]*)" selected/.exec(select[1] ?? '')?.[1];
+    return selected === undefined ? undefined : decode(selected);
+  }
+  return undefined;
+}
+
+export function textOf(html: string): string {
+  return decode(html.replace(/<[^>]+>/g, ''))
+    .replace(/\s+/g, ' ')
+    .trim();
+}

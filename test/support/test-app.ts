@@ -1,0 +1,76 @@
+/**
+ * The real app (createApp) over a test database, with a clock the test sets, the real outbox
+ * mailer (messages land in the messages table) and a series-year lifecycle that records its calls.
+ */
+import type { Hono } from 'hono';
+import { type AppEnv, createApp } from '../../server/app';
+import type { Clock } from '../../server/clock';
+import { type Config, loadConfig } from '../../server/config';
+import type { SeriesYearLifecycle } from '../../server/lifecycles/series-year';
+import { createMailer } from '../../server/mail';
+import type { TestDatabase } from './database';
+
+export class SettableClock implements Clock {
+  constructor(private current: Date) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  set(to: Date): void {
+    this.current = new Date(to);
+  }
+  advance(minutes: number): void {
+    this.current = new Date(this.current.getTime() + minutes * 60_000);
+  }
+}
+
+export type SeriesYearCall =
+  | { call: 'start'; args: Parameters<SeriesYearLifecycle['start']> }
+  | { call: 'renewalApproved'; args: Parameters<SeriesYearLifecycle['renewalApproved']> }
+  | { call: 'describe'; args: Parameters<SeriesYearLifecycle['describe']> }
+  | { call: 'reminderDatesChanged'; args: Parameters<SeriesYearLifecycle['reminderDatesChanged']> };
+
+/** A SeriesYearLifecycle that does nothing but remember what it was asked. */
+export function recordingSeriesYear(): SeriesYearLifecycle & { calls: SeriesYearCall[] } {
+  const calls: SeriesYearCall[] = [];
+  return {
+    calls,
+    async start(...args) {
+      calls.push({ call: 'start', args });
+    },
+    async renewalApproved(...args) {
+      calls.push({ call: 'renewalApproved', args });
+    },
+    async describe(...args) {
+      calls.push({ call: 'describe', args });
+      return null;
+    },
+    async reminderDatesChanged(...args) {
+      calls.push({ call: 'reminderDatesChanged', args });
+    },
+  };
+}
+
+export interface TestApp {
+  app: Hono<AppEnv>;
+  clock: SettableClock;
+  config: Config;
+  seriesYear: ReturnType<typeof recordingSeriesYear>;
+}
+
+export function createTestApp(
+  database: TestDatabase,
+  options: { env?: Record<string, string>; now?: Date } = {},
+): TestApp {
+  const config = loadConfig({ NODE_ENV: 'test', ...options.env });
+  const clock = new SettableClock(options.now ?? new Date('2026-03-02T14:00:00Z'));
+  const seriesYear = recordingSeriesYear();
+  const app = createApp({
+    config,
+    db: database.db,
+    clock,
+    mailer: createMailer({ config, db: database.db, clock }),
+    seriesYear,
+    health: { db: async () => true, temporal: async () => true },
+  });
+  return { app, clock, config, seriesYear };
+}

@@ -1,0 +1,145 @@
+import type { Organization } from '../db/schema';
+import { PASSWORD_POLICIES } from '../server/auth/password-policy';
+import type { FieldErrors, FormValues } from '../server/forms';
+import { Field, FormAlert, Notice, SelectField, TextAreaField, typed } from './field';
+import { CsrfField, Layout, type PageChrome } from './layout';
+
+export function AdminSettingsPage(
+  props: PageChrome & {
+    organization: Organization;
+    timeZones: string[];
+    values: FormValues;
+    errors?: FieldErrors;
+    saved?: boolean;
+  },
+) {
+  const { organization, values, errors = {} } = props;
+  return (
+    <Layout {...props} title="Organization settings">
+      <h1>Organization settings</h1>
+      {props.saved && <Notice>The settings were saved.</Notice>}
+      <FormAlert>
+        {Object.keys(errors).length > 0 ? 'Some settings need attention; see below.' : undefined}
+      </FormAlert>
+      <p class="muted">
+        Organization code <strong>{organization.code}</strong>: part of every address of this office, so it
+        does not change here.
+      </p>
+      <form method="post" action={`/${organization.code}/admin/settings`} novalidate>
+        <CsrfField token={props.csrfToken} />
+        <h2>Office</h2>
+        <Field name="name" label="Name" value={typed(values, 'name')} error={errors.name} />
+        <SelectField
+          name="timeZone"
+          label="Time zone"
+          hint="Series years end on December 31 at 23:59:59 in this zone; sessions are shown in it."
+          options={props.timeZones}
+          value={typed(values, 'timeZone')}
+          error={errors.timeZone}
+        />
+        <Field
+          name="smsNumber"
+          label="SMS number"
+          type="tel"
+          required={false}
+          hint="The number learners text their attendance codes to, in E.164 form (+15555550100)."
+          value={typed(values, 'smsNumber')}
+          error={errors.smsNumber}
+        />
+        <TextAreaField
+          name="degrees"
+          label="Degrees"
+          hint="One per line, in the order the sign-up list shows them."
+          rows={8}
+          value={typed(values, 'degrees')}
+          error={errors.degrees}
+        />
+        <TextAreaField
+          name="professions"
+          label="Professions"
+          hint="One per line."
+          rows={6}
+          value={typed(values, 'professions')}
+          error={errors.professions}
+        />
+        <h2>Claiming credit</h2>
+        <Field
+          name="claimMinutesBefore"
+          label="Minutes before start"
+          type="number"
+          min={0}
+          hint="Attendance may be claimed from this many minutes before a session starts (sessions may override)."
+          value={typed(values, 'claimMinutesBefore')}
+          error={errors.claimMinutesBefore}
+        />
+        <Field
+          name="claimMinutesAfter"
+          label="Minutes after end"
+          type="number"
+          min={0}
+          hint="…until this many minutes after it ends (2,880 is two days)."
+          value={typed(values, 'claimMinutesAfter')}
+          error={errors.claimMinutesAfter}
+        />
+        <h2>Accounts</h2>
+        <SelectField
+          name="passwordPolicy"
+          label="Password policy"
+          options={Object.entries(PASSWORD_POLICIES).map(([value, policy]) => ({
+            value,
+            label: policy.label,
+          }))}
+          hint={Object.values(PASSWORD_POLICIES)
+            .map((policy) => `${policy.label}: ${policy.rules}`)
+            .join(' ')}
+          value={typed(values, 'passwordPolicy')}
+          error={errors.passwordPolicy}
+        />
+        <Field
+          name="lockoutThreshold"
+          label="Lockout threshold"
+          type="number"
+          min={1}
+          max={20}
+          hint="Consecutive failed sign-ins that lock an account (1 to 20)."
+          value={typed(values, 'lockoutThreshold')}
+          error={errors.lockoutThreshold}
+        />
+        <h2>Series and calendar</h2>
+        <TextAreaField
+          name="renewalReminderDates"
+          label="Renewal reminder dates"
+          required={false}
+          hint="One MM-DD date per line: each fall, owners and coordinators of series not yet renewed are reminded on these dates."
+          value={typed(values, 'renewalReminderDates')}
+          error={errors.renewalReminderDates}
+        />
+        <TextAreaField
+          name="holidays"
+          label="Holidays"
+          required={false}
+          rows={8}
+          hint="One YYYY-MM-DD date per line. Holidays and weekends are not business days (the 3-by-5 deadline)."
+          value={typed(values, 'holidays')}
+          error={errors.holidays}
+        />
+        <h2>Flyer statements</h2>
+        <TextAreaField
+          name="accreditationStatement"
+          label="Accreditation statement"
+          required={false}
+          value={typed(values, 'accreditationStatement')}
+          error={errors.accreditationStatement}
+        />
+        <TextAreaField
+          name="creditDesignationStatement"
+          label="Credit designation statement"
+          required={false}
+          value={typed(values, 'creditDesignationStatement')}
+          error={errors.creditDesignationStatement}
+        />
+        <button type="submit">Save settings</button>
+      </form>
+    </Layout>
+  );
+}

@@ -1,0 +1,16 @@
+# The Rounds image: one image for `npm run migrate`, `npm run web` and `npm run worker`
+# (docker-compose.yml picks the command). TypeScript runs through tsx, a runtime dependency,
+# so there is no build step and dev dependencies stay out of the image.
+FROM node:20-bookworm-slim
+
+ENV NODE_ENV=production
+WORKDIR /app
+
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev && npm cache clean --force
+
+COPY . .
+
+USER node
+EXPOSE 3000
+CMD ["npm", "run", "web"]

@@ -64,22 +64,16 @@ const email = z
   .max(254, 'An email address can be at most 254 characters.')
   .pipe(z.email({ error: 'Enter a valid email address, like name@example.org.' }));
 
+const MOBILE_FORMAT =
+  'Enter a mobile number with its country code, like +44 20 7946 0958, or a US number like (555) 123-4567.';
+
+// refine, then transform: a refinement leaves the other fields' checks running, so every field's
+// message shows at once.
 const mobile = z
   .string()
   .optional()
-  .transform((typed, ctx) => {
-    if (!typed?.trim()) return null;
-    const normalized = normalizeMobile(typed);
-    if (!normalized) {
-      ctx.addIssue({
-        code: 'custom',
-        message:
-          'Enter a mobile number with its country code, like +44 20 7946 0958, or a US number like (555) 123-4567.',
-      });
-      return z.NEVER;
-    }
-    return normalized;
-  });
+  .refine((typed) => !typed?.trim() || normalizeMobile(typed) !== null, MOBILE_FORMAT)
+  .transform((typed) => (typed?.trim() ? normalizeMobile(typed) : null));
 
 const fromList = (label: string, list: readonly string[]) =>
   text(label, 100).refine((value) => list.includes(value), `Choose a ${label.toLowerCase()} from the list.`);
@@ -148,22 +142,19 @@ const specialties = z.preprocess(
     .transform((list) => [...new Set(list)]),
 );
 
+const npiDigits = (typed: string | undefined) => (typed ?? '').replace(/[\s-]/g, '');
 const npi = z
   .string()
   .optional()
-  .transform((typed, ctx) => {
-    const digits = (typed ?? '').replace(/[\s-]/g, '');
-    if (digits === '') return null;
-    if (!/^\d{10}$/.test(digits)) {
-      ctx.addIssue({ code: 'custom', message: 'An NPI is exactly 10 digits.' });
-      return z.NEVER;
-    }
-    if (!isValidNpi(digits)) {
-      ctx.addIssue({ code: 'custom', message: 'That is not a valid NPI: its check digit does not match.' });
-      return z.NEVER;
-    }
-    return digits;
-  });
+  .refine(
+    (typed) => npiDigits(typed) === '' || /^\d{10}$/.test(npiDigits(typed)),
+    'An NPI is exactly 10 digits.',
+  )
+  .refine(
+    (typed) => !/^\d{10}$/.test(npiDigits(typed)) || isValidNpi(npiDigits(typed)),
+    'That is not a valid NPI: its check digit does not match.',
+  )
+  .transform((typed) => npiDigits(typed) || null);
 
 export function profileInput(organization: Organization) {
   return z.object({

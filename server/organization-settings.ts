@@ -92,15 +92,11 @@ export const settingsInput = z.object({
   smsNumber: z
     .string()
     .optional()
-    .transform((typed, ctx) => {
-      if (!typed?.trim()) return null;
-      const number = normalizeMobile(typed);
-      if (!number) {
-        ctx.addIssue({ code: 'custom', message: 'Enter the SMS number in E.164 form, like +15555550100.' });
-        return z.NEVER;
-      }
-      return number;
-    }),
+    .refine(
+      (typed) => !typed?.trim() || normalizeMobile(typed) !== null,
+      'Enter the SMS number in E.164 form, like +15555550100.',
+    )
+    .transform((typed) => (typed?.trim() ? normalizeMobile(typed) : null)),
   degrees: list('Degrees', { min: 1, maxLength: 50 }),
   professions: list('Professions', { min: 1, maxLength: 100 }),
   claimMinutesBefore: minutes('Minutes before start', 10_080),

@@ -1,6 +1,10 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { getTableName, is } from 'drizzle-orm';
-import { PgTable } from 'drizzle-orm/pg-core';
+import { bigint, PgTable, pgSchema, serial, text } from 'drizzle-orm/pg-core';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { z } from 'zod';
+import { MIGRATIONS_FOLDER } from '../../db/client';
 import * as schema from '../../db/schema';
 import {
   createPgliteDatabase,
@@ -9,6 +13,13 @@ import {
   violatedUniqueConstraint,
 } from '../support/database';
 import { seedAccount, seedClaim, seedOrganization, seedSeries, seedSession } from '../support/seed';
+
+/** Where drizzle's migrator records what it applied, one row per migration. */
+const appliedMigrations = pgSchema('drizzle').table('__drizzle_migrations', {
+  id: serial().primaryKey(),
+  hash: text().notNull(),
+  createdAt: bigint('created_at', { mode: 'number' }),
+});
 
 /** Resolves to the unique constraint the write broke; undefined when the write succeeded. */
 async function uniqueConstraintBrokenBy(write: Promise<unknown>): Promise<string | undefined> {
@@ -45,10 +56,16 @@ describe.each(drivers)('the schema on $driver', ({ open }) => {
     }
   });
 
-  test('applying the migrations a second time changes nothing', async () => {
+  test('every committed migration is recorded once, and applying them again changes nothing', async () => {
+    const journal = z
+      .object({ entries: z.array(z.object({ tag: z.string() })) })
+      .parse(JSON.parse(await readFile(join(MIGRATIONS_FOLDER, 'meta/_journal.json'), 'utf8')));
+
     await database.handle.migrate();
-    const organization = await seedOrganization(database.db);
-    expect(organization.lockoutThreshold).toBe(5);
+    const applied = await database.db.select().from(appliedMigrations);
+
+    expect(applied).toHaveLength(journal.entries.length);
+    expect((await seedOrganization(database.db)).lockoutThreshold).toBe(5);
   });
 
   test('an email is refused a second time in one organization, whatever its case or spacing', async () => {

@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, expect, test } from 'vitest';
+import type { Organization } from '../../db/schema';
+import { seedMember, signIn } from '../support/accounts';
+import { type TestDatabase, createTestDatabase } from '../support/database';
+import { Visitor } from '../support/http';
+import { seedOrganization } from '../support/seed';
+import { createTestApp } from '../support/test-app';
+
+/**
+ * The routes a signed-out visitor may use. Everything else must refuse them; adding a public route
+ * means adding it here, on purpose.
+ */
+const PUBLIC_ROUTES = new Set([
+  'GET /',
+  'GET /healthz',
+  'GET /assets/:name',
+  'GET /:org',
+  'GET /:org/sign-up',
+  'POST /:org/sign-up',
+  'GET /:org/sign-in',
+  'POST /:org/sign-in',
+  'POST /:org/sign-out',
+  'GET /:org/forgot-password',
+  'POST /:org/forgot-password',
+  'GET /:org/reset-password',
+  'POST /:org/reset-password',
+]);
+
+let database: TestDatabase;
+let organization: Organization;
+beforeEach(async () => {
+  database = await createTestDatabase();
+  organization = await seedOrganization(database.db, { code: 'river' });
+});
+afterEach(async () => {
+  await database.drop();
+});
+
+function concrete(path: string): string {
+  return path
+    .replace(':org', 'river')
+    .replace(':name', 'rounds.css')
+    .replace(/:id\b/g, randomUUID())
+    .replace(/:\w+/g, 'x');
+}
+
+test('every route refuses a signed-out visitor, except the public ones', async () => {
+  const { app } = createTestApp(database);
+  const routes = [
+    ...new Set(
+      app.routes.filter((route) => route.method !== 'ALL').map((route) => `${route.method} ${route.path}`),
+    ),
+  ];
+  expect(routes.length).toBeGreaterThan(PUBLIC_ROUTES.size);
+  for (const name of PUBLIC_ROUTES) expect(routes, `${name} is no longer a route`).toContain(name);
+
+  for (const route of routes) {
+    const [method, path] = route.split(' ') as [string, string];
+    const visitor = new Visitor(app);
+    await visitor.get('/river/sign-in'); // a valid CSRF token, so only the access rule can refuse
+    const answer = method === 'GET' ? await visitor.get(concrete(path)) : await visitor.post(concrete(path));
+    const refused =
+      answer.status === 401 ||
+      (answer.status === 303 && (answer.location ?? '').startsWith('/river/sign-in?next='));
+    if (PUBLIC_ROUTES.has(route)) {
+      expect(refused, `${route} is public but refused a signed-out visitor (${answer.status})`).toBe(false);
+      expect(answer.status, route).not.toBe(403);
+    } else {
+      expect(refused, `${route} answered ${answer.status} to a signed-out visitor`).toBe(true);
+    }
+  }
+});
+
+test('a learner is refused every admin page', async () => {
+  const { app } = createTestApp(database);
+  await seedMember(database.db, organization, { email: 'ann@example.org' });
+  const learner = new Visitor(app);
+  await signIn(learner, organization, 'ann@example.org');
+  await learner.get('/river');
+
+  const adminRoutes = app.routes.filter(
+    (route) => route.method !== 'ALL' && route.path.startsWith('/:org/admin'),
+  );
+  expect(adminRoutes.length).toBeGreaterThan(0);
+  for (const route of adminRoutes) {
+    const path = concrete(route.path);
+    const answer = route.method === 'GET' ? await learner.get(path) : await learner.post(path);
+    expect(answer.status, `${route.method} ${route.path}`).toBe(403);
+  }
+});

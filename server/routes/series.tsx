@@ -1,5 +1,6 @@
 import { zValidator } from '@hono/zod-validator';
 import { type Context, Hono } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import { SERIES_STATUSES, type Series } from '../../db/schema';
 import { emptySeriesForm, SeriesFormPage, type SeriesFormValues } from '../../views/series-form-page';
@@ -236,7 +237,12 @@ seriesRoutes.get(
  * After approving or requesting renewal: htmx gets the status panel (with the message), a plain
  * form the whole page. A refusal changed nothing, so the panel shows the series as it stands.
  */
-async function answerAction(c: Context<AppEnv>, seriesId: string, message: PanelMessage, status: 200 | 409) {
+async function answerAction(
+  c: Context<AppEnv>,
+  seriesId: string,
+  message: PanelMessage,
+  status: ContentfulStatusCode,
+) {
   const view = await seriesView(c, seriesId);
   if (!view) return renderError(c, 'not_found');
   if (c.req.header('HX-Request')) {
@@ -253,11 +259,13 @@ async function answerAction(c: Context<AppEnv>, seriesId: string, message: Panel
   return c.html(<SeriesPage {...view} message={message} />, status);
 }
 
+/** A refusal about this series (already approved, Temporal away…) is shown in its panel. */
 function refusal(c: Context<AppEnv>, seriesId: string, error: unknown) {
   if (!(error instanceof DomainError)) throw error;
-  const { status } = ERRORS[error.code];
-  if (status !== 409) return renderError(c, error.code);
-  return answerAction(c, seriesId, { tone: 'error', text: error.message }, 409);
+  if (error.code === 'not_found' || error.code === 'forbidden') return renderError(c, error.code);
+  // What the workflow service said is for the operators' log, not the page.
+  if (error.code === 'unavailable') console.error(`series ${seriesId}: ${error.message}`, error.cause);
+  return answerAction(c, seriesId, { tone: 'error', text: error.message }, ERRORS[error.code].status);
 }
 
 seriesRoutes.post('/series/:id/approve', allow(staff), seriesParam, async (c) => {

@@ -223,6 +223,23 @@ describe('approving a series', () => {
     expect(starts()).toHaveLength(1);
   });
 
+  test('when the series year cannot start, the panel says so and the series stays awaiting review', async () => {
+    const submitted = await grandRounds();
+    t.seriesYear.start = async () => {
+      throw new Error('Temporal is unreachable');
+    };
+    const reviewer = await visitorAs('reviewer@example.org');
+    await reviewer.get(`/river/series/${submitted.id}`);
+
+    const panel = await reviewer.post(`/river/series/${submitted.id}/approve`, {}, { htmx: true });
+
+    expect(panel.status).toBe(503);
+    expect(panel.html).toMatch(/^<section id="series-status"/);
+    expect(alerts(panel.html)).toEqual([ERRORS.unavailable.message]);
+    expect(panel.html).toContain('Approve for 2026</button>');
+    expect(await stored(submitted.id)).toEqual(submitted);
+  });
+
   test('without htmx, approving returns to the series page with a notice', async () => {
     const submitted = await grandRounds();
     const reviewer = await visitorAs('reviewer@example.org');

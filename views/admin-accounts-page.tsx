@@ -37,7 +37,7 @@ export function AdminAccountsPage(
         />
         <p>
           <input type="checkbox" id="field-locked" name="locked" value="1" checked={filter.lockedOnly} />{' '}
-          <label for="field-locked" style="display:inline">
+          <label for="field-locked" class="inline">
             Locked accounts only
           </label>
         </p>
@@ -138,7 +138,7 @@ export function AccountRow(props: {
             <fieldset>
               <legend class="muted">Roles of {name}</legend>
               {ROLES.map((role) => (
-                <span>
+                <span class="choice">
                   <input
                     type="checkbox"
                     id={`role-${account.id}-${role}`}
@@ -146,9 +146,7 @@ export function AccountRow(props: {
                     value={role}
                     checked={account.roles.includes(role)}
                   />{' '}
-                  <label for={`role-${account.id}-${role}`} style="display:inline;font-weight:400">
-                    {role}
-                  </label>{' '}
+                  <label for={`role-${account.id}-${role}`}>{role}</label>
                 </span>
               ))}
             </fieldset>

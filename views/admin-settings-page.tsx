@@ -91,7 +91,7 @@ export function AdminSettingsPage(
           }))}
           hint={Object.values(PASSWORD_POLICIES)
             .map((policy) => `${policy.label}: ${policy.rules}`)
-            .join(' ')}
+            .join(' • ')}
           value={typed(values, 'passwordPolicy')}
           error={errors.passwordPolicy}
         />

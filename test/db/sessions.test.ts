@@ -234,6 +234,18 @@ describe('CSRF protection', () => {
     expect(stale.status).toBe(403);
   });
 
+  test('a checked form still reaches the page, urlencoded or multipart', async () => {
+    const visitor = new Visitor(t.app);
+    await signIn(visitor, organization, 'ann@example.org');
+    await visitor.get('/river/profile');
+    const form = { firstName: 'Ann', lastName: 'Multipart', degree: 'MD', profession: 'Physician' };
+    const saved = await visitor.post('/river/profile', form, { multipart: true });
+    expect(saved.status).toBe(200);
+    expect(saved.html).toContain('value="Multipart"');
+    const refused = await visitor.post('/river/profile', form, { multipart: true, csrf: false });
+    expect(refused.status).toBe(403);
+  });
+
   test('an htmx request needs the X-CSRF-Token header', async () => {
     const visitor = new Visitor(t.app);
     await signIn(visitor, organization, 'ann@example.org');

@@ -21,6 +21,8 @@ interface PostOptions {
   csrf?: false | string;
   /** Send it as htmx does: HX-Request and the X-CSRF-Token header instead of a form field. */
   htmx?: boolean;
+  /** Encode the form as multipart/form-data (as a form with a file input would). */
+  multipart?: boolean;
 }
 
 export class Visitor {
@@ -35,19 +37,24 @@ export class Visitor {
   }
 
   async post(path: string, form: Form = {}, options: PostOptions = {}): Promise<Page> {
-    const body = new URLSearchParams();
-    for (const [name, value] of Object.entries(form)) {
-      for (const one of Array.isArray(value) ? value : [value]) body.append(name, one);
-    }
-    const headers: Record<string, string> = { 'Content-Type': 'application/x-www-form-urlencoded' };
+    const fields: [string, string][] = Object.entries(form).flatMap(([name, value]) =>
+      (Array.isArray(value) ? value : [value]).map((one): [string, string] => [name, one]),
+    );
+    const headers: Record<string, string> = {};
     const token = options.csrf === undefined ? this.csrfToken : options.csrf;
     if (options.htmx) {
       headers['HX-Request'] = 'true';
       if (token !== false) headers['X-CSRF-Token'] = token;
     } else if (token !== false && !('_csrf' in form)) {
-      body.append('_csrf', token);
+      fields.push(['_csrf', token]);
     }
-    return this.send(path, { method: 'POST', headers, body: body.toString() });
+    if (options.multipart) {
+      const body = new FormData();
+      for (const [name, value] of fields) body.append(name, value);
+      return this.send(path, { method: 'POST', headers, body });
+    }
+    headers['Content-Type'] = 'application/x-www-form-urlencoded';
+    return this.send(path, { method: 'POST', headers, body: new URLSearchParams(fields).toString() });
   }
 
   /** Follows a redirect (as a browser does after a 303) and returns the page it leads to. */
@@ -62,7 +69,10 @@ export class Visitor {
     return undefined;
   }
 
-  private async send(path: string, init: { method: string; headers: Record<string, string>; body?: string }) {
+  private async send(
+    path: string,
+    init: { method: string; headers: Record<string, string>; body?: string | FormData },
+  ) {
     const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
     const response = await this.app.request(path, {
       ...init,

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../db/client';
 import {
@@ -416,18 +416,39 @@ export function createAccounts(deps: AccountsDeps) {
       return updated;
     },
 
-    /** Every account of the organization with its roles, by last and first name. */
-    async list(organization: Organization): Promise<AccountWithRoles[]> {
+    /**
+     * The organization's accounts with their roles, by last and first name: those whose name or
+     * email contains `search`, and only locked ones when asked. At most `limit` of them.
+     */
+    async list(
+      organization: Organization,
+      filter: { search?: string; lockedOnly?: boolean; limit?: number } = {},
+    ): Promise<AccountWithRoles[]> {
+      const conditions = [eq(accounts.organizationId, organization.id)];
+      const search = filter.search?.trim();
+      if (search) {
+        const pattern = `%${search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+        conditions.push(
+          sql`(${accounts.firstName} || ' ' || ${accounts.lastName} || ' ' || ${accounts.emailKey}) ilike ${pattern}`,
+        );
+      }
+      if (filter.lockedOnly) conditions.push(isNotNull(accounts.lockedAt));
       const rows = await db
         .select()
         .from(accounts)
-        .where(eq(accounts.organizationId, organization.id))
-        .orderBy(asc(accounts.lastName), asc(accounts.firstName), asc(accounts.emailKey));
+        .where(and(...conditions))
+        .orderBy(asc(accounts.lastName), asc(accounts.firstName), asc(accounts.emailKey))
+        .limit(filter.limit ?? 500);
+      if (rows.length === 0) return [];
       const roleRows = await db
         .select({ accountId: accountRoles.accountId, role: accountRoles.role })
         .from(accountRoles)
-        .innerJoin(accounts, eq(accounts.id, accountRoles.accountId))
-        .where(eq(accounts.organizationId, organization.id));
+        .where(
+          inArray(
+            accountRoles.accountId,
+            rows.map((account) => account.id),
+          ),
+        );
       const byAccount = new Map<string, Role[]>();
       for (const { accountId, role } of roleRows) {
         byAccount.set(accountId, [...(byAccount.get(accountId) ?? []), role]);

@@ -13,6 +13,8 @@ export function AdminAccountsPage(
     organization: Organization;
     accounts: AccountWithRoles[];
     filter: AccountsFilter;
+    /** More accounts match than are shown. */
+    truncated?: boolean;
     /** Only admins change roles; reviewers see them. */
     canChangeRoles: boolean;
     notice?: string | undefined;
@@ -48,6 +50,7 @@ export function AdminAccountsPage(
       <p class="muted">
         {accounts.length} {accounts.length === 1 ? 'account' : 'accounts'}
         {locked > 0 && `, ${locked} locked`}
+        {props.truncated && ' shown; more match, so narrow the search to find someone'}
       </p>
       <table>
         <thead>

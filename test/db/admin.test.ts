@@ -183,6 +183,11 @@ describe('accounts and unlocking', () => {
     const byName = await reviewer.get('/river/admin/accounts?search=stone');
     expect(byName.html).toContain('bob@example.org');
     expect(byName.html).not.toContain('ann@example.org');
+    const byEmail = await reviewer.get('/river/admin/accounts?search=ANN%40example');
+    expect(byEmail.html).toContain('ann@example.org');
+    expect(byEmail.html).not.toContain('bob@example.org');
+    const wildcard = await reviewer.get('/river/admin/accounts?search=%25');
+    expect(wildcard.html).not.toContain('ann@example.org');
     const locked = await reviewer.get('/river/admin/accounts?locked=1');
     expect(locked.html).toContain('ann@example.org');
     expect(locked.html).not.toContain('bob@example.org');

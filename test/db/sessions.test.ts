@@ -234,7 +234,7 @@ describe('CSRF protection', () => {
     expect(stale.status).toBe(403);
   });
 
-  test('a checked form still reaches the page, urlencoded or multipart', async () => {
+  test('a form sent as multipart, as forms with files are, is checked for its token and then saved', async () => {
     const visitor = new Visitor(t.app);
     await signIn(visitor, organization, 'ann@example.org');
     await visitor.get('/river/profile');

@@ -13,6 +13,7 @@ import { Runtime as TemporalRuntime } from '@temporalio/worker';
 import { seedDemo } from '../db/seed/demo';
 import { ConfigError, loadConfig } from '../server/config';
 import { createWorker, openRuntime, startWeb } from '../server/runtime';
+import { seedDemoSeries } from './demo-series';
 import { temporalCli } from './temporal-binaries';
 
 function log(message: string) {
@@ -61,6 +62,12 @@ async function stop(code: number) {
 async function main() {
   process.once('SIGINT', () => void stop(0));
   process.once('SIGTERM', () => void stop(0));
+  process.once('SIGHUP', () => void stop(0));
+  // npm does not pass SIGTERM on to its script: if npm goes away, so does everything started here.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) void stop(0);
+  }, 500).unref();
   const startedAt = Date.now();
   const config = loadConfig();
   const dataDir = resolve(config.ROUNDS_DATA_DIR);
@@ -125,9 +132,8 @@ async function main() {
     `database ready (${runtime.database.kind === 'pglite' ? `embedded PGlite in ${join(dataDir, 'pg')}` : 'DATABASE_URL'})`,
   );
 
-  if (config.seedDemo && (await seedDemo({ db: runtime.database.db, clock: runtime.clock }))) {
-    log('seeded the demo organization (see README: demo accounts)');
-  }
+  // Seeded after the worker runs: approving the demo series starts their workflows.
+  const demo = config.seedDemo ? await seedDemo({ db: runtime.database.db, clock: runtime.clock }) : null;
 
   const { worker, connection } = await createWorker(runtime);
   const running = worker.run();
@@ -142,6 +148,11 @@ async function main() {
       void stop(1);
     }
   });
+
+  if (demo) {
+    await seedDemoSeries(runtime, demo);
+    log('seeded the demo organization (see README: demo accounts)');
+  }
 
   const web = await startWeb(runtime);
   cleanups.push(() => web.close());

@@ -13,7 +13,9 @@ export function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -68,7 +70,12 @@ export async function startRounds(options: StartOptions = {}): Promise<RoundsPro
 
   let output = '';
   // Its own process group, so a test can signal the whole tree like a terminal does.
-  const child = spawn('npm', ['start'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('npm', ['start'], {
+    cwd: ROOT,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout?.on('data', (chunk) => {
     output += chunk;
   });
@@ -88,7 +95,7 @@ export async function startRounds(options: StartOptions = {}): Promise<RoundsPro
       // not listening yet
     }
     if (Date.now() > deadline) {
-      process.kill(-child.pid!, 'SIGKILL');
+      signalGroup(child.pid!, 'SIGKILL');
       throw new Error(`npm start was not healthy within 120s:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 300));
@@ -103,20 +110,22 @@ export async function startRounds(options: StartOptions = {}): Promise<RoundsPro
     child,
     output: () => output,
     async stop(signal = 'SIGINT') {
-      if (child.exitCode !== null) return child.exitCode;
-      process.kill(-child.pid!, signal);
-      const timer = setTimeout(() => {
-        try {
-          process.kill(-child.pid!, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }, 30_000);
-      const code = await exited;
-      clearTimeout(timer);
-      return code;
+      signalGroup(child.pid!, signal);
+      // npm exits first; what it started may still be draining. Wait for the whole group.
+      const deadline = Date.now() + 30_000;
+      while (groupAlive(child.pid!) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      if (groupAlive(child.pid!)) signalGroup(child.pid!, 'SIGKILL');
+      return exited;
     },
   };
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals) {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // the group is already gone
+  }
 }
 
 /** True while any process of the group still exists. */

@@ -1,0 +1,44 @@
+import type { DemoSeed } from '../db/seed/demo';
+import type { Runtime } from '../server/runtime';
+import { type Actor, seriesOperations } from '../server/series';
+import { createSeriesYearLifecycle } from '../server/lifecycles/series-year';
+import { currentYearIn } from '../workflows/calendar';
+
+/**
+ * Demo series for a freshly seeded organization, made through the same operations reviewers use,
+ * so the approved ones have real series-year workflows running (visible in the Temporal UI).
+ */
+export async function seedDemoSeries(runtime: Runtime, demo: DemoSeed): Promise<void> {
+  const { organization, accountIds } = demo;
+  const operations = seriesOperations({
+    db: runtime.database.db,
+    clock: runtime.clock,
+    seriesYear: createSeriesYearLifecycle(runtime.temporal, runtime.config.TEMPORAL_TASK_QUEUE),
+  });
+  const reviewer: Actor = {
+    account: { id: accountIds.reviewer, organizationId: organization.id },
+    roles: new Set(['reviewer']),
+  };
+  const year = currentYearIn(organization.timeZone, runtime.clock.now());
+  const people = { owners: [accountIds.owner], coordinators: [accountIds.coordinator] };
+  const demoSeries = [
+    { name: 'Medicine Grand Rounds', department: 'Internal Medicine', year, approve: true },
+    { name: 'Tumor Board', department: 'Oncology', year, approve: true },
+    { name: 'Cardiology Case Conference', department: 'Cardiology', year: year + 1, approve: false },
+  ];
+  for (const s of demoSeries) {
+    const created = await operations.createSeries(
+      {
+        name: s.name,
+        department: s.department,
+        year: s.year,
+        ...people,
+        specialties: [s.department],
+        professions: ['Physician', 'Nurse', 'Pharmacist'],
+        creditsPerSession: '1.00',
+      },
+      reviewer,
+    );
+    if (s.approve) await operations.approveSeries(created.id, reviewer);
+  }
+}

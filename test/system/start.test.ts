@@ -1,0 +1,102 @@
+import { Client, Connection } from '@temporalio/client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { getStateQuery } from '../../workflows/series-year';
+import { type RoundsProcess, groupAlive, portIsFree, startRounds } from '../support/app-process';
+
+const started: RoundsProcess[] = [];
+afterEach(async () => {
+  for (const rounds of started.splice(0)) await rounds.stop('SIGKILL');
+});
+
+async function start(options?: Parameters<typeof startRounds>[0]) {
+  const rounds = await startRounds(options);
+  started.push(rounds);
+  return rounds;
+}
+
+async function runningSeriesYears(temporalPort: number) {
+  const connection = await Connection.connect({ address: `127.0.0.1:${temporalPort}` });
+  try {
+    const client = new Client({ connection });
+    const ids: string[] = [];
+    for await (const w of client.workflow.list({
+      query: `WorkflowType = 'seriesYear' AND ExecutionStatus = 'Running'`,
+    })) {
+      ids.push(w.workflowId);
+    }
+    const states = await Promise.all(
+      ids.sort().map((id) => client.workflow.getHandle(id).query(getStateQuery)),
+    );
+    return { ids, states };
+  } finally {
+    await connection.close();
+  }
+}
+
+async function waitUntil<T>(
+  probe: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+describe('npm start', () => {
+  it('brings up the database, Temporal, the worker and the web server, and Ctrl-C stops every process and frees every port', async () => {
+    const rounds = await start();
+    const health = await (await fetch(`${rounds.url}/healthz`)).json();
+    expect(health).toMatchObject({ ok: true, db: true, temporal: true });
+    const home = await fetch(`${rounds.url}/`, { redirect: 'manual' });
+    expect(home.headers.get('location')).toBe('/demo');
+
+    await rounds.stop('SIGINT');
+    expect(groupAlive(rounds.child.pid!)).toBe(false);
+    for (const port of [rounds.port, rounds.temporalPort, rounds.uiPort])
+      expect(await portIsFree(port)).toBe(true);
+    expect(rounds.output()).toContain('stopping');
+  });
+
+  it('a second start finds the same data and the same running series-year workflows', async () => {
+    const first = await start();
+    const before = await waitUntil(
+      () => runningSeriesYears(first.temporalPort),
+      (r) => r.ids.length >= 2,
+    );
+    expect(before.ids.length).toBeGreaterThanOrEqual(2);
+    expect(first.output()).toContain('seeded the demo organization');
+    await first.stop('SIGINT');
+
+    const second = await start({
+      dataDir: first.dataDir,
+      ports: { port: first.port, temporalPort: first.temporalPort, uiPort: first.uiPort },
+    });
+    // Same data: nothing seeded again, and the demo accounts still sign in (their page exists).
+    expect(second.output()).not.toContain('seeded the demo organization');
+    const after = await runningSeriesYears(second.temporalPort);
+    expect(after.ids).toEqual(before.ids);
+    expect(after.states.map((s) => s.endsAt)).toEqual(before.states.map((s) => s.endsAt));
+    await second.stop('SIGINT');
+    expect(groupAlive(second.child.pid!)).toBe(false);
+  });
+
+  it('SIGTERM sent to npm alone, as a process manager does, also stops the whole tree', async () => {
+    const rounds = await start();
+    process.kill(rounds.child.pid!, 'SIGTERM');
+    await waitUntil(
+      async () => groupAlive(rounds.child.pid!),
+      (alive) => !alive,
+      30_000,
+    );
+    expect(groupAlive(rounds.child.pid!)).toBe(false);
+    for (const port of [rounds.port, rounds.temporalPort]) expect(await portIsFree(port)).toBe(true);
+  });
+
+  it('refuses to start with a malformed variable, naming it and what it expects', async () => {
+    await expect(startRounds({ env: { PORT: 'eighty' } })).rejects.toThrow(/PORT: .*expected/i);
+  });
+});

@@ -1,0 +1,101 @@
+/**
+ * `npm run bench`: how long Rounds takes to become healthy, and how fast its pages answer.
+ * Reports medians (and p95 for requests) with the machine named; tests never time anything.
+ *
+ *   cold start  `npm start` on an empty data directory until /healthz is 200 (includes seeding)
+ *   warm start  `npm start` again on the same data
+ *   requests    sequential GETs of /healthz, the sign-in page and a signed-in series page
+ */
+import { cpus, totalmem } from 'node:os';
+import { startRounds } from '../test/support/app-process';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+async function timeRequests(url: string, init: RequestInit = {}): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < REQUESTS; i++) {
+    const t0 = performance.now();
+    const response = await fetch(url, { ...init, redirect: 'manual' });
+    await response.arrayBuffer();
+    if (response.status !== 200) throw new Error(`${url} answered ${response.status}`);
+    times.push(performance.now() - t0);
+  }
+  return times;
+}
+
+async function signInCookie(base: string): Promise<string> {
+  const page = await fetch(`${base}/demo/sign-in`);
+  const cookies = page.headers.getSetCookie().map((c) => c.split(';')[0]);
+  const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+  const response = await fetch(`${base}/demo/sign-in`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookies.join('; ') },
+    body: new URLSearchParams({
+      email: 'reviewer@demo.rounds.test',
+      password: 'Rounds-demo-2026!',
+      _csrf: token,
+    }),
+  });
+  const session = response.headers.getSetCookie().map((c) => c.split(';')[0]);
+  if (session.length === 0) throw new Error(`sign-in failed (${response.status})`);
+  return [...cookies, ...session].join('; ');
+}
+
+const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+console.log(`Rounds benchmarks on ${machine}\n`);
+
+const cold: number[] = [];
+const warm: number[] = [];
+let requestRows: [string, number[]][] = [];
+for (let run = 0; run < RUNS; run++) {
+  let t0 = performance.now();
+  const first = await startRounds();
+  cold.push(performance.now() - t0);
+  if (run === 0) {
+    const cookie = await signInCookie(first.url);
+    const seriesList = await (await fetch(`${first.url}/demo/series`, { headers: { cookie } })).text();
+    const seriesPath = /href="(\/demo\/series\/[0-9a-f-]{36})"/.exec(seriesList)?.[1];
+    if (!seriesPath) throw new Error('no series link on the series page');
+    requestRows = [
+      ['GET /healthz', await timeRequests(`${first.url}/healthz`)],
+      ['GET /demo/sign-in', await timeRequests(`${first.url}/demo/sign-in`)],
+      [
+        'GET series page (signed in, queries the workflow)',
+        await timeRequests(`${first.url}${seriesPath}`, { headers: { cookie } }),
+      ],
+    ];
+  }
+  await first.stop('SIGINT');
+  t0 = performance.now();
+  const second = await startRounds({
+    dataDir: first.dataDir,
+    ports: { port: first.port, temporalPort: first.temporalPort, uiPort: first.uiPort },
+  });
+  warm.push(performance.now() - t0);
+  await second.stop('SIGINT');
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+console.log(
+  `start-up to healthy, median of ${RUNS}: cold ${seconds(median(cold))} (runs: ${cold.map(seconds).join(', ')})`,
+);
+console.log(
+  `                                  warm ${seconds(median(warm))} (runs: ${warm.map(seconds).join(', ')})`,
+);
+console.log(`\nsequential requests (${REQUESTS} each): median / p95`);
+for (const [name, times] of requestRows) {
+  console.log(`  ${name}: ${median(times).toFixed(1)} ms / ${percentile(times, 95).toFixed(1)} ms`);
+}

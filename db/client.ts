@@ -19,6 +19,8 @@ export interface DatabaseHandle {
   migrate(): Promise<void>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
+  /** PGlite only: the whole data directory as a tarball, loadable through `pgliteDump`. */
+  dump?(): Promise<Blob>;
 }
 
 export const MIGRATIONS_FOLDER = new URL('./migrations', import.meta.url).pathname;
@@ -30,6 +32,8 @@ export const MIGRATIONS_FOLDER = new URL('./migrations', import.meta.url).pathna
 export async function openDatabase(options: {
   url?: string | undefined;
   dataDir?: string;
+  /** In-memory PGlite starting from a dump (tests copy one migrated database this way). */
+  pgliteDump?: Blob;
   maxConnections?: number;
 }): Promise<DatabaseHandle> {
   if (options.url) {
@@ -56,7 +60,7 @@ export async function openDatabase(options: {
     await mkdir(dir, { recursive: true });
     client = await PGlite.create(dir);
   } else {
-    client = await PGlite.create();
+    client = await PGlite.create(options.pgliteDump ? { loadDataDir: options.pgliteDump } : {});
   }
   await client.exec(`set time zone 'UTC'`);
   const db = drizzlePglite({ client, schema, casing: 'snake_case' });
@@ -69,5 +73,6 @@ export async function openDatabase(options: {
       return true;
     },
     close: () => client.close(),
+    dump: async () => client.dumpDataDir('none'),
   };
 }

@@ -380,12 +380,7 @@ export function createAccounts(deps: AccountsDeps) {
       roles: readonly Role[],
       actingAccountId: string,
     ): Promise<AccountWithRoles> {
-      const [account] = await db
-        .select()
-        .from(accounts)
-        .where(and(eq(accounts.id, accountId), eq(accounts.organizationId, organization.id)))
-        .limit(1);
-      if (!account) throw new DomainError('not_found');
+      const account = await accountIn(db, organization, accountId);
       const wanted = [...new Set(roles)];
       if (accountId === actingAccountId && !wanted.includes('admin')) {
         throw new DomainError(
@@ -457,12 +452,7 @@ export function createAccounts(deps: AccountsDeps) {
     },
 
     async get(organization: Organization, accountId: string): Promise<AccountWithRoles> {
-      const [account] = await db
-        .select()
-        .from(accounts)
-        .where(and(eq(accounts.id, accountId), eq(accounts.organizationId, organization.id)))
-        .limit(1);
-      if (!account) throw new DomainError('not_found');
+      const account = await accountIn(db, organization, accountId);
       return { ...account, roles: await rolesOf(db, account.id) };
     },
   };
@@ -487,4 +477,15 @@ function isUniqueViolation(error: unknown): boolean {
     if (typeof e === 'object' && (e as { code?: unknown }).code === '23505') return true;
   }
   return false;
+}
+
+/** An account of this organization, or not_found: ids from another organization are never visible. */
+async function accountIn(db: Database, organization: Organization, accountId: string): Promise<Account> {
+  const [account] = await db
+    .select()
+    .from(accounts)
+    .where(and(eq(accounts.id, accountId), eq(accounts.organizationId, organization.id)))
+    .limit(1);
+  if (!account) throw new DomainError('not_found');
+  return account;
 }

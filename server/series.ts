@@ -47,6 +47,15 @@ export interface SeriesPerson {
   degree: string;
 }
 
+/** The columns a SeriesPerson is read from. */
+const personColumns = {
+  id: accounts.id,
+  firstName: accounts.firstName,
+  lastName: accounts.lastName,
+  email: accounts.email,
+  degree: accounts.degree,
+};
+
 export interface SeriesDetail {
   series: Series;
   owners: SeriesPerson[];
@@ -442,14 +451,7 @@ async function getSeries(
   const found = await findSeries(db, organizationId, seriesId);
   if (!found) return null;
   const people = await db
-    .select({
-      id: accounts.id,
-      firstName: accounts.firstName,
-      lastName: accounts.lastName,
-      email: accounts.email,
-      degree: accounts.degree,
-      role: seriesRoles.role,
-    })
+    .select({ ...personColumns, role: seriesRoles.role })
     .from(seriesRoles)
     .innerJoin(accounts, eq(accounts.id, seriesRoles.accountId))
     .where(eq(seriesRoles.seriesId, found.id))
@@ -479,13 +481,7 @@ async function seriesRolesOf(db: Database, seriesId: string, accountId: string):
 /** The organization's accounts, for choosing owners and coordinators. */
 async function organizationPeople(db: Database, organizationId: string): Promise<SeriesPerson[]> {
   return db
-    .select({
-      id: accounts.id,
-      firstName: accounts.firstName,
-      lastName: accounts.lastName,
-      email: accounts.email,
-      degree: accounts.degree,
-    })
+    .select(personColumns)
     .from(accounts)
     .where(eq(accounts.organizationId, organizationId))
     .orderBy(asc(accounts.lastName), asc(accounts.firstName), asc(accounts.email));

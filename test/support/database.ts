@@ -6,13 +6,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import postgres from 'postgres';
 import { inject } from 'vitest';
 import { type Database, type DatabaseHandle, MIGRATIONS_FOLDER, openDatabase } from '../../db/client';
-import * as schema from '../../db/schema';
 
 declare module 'vitest' {
   interface ProvidedContext {
@@ -244,27 +240,6 @@ function providedTestDatabase(): { baseUrl: string; template: string } {
 }
 
 /**
- * Opens an in-memory PGlite database the way openDatabase does (UTC, the schema, snake_case), but
- * optionally from a dumped data directory, which openDatabase cannot load.
- */
-async function openPglite(loadDataDir?: Blob): Promise<{ client: PGlite; handle: DatabaseHandle }> {
-  const client = await PGlite.create(loadDataDir ? { loadDataDir } : {});
-  await client.exec(`set time zone 'UTC'`);
-  const db = drizzlePglite({ client, schema, casing: 'snake_case' });
-  const handle: DatabaseHandle = {
-    db: db as unknown as Database,
-    kind: 'pglite',
-    migrate: () => migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER }),
-    ping: async () => {
-      await client.query('select 1');
-      return true;
-    },
-    close: () => client.close(),
-  };
-  return { client, handle };
-}
-
-/**
  * PGlite's initdb takes seconds, so each worker migrates one database and dumps its data directory;
  * every test then starts from a copy of that dump.
  */
@@ -272,10 +247,10 @@ let migratedPgliteDump: Promise<Blob> | undefined;
 
 function migratedPglite(): Promise<Blob> {
   migratedPgliteDump ??= (async () => {
-    const { client, handle } = await openPglite();
+    const handle = await openDatabase({});
     try {
       await handle.migrate();
-      return await client.dumpDataDir('none');
+      return await handle.dump!();
     } finally {
       await handle.close();
     }
@@ -285,7 +260,7 @@ function migratedPglite(): Promise<Blob> {
 
 /** A new in-memory PGlite database with the real migrations applied and no rows. */
 export async function createPgliteDatabase(): Promise<TestDatabase> {
-  const { handle } = await openPglite(await migratedPglite());
+  const handle = await openDatabase({ pgliteDump: await migratedPglite() });
   let dropped: Promise<void> | undefined;
   return {
     db: handle.db,

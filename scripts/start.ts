@@ -13,6 +13,7 @@ import { Runtime as TemporalRuntime } from '@temporalio/worker';
 import { seedDemo } from '../db/seed/demo';
 import { ConfigError, loadConfig } from '../server/config';
 import { createWorker, openRuntime, startWeb } from '../server/runtime';
+import { onShutdown } from '../server/shutdown';
 import { seedDemoSeries } from './demo-series';
 import { temporalCli } from './temporal-binaries';
 
@@ -60,14 +61,7 @@ async function stop(code: number) {
 }
 
 async function main() {
-  process.once('SIGINT', () => void stop(0));
-  process.once('SIGTERM', () => void stop(0));
-  process.once('SIGHUP', () => void stop(0));
-  // npm does not pass SIGTERM on to its script: if npm goes away, so does everything started here.
-  const parent = process.ppid;
-  setInterval(() => {
-    if (process.ppid !== parent) void stop(0);
-  }, 500).unref();
+  onShutdown(() => stop(0));
   const startedAt = Date.now();
   const config = loadConfig();
   const dataDir = resolve(config.ROUNDS_DATA_DIR);

@@ -34,10 +34,12 @@ export async function connectTemporalClient(
   return { connection, client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }) };
 }
 
-/** True when the namespace answers; /healthz reports it. */
+/** True when the namespace answers within two seconds; /healthz reports it. */
 export async function temporalReachable(client: Client): Promise<boolean> {
   try {
-    await client.connection.workflowService.describeNamespace({ namespace: client.options.namespace });
+    await client.connection.withDeadline(Date.now() + 2000, () =>
+      client.connection.workflowService.describeNamespace({ namespace: client.options.namespace }),
+    );
     return true;
   } catch {
     return false;

@@ -1,15 +1,21 @@
 /** `npm run worker`: the Temporal worker alone, against DATABASE_URL and TEMPORAL_ADDRESS (production). */
+import { Runtime as TemporalRuntime } from '@temporalio/worker';
 import { ConfigError, loadConfig } from './config';
 import { createWorker, openRuntime } from './runtime';
+import { onShutdown } from './shutdown';
 
 try {
   const config = loadConfig();
+  // Shutdown is ours to start (see onShutdown), so the worker does not listen for signals itself.
+  TemporalRuntime.install({ shutdownSignals: [] });
   const runtime = await openRuntime(config);
   const { worker, connection } = await createWorker(runtime);
-  // Worker.run installs its own SIGINT/SIGTERM handling and drains in-flight tasks.
+  onShutdown(() => worker.shutdown());
+  // Resolves once in-flight tasks have drained.
   await worker.run();
   await connection.close();
   await runtime.close();
+  process.exit(0);
 } catch (error) {
   console.error(error instanceof ConfigError ? error.message : error);
   process.exit(1);

@@ -12,10 +12,17 @@ healthRoutes.get('/healthz', allow(anyone), async (c) => {
   return c.json({ ok, db, temporal, service: 'rounds' }, ok ? 200 : 503, { 'Cache-Control': 'no-store' });
 });
 
+/** A dependency that does not answer within three seconds counts as down: health checks must be quick. */
 async function settle(check: Promise<boolean>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), 3000);
+  });
   try {
-    return await check;
+    return await Promise.race([check, timeout]);
   } catch {
     return false;
+  } finally {
+    clearTimeout(timer);
   }
 }

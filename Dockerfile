@@ -1,5 +1,6 @@
 # The Rounds image: one image for `npm run migrate`, `npm run web` and `npm run worker`
-# (docker-compose.yml picks the command). TypeScript runs through tsx, a runtime dependency,
+# (docker-compose.yml picks the command, run directly rather than through npm, which does not pass
+# SIGTERM on). TypeScript runs through tsx, a runtime dependency,
 # so there is no build step and dev dependencies stay out of the image.
 FROM node:20-bookworm-slim
 
@@ -13,4 +14,4 @@ COPY . .
 
 USER node
 EXPOSE 3000
-CMD ["npm", "run", "web"]
+CMD ["node", "--import", "tsx", "server/web.ts"]

@@ -141,9 +141,14 @@ function dependencyCondition(definition: Service, on: string): string | undefine
 }
 
 /** `npm run <script>` from a compose command or a Dockerfile CMD. */
+/**
+ * The package.json script whose command line the container runs. Containers run it directly, not
+ * through `npm run`: npm does not pass SIGTERM on, so `docker stop` would kill the process undrained.
+ */
 function npmScript(command: string | string[] | undefined): string | undefined {
   const words = typeof command === 'string' ? command.trim().split(/\s+/) : (command ?? []);
-  return words[0] === 'npm' && words[1] === 'run' && words.length === 3 ? words[2] : undefined;
+  const line = words.join(' ');
+  return Object.entries(packageJson.scripts).find(([, script]) => script === line)?.[0];
 }
 
 const packageJson = z
@@ -333,7 +338,7 @@ describe('Dockerfile', () => {
     expect(instructions).toContain('RUN npm ci --omit=dev && npm cache clean --force');
   });
 
-  test('its default command, and every compose command, runs a package.json script through tsx', () => {
+  test('its default command, and every compose command, is a package.json script run directly through tsx', () => {
     const cmd = instructions.find((line) => line.startsWith('CMD '));
     const defaultScript = npmScript(z.array(z.string()).parse(JSON.parse(cmd?.slice(4) ?? 'null')));
     const compose = loadCompose();

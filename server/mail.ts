@@ -31,10 +31,19 @@ export interface Mailer {
 /** A transport hands a message to the world; the mailer records every message around it. */
 type Deliver = (message: OutgoingMessage) => Promise<{ providerId: string | null }>;
 
-export function createMailer(deps: { config: Config; db: Database; clock: Clock }): Mailer {
+export function createMailer(deps: {
+  config: Config;
+  db: Database;
+  clock: Clock;
+  /** Where Resend's API is; tests point it at a local server that records requests. */
+  resendBaseUrl?: string;
+}): Mailer {
   const { config } = deps;
   if (config.RESEND_API_KEY) {
-    const resend = new Resend(config.RESEND_API_KEY);
+    const resend = new Resend(
+      config.RESEND_API_KEY,
+      deps.resendBaseUrl ? { baseUrl: deps.resendBaseUrl } : undefined,
+    );
     return recordingMailer(deps, 'resend', async (message) => {
       const { data, error } = await resend.emails.send(
         {

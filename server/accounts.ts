@@ -190,6 +190,20 @@ export function createAccounts(deps: AccountsDeps) {
     return account;
   }
 
+  /** A single-use link that sets the account's password, valid for RESET_LINK_MINUTES. */
+  async function issueResetLink(organization: Organization, account: Account) {
+    const token = newToken();
+    const id = sha256(token);
+    const now = clock.now();
+    await db.insert(passwordResets).values({
+      id,
+      accountId: account.id,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + RESET_LINK_MINUTES * 60_000),
+    });
+    return { id, resetUrl: `${config.publicUrl}/${organization.code}/reset-password?token=${token}` };
+  }
+
   /** The account a reset link opens, or reset_link_invalid when it is unknown, used or expired. */
   async function checkResetLink(organization: Organization, token: string): Promise<Account> {
     const [found] = await db
@@ -212,6 +226,7 @@ export function createAccounts(deps: AccountsDeps) {
   return {
     findByEmail,
     checkResetLink,
+    issueResetLink,
 
     /** A new account of this organization; learner unless told otherwise. */
     async signUp(
@@ -295,16 +310,7 @@ export function createAccounts(deps: AccountsDeps) {
     async requestPasswordReset(organization: Organization, typedEmail: string): Promise<void> {
       const account = await findByEmail(organization, typedEmail);
       if (!account) return;
-      const token = newToken();
-      const id = sha256(token);
-      const now = clock.now();
-      await db.insert(passwordResets).values({
-        id,
-        accountId: account.id,
-        createdAt: now,
-        expiresAt: new Date(now.getTime() + RESET_LINK_MINUTES * 60_000),
-      });
-      const resetUrl = `${config.publicUrl}/${organization.code}/reset-password?token=${token}`;
+      const { id, resetUrl } = await issueResetLink(organization, account);
       const mail = await renderPasswordReset({
         organizationName: organization.name,
         recipientFirstName: account.firstName,

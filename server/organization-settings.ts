@@ -7,6 +7,7 @@ import type { Clock } from './clock';
 import type { FormValues } from './forms';
 import { lines } from './forms';
 import { normalizeMobile } from './identifiers';
+import { isMonthDay } from '../workflows/calendar';
 
 const TIME_ZONES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('timeZone'));
 
@@ -67,15 +68,6 @@ const list = (
       })
       .transform((entries) => [...new Set(entries)]),
   );
-
-function isMonthDay(entry: string): boolean {
-  const match = /^(\d{2})-(\d{2})$/.exec(entry);
-  if (!match) return false;
-  const [month, day] = [Number(match[1]), Number(match[2])];
-  // Every year has this date: 02-29 would skip three years in four.
-  const daysIn = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
-  return daysIn !== undefined && day >= 1 && day <= daysIn;
-}
 
 function isIsoDate(entry: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(entry)) return false;

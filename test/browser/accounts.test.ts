@@ -111,6 +111,8 @@ describe('accounts in the browser', () => {
     expect(await refusal(page)).toContain(LOCKED);
 
     await page.getByRole('link', { name: 'Forgot your password?' }).click();
+    // The sign-in page has an Email field too: type into the new page's.
+    await page.getByRole('heading', { level: 1, name: 'Forgot your password?' }).waitFor();
     await page.getByLabel('Email').fill(person.email);
     await submit(page, 'Send reset link');
     expect(await page.getByRole('status').innerText()).toContain(

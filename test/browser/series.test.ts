@@ -65,7 +65,9 @@ describe('series in the browser', () => {
     await statusPanel(page)
       .getByRole('button', { name: `Request renewal for ${next}` })
       .click();
-    await page.getByRole('heading', { level: 1, name: `Medicine Grand Rounds ${next}` }).waitFor();
+    await page
+      .getByRole('heading', { level: 1, name: `Medicine Grand Rounds ${next}`, exact: true })
+      .waitFor();
     expect(await page.getByRole('status').first().innerText()).toBe(
       'Renewal requested. This draft for next year now awaits review.',
     );
@@ -74,14 +76,18 @@ describe('series in the browser', () => {
     expect(draft).toContain(`Awaiting review for ${next}.`);
 
     await page.getByRole('link', { name: `Medicine Grand Rounds ${year}` }).click();
-    await page.getByRole('heading', { level: 1, name: `Medicine Grand Rounds ${year}` }).waitFor();
+    await page
+      .getByRole('heading', { level: 1, name: `Medicine Grand Rounds ${year}`, exact: true })
+      .waitFor();
     const original = statusPanel(page);
     expect(await original.innerText()).toContain(
       `Renewal for ${next}: Medicine Grand Rounds Awaiting review`,
     );
     expect(await original.getByRole('button', { name: /^Request renewal/ }).count()).toBe(0);
     await original.getByRole('link', { name: 'Medicine Grand Rounds' }).click();
-    await page.getByRole('heading', { level: 1, name: `Medicine Grand Rounds ${next}` }).waitFor();
+    await page
+      .getByRole('heading', { level: 1, name: `Medicine Grand Rounds ${next}`, exact: true })
+      .waitFor();
 
     const stalePanel = statusPanel(staleTab);
     await stalePanel.getByRole('button', { name: `Request renewal for ${next}` }).click();
@@ -93,7 +99,7 @@ describe('series in the browser', () => {
 
     // Still one renewal: the coordinator's list shows one draft for next year above this year's series.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Series' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Your series' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Your series', exact: true }).waitFor();
     const rows = page.getByRole('row').filter({ hasText: 'Medicine Grand Rounds' });
     expect(await rows.allInnerTexts()).toEqual([
       expect.stringMatching(new RegExp(`^Medicine Grand Rounds\\s+${next}\\s+Awaiting review`)),

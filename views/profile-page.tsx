@@ -1,7 +1,8 @@
 import type { Account, Organization } from '../db/schema';
 import type { FieldErrors, FormValues } from '../server/forms';
-import { Field, FormAlert, Notice, SelectField, typed } from './field';
+import { Field, FormAlert, Notice, typed } from './field';
 import { CsrfField, Layout, type PageChrome } from './layout';
+import { MobileField, PersonFields } from './person-fields';
 
 /** The form's values for a stored account. */
 export function profileValues(account: Account): FormValues {
@@ -39,36 +40,7 @@ export function ProfilePage(
       </p>
       <form method="post" action={`/${organization.code}/profile`} novalidate>
         <CsrfField token={props.csrfToken} />
-        <Field
-          name="firstName"
-          label="First name"
-          autocomplete="given-name"
-          value={typed(values, 'firstName')}
-          error={errors.firstName}
-        />
-        <Field
-          name="lastName"
-          label="Last name"
-          autocomplete="family-name"
-          value={typed(values, 'lastName')}
-          error={errors.lastName}
-        />
-        <SelectField
-          name="degree"
-          label="Degree"
-          placeholder="-- Select degree --"
-          options={organization.degrees}
-          value={typed(values, 'degree')}
-          error={errors.degree}
-        />
-        <SelectField
-          name="profession"
-          label="Profession"
-          placeholder="-- Select profession --"
-          options={organization.professions}
-          value={typed(values, 'profession')}
-          error={errors.profession}
-        />
+        <PersonFields organization={organization} values={values} errors={errors} />
         <Field
           name="specialties"
           label="Specialties"
@@ -77,16 +49,7 @@ export function ProfilePage(
           value={Array.isArray(specialties) ? specialties.join(', ') : specialties}
           error={errors.specialties}
         />
-        <Field
-          name="mobile"
-          label="Mobile phone"
-          type="tel"
-          autocomplete="tel"
-          required={false}
-          hint="To claim credit by text message. US numbers may be typed as (555) 123-4567; others with + and the country code."
-          value={typed(values, 'mobile')}
-          error={errors.mobile}
-        />
+        <MobileField values={values} errors={errors} />
         <Field
           name="npi"
           label="NPI"

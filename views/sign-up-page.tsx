@@ -1,8 +1,9 @@
 import type { Organization } from '../db/schema';
 import { PASSWORD_POLICIES } from '../server/auth/password-policy';
 import type { FieldErrors, FormValues } from '../server/forms';
-import { Field, FormAlert, SelectField, typed } from './field';
+import { Field, FormAlert, typed } from './field';
 import { CsrfField, Layout, type PageChrome } from './layout';
+import { MobileField, PersonFields } from './person-fields';
 
 export function SignUpPage(
   props: PageChrome & {
@@ -44,46 +45,8 @@ export function SignUpPage(
           value={email}
           error={errors.email}
         />
-        <Field
-          name="firstName"
-          label="First name"
-          autocomplete="given-name"
-          value={typed(values, 'firstName')}
-          error={errors.firstName}
-        />
-        <Field
-          name="lastName"
-          label="Last name"
-          autocomplete="family-name"
-          value={typed(values, 'lastName')}
-          error={errors.lastName}
-        />
-        <SelectField
-          name="degree"
-          label="Degree"
-          placeholder="-- Select degree --"
-          options={organization.degrees}
-          value={typed(values, 'degree')}
-          error={errors.degree}
-        />
-        <SelectField
-          name="profession"
-          label="Profession"
-          placeholder="-- Select profession --"
-          options={organization.professions}
-          value={typed(values, 'profession')}
-          error={errors.profession}
-        />
-        <Field
-          name="mobile"
-          label="Mobile phone"
-          type="tel"
-          autocomplete="tel"
-          required={false}
-          hint="To claim credit by text message. US numbers may be typed as (555) 123-4567; others with + and the country code."
-          value={typed(values, 'mobile')}
-          error={errors.mobile}
-        />
+        <PersonFields organization={organization} values={values} errors={errors} />
+        <MobileField values={values} errors={errors} />
         <Field
           name="password"
           label="Password"

@@ -1,4 +1,5 @@
 import type { Organization } from '../db/schema';
+import { PASSWORD_POLICIES } from '../server/auth/password-policy';
 import type { FieldErrors, FormValues } from '../server/forms';
 import { Field, SelectField, typed } from './field';
 
@@ -58,5 +59,33 @@ export function MobileField(props: { values?: FormValues; errors: FieldErrors })
       value={typed(props.values, 'mobile')}
       error={props.errors.mobile}
     />
+  );
+}
+
+/** A password to choose and its confirmation, with the organization's policy as the hint. Never refilled. */
+export function NewPasswordFields(props: {
+  organization: Organization;
+  errors: FieldErrors;
+  /** "Password" at sign-up, "New password" at a reset. */
+  label: string;
+}) {
+  return (
+    <>
+      <Field
+        name="password"
+        label={props.label}
+        type="password"
+        autocomplete="new-password"
+        hint={PASSWORD_POLICIES[props.organization.passwordPolicy].rules}
+        error={props.errors.password}
+      />
+      <Field
+        name="confirmPassword"
+        label={`Confirm ${props.label.toLowerCase()}`}
+        type="password"
+        autocomplete="new-password"
+        error={props.errors.confirmPassword}
+      />
+    </>
   );
 }

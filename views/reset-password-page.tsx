@@ -1,8 +1,8 @@
 import type { Organization } from '../db/schema';
-import { PASSWORD_POLICIES } from '../server/auth/password-policy';
 import type { FieldErrors } from '../server/forms';
-import { Field, FormAlert } from './field';
+import { FormAlert } from './field';
 import { CsrfField, Layout, type PageChrome } from './layout';
+import { NewPasswordFields } from './person-fields';
 
 export function ResetPasswordPage(
   props: PageChrome & {
@@ -31,21 +31,7 @@ export function ResetPasswordPage(
           <form method="post" action={`${base}/reset-password`} novalidate>
             <CsrfField token={props.csrfToken} />
             <input type="hidden" name="token" value={props.token} />
-            <Field
-              name="password"
-              label="New password"
-              type="password"
-              autocomplete="new-password"
-              hint={PASSWORD_POLICIES[organization.passwordPolicy].rules}
-              error={errors.password}
-            />
-            <Field
-              name="confirmPassword"
-              label="Confirm new password"
-              type="password"
-              autocomplete="new-password"
-              error={errors.confirmPassword}
-            />
+            <NewPasswordFields organization={organization} errors={errors} label="New password" />
             <button type="submit">Set new password</button>
           </form>
         </>

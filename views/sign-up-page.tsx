@@ -1,9 +1,8 @@
 import type { Organization } from '../db/schema';
-import { PASSWORD_POLICIES } from '../server/auth/password-policy';
 import type { FieldErrors, FormValues } from '../server/forms';
 import { Field, FormAlert, typed } from './field';
 import { CsrfField, Layout, type PageChrome } from './layout';
-import { MobileField, PersonFields } from './person-fields';
+import { MobileField, NewPasswordFields, PersonFields } from './person-fields';
 
 export function SignUpPage(
   props: PageChrome & {
@@ -47,21 +46,7 @@ export function SignUpPage(
         />
         <PersonFields organization={organization} values={values} errors={errors} />
         <MobileField values={values} errors={errors} />
-        <Field
-          name="password"
-          label="Password"
-          type="password"
-          autocomplete="new-password"
-          hint={PASSWORD_POLICIES[organization.passwordPolicy].rules}
-          error={errors.password}
-        />
-        <Field
-          name="confirmPassword"
-          label="Confirm password"
-          type="password"
-          autocomplete="new-password"
-          error={errors.confirmPassword}
-        />
+        <NewPasswordFields organization={organization} errors={errors} label="Password" />
         <button type="submit">Create account</button>
       </form>
     </Layout>

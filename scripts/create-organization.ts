@@ -16,6 +16,7 @@ import { SEED_DEGREES, SEED_PROFESSIONS } from '../db/seed/demo';
 import { RESET_LINK_MINUTES, createAccounts } from '../server/accounts';
 import { systemClock } from '../server/clock';
 import { ConfigError, formatConfigError, loadConfig } from '../server/config';
+import { createLog } from '../server/log';
 import { createMailer } from '../server/mail';
 import { isValidTimeZone } from '../workflows/calendar';
 
@@ -70,7 +71,13 @@ export async function createOrganization(argv: string[]): Promise<string> {
         })
         .returning();
       if (!organization) throw new Error('the organization was not returned');
-      const inTransaction = createAccounts({ db: tx, clock: systemClock, config, mailer });
+      const inTransaction = createAccounts({
+        db: tx,
+        clock: systemClock,
+        config,
+        mailer,
+        log: createLog(config.LOG_LEVEL),
+      });
       const admin = await inTransaction.signUp(
         organization,
         {

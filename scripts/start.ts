@@ -9,17 +9,16 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { join, resolve } from 'node:path';
-import { Runtime as TemporalRuntime } from '@temporalio/worker';
 import { seedDemo } from '../db/seed/demo';
 import { ConfigError, loadConfig } from '../server/config';
-import { createWorker, openRuntime, startWeb } from '../server/runtime';
+import { type Log, createLog } from '../server/log';
+import { createWorker, installTemporalRuntime, openRuntime, startWeb } from '../server/runtime';
 import { onShutdown } from '../server/shutdown';
 import { seedDemoSeries } from './demo-series';
 import { temporalCli } from './temporal-binaries';
 
-function log(message: string) {
-  console.log(`[rounds] ${message}`);
-}
+/** Replaced by one at LOG_LEVEL once the configuration is read. */
+let log: Log = createLog('info');
 
 function portAnswers(port: number): Promise<boolean> {
   return new Promise((done) => {
@@ -49,12 +48,12 @@ const cleanups: (() => Promise<void>)[] = [];
 async function stop(code: number) {
   if (stopping) return;
   stopping = true;
-  log('stopping …');
+  log.info('stopping …');
   for (const cleanup of cleanups.reverse()) {
     try {
       await cleanup();
     } catch (error) {
-      console.error(error);
+      log.error('a clean-up step failed', error);
     }
   }
   process.exit(code);
@@ -66,8 +65,8 @@ async function main() {
   const config = loadConfig();
   const dataDir = resolve(config.ROUNDS_DATA_DIR);
   await mkdir(dataDir, { recursive: true });
-  // This process owns shutdown; the worker must not react to signals on its own.
-  TemporalRuntime.install({ shutdownSignals: [] });
+  log = createLog(config.LOG_LEVEL);
+  installTemporalRuntime(config);
 
   let temporal: ChildProcess | null = null;
 
@@ -79,7 +78,7 @@ async function main() {
       );
     }
     const cli = await temporalCli();
-    log(
+    log.info(
       `starting Temporal dev server (${cli}) on 127.0.0.1:${port}, UI on http://localhost:${config.TEMPORAL_UI_PORT}`,
     );
     const child = spawn(
@@ -105,7 +104,7 @@ async function main() {
     temporal = child;
     child.once('exit', (code, signal) => {
       if (!stopping) {
-        console.error(`[rounds] Temporal dev server exited unexpectedly (${signal ?? code}); stopping.`);
+        log.error(`Temporal dev server exited unexpectedly (${signal ?? code}); stopping.`);
         void stop(1);
       }
     });
@@ -122,7 +121,7 @@ async function main() {
 
   const runtime = await openRuntime(config, { migrate: true });
   cleanups.push(() => runtime.close());
-  log(
+  log.info(
     `database ready (${runtime.database.kind === 'pglite' ? `embedded PGlite in ${join(dataDir, 'pg')}` : 'DATABASE_URL'})`,
   );
 
@@ -138,20 +137,20 @@ async function main() {
   });
   running.catch((error) => {
     if (!stopping) {
-      console.error('[rounds] worker failed:', error);
+      log.error('worker failed', error);
       void stop(1);
     }
   });
 
   if (demo) {
     await seedDemoSeries(runtime, demo);
-    log('seeded the demo organization (see README: demo accounts)');
+    log.info('seeded the demo organization (see README: demo accounts)');
   }
 
   const web = await startWeb(runtime);
   cleanups.push(() => web.close());
-  log(`ready in ${((Date.now() - startedAt) / 1000).toFixed(1)}s: http://localhost:${web.port}`);
-  if (temporal) log(`Temporal UI: http://localhost:${config.TEMPORAL_UI_PORT}`);
+  log.info(`ready in ${((Date.now() - startedAt) / 1000).toFixed(1)}s: http://localhost:${web.port}`);
+  if (temporal) log.info(`Temporal UI: http://localhost:${config.TEMPORAL_UI_PORT}`);
 }
 
 main().catch((error) => {

@@ -21,6 +21,7 @@ import type { Config } from './config';
 import type { FieldErrors } from './forms';
 import { asList } from './forms';
 import { emailKey, isValidNpi, normalizeMobile } from './identifiers';
+import type { Log } from './log';
 import type { Mailer } from './mail';
 
 /** A reset link is good for one use within this many minutes. */
@@ -30,6 +31,7 @@ export interface AccountsDeps {
   db: Database;
   clock: Clock;
   mailer: Mailer;
+  log: Log;
   config: Config;
 }
 
@@ -179,7 +181,7 @@ export const rolesInput = z.object({
 export type AccountWithRoles = Account & { roles: Role[] };
 
 export function createAccounts(deps: AccountsDeps) {
-  const { db, clock, mailer, config } = deps;
+  const { db, clock, mailer, config, log } = deps;
 
   async function findByEmail(organization: Organization, typed: string): Promise<Account | undefined> {
     const [account] = await db
@@ -327,7 +329,7 @@ export function createAccounts(deps: AccountsDeps) {
         });
       } catch (error) {
         // The messages table records the failure; an error page here would reveal that the account exists.
-        console.error('password reset mail failed', error);
+        log.error('password reset mail failed', error);
       }
     },
 

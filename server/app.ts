@@ -8,6 +8,7 @@ import { sessionMiddleware } from './auth/sessions';
 import type { Clock } from './clock';
 import type { Config } from './config';
 import type { SeriesYearLifecycle } from './lifecycles/series-year';
+import type { Log } from './log';
 import type { Mailer } from './mail';
 import { renderError } from './respond';
 import { accountRoutes } from './routes/account';
@@ -21,6 +22,7 @@ export interface AppDeps {
   db: Database;
   clock: Clock;
   mailer: Mailer;
+  log: Log;
   seriesYear: SeriesYearLifecycle;
   /** Reachability for /healthz; each resolves false rather than throwing. */
   health: { db(): Promise<boolean>; temporal(): Promise<boolean> };
@@ -97,7 +99,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   app.notFound((c) => renderError(c, 'not_found'));
   app.onError((error, c) => {
-    console.error(error);
+    deps.log.error(`${c.req.method} ${new URL(c.req.url).pathname} failed`, error);
     return c.html('<h1>Something went wrong</h1><p>The error was logged. Please try again.</p>', 500);
   });
 

@@ -1,13 +1,14 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Client } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime as TemporalRuntime, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { type DatabaseHandle, openDatabase } from '../db/client';
 import { createApp } from './app';
 import { type Clock, systemClock } from './clock';
 import type { Config } from './config';
 import { createSeriesYearLifecycle } from './lifecycles/series-year';
+import { type Log, createLog, temporalLogLevel } from './log';
 import { type Mailer, createMailer } from './mail';
 import { connectTemporalClient, temporalAddress, temporalReachable, temporalTls } from './temporal';
 
@@ -17,6 +18,7 @@ export interface Runtime {
   database: DatabaseHandle;
   clock: Clock;
   mailer: Mailer;
+  log: Log;
   temporal: Client;
   close(): Promise<void>;
 }
@@ -32,12 +34,24 @@ export async function openRuntime(config: Config, options: { migrate?: boolean }
     database,
     clock,
     mailer,
+    log: createLog(config.LOG_LEVEL),
     temporal: client,
     async close() {
       await connection.close();
       await database.close();
     },
   };
+}
+
+/**
+ * Once per process that runs a worker, before it: the SDK logs at LOG_LEVEL, and shutdown is ours
+ * to start (server/shutdown.ts), so the SDK does not listen for signals itself.
+ */
+export function installTemporalRuntime(config: Config): void {
+  TemporalRuntime.install({
+    logger: new DefaultLogger(temporalLogLevel(config.LOG_LEVEL)),
+    shutdownSignals: [],
+  });
 }
 
 export const WORKFLOWS_PATH = new URL('../workflows/index.ts', import.meta.url).pathname;
@@ -75,6 +89,7 @@ export function startWeb(runtime: Runtime): Promise<{ port: number; close(): Pro
     db: runtime.database.db,
     clock: runtime.clock,
     mailer: runtime.mailer,
+    log: runtime.log,
     seriesYear: createSeriesYearLifecycle(runtime.temporal, config.TEMPORAL_TASK_QUEUE),
     health: { db: () => runtime.database.ping(), temporal: () => temporalReachable(runtime.temporal) },
   });

@@ -7,7 +7,7 @@ try {
   const config = loadConfig();
   const runtime = await openRuntime(config);
   const web = await startWeb(runtime);
-  console.log(`Rounds web listening on http://${config.HOST}:${web.port}`);
+  runtime.log.info(`web listening on http://${config.HOST}:${web.port}`);
   onShutdown(async () => {
     await web.close();
     await runtime.close();

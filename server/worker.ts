@@ -1,13 +1,11 @@
 /** `npm run worker`: the Temporal worker alone, against DATABASE_URL and TEMPORAL_ADDRESS (production). */
-import { Runtime as TemporalRuntime } from '@temporalio/worker';
 import { ConfigError, loadConfig } from './config';
-import { createWorker, openRuntime } from './runtime';
+import { createWorker, installTemporalRuntime, openRuntime } from './runtime';
 import { onShutdown } from './shutdown';
 
 try {
   const config = loadConfig();
-  // Shutdown is ours to start (see onShutdown), so the worker does not listen for signals itself.
-  TemporalRuntime.install({ shutdownSignals: [] });
+  installTemporalRuntime(config);
   const runtime = await openRuntime(config);
   const { worker, connection } = await createWorker(runtime);
   onShutdown(() => worker.shutdown());

@@ -63,7 +63,7 @@ adminRoutes.post(
       try {
         await deps.seriesYear.reminderDatesChanged(organization.id, organization.renewalReminderDates);
       } catch (error) {
-        console.error('reminder dates changed, but the series years could not be told', error);
+        deps.log.error('reminder dates changed, but the series years could not be told', error);
         return renderError(
           c,
           'unavailable',

@@ -14,8 +14,7 @@ import {
 import { currentYearIn } from '../../workflows/calendar';
 import { DomainError, ERRORS } from '../../workflows/errors';
 import { allow, hasRole, signedIn, type Viewer } from '../access';
-import type { AppEnv } from '../app';
-import type { SeriesYearLifecycle } from '../lifecycles/series-year';
+import type { AppDeps, AppEnv } from '../app';
 import { validForm } from '../forms';
 import { chrome } from '../page';
 import { renderError } from '../respond';
@@ -161,7 +160,10 @@ seriesRoutes.post(
 // ---- One series ----
 
 /** Read from the workflow; a page never fails because Temporal is slow or away. */
-async function readSchedule(seriesYear: SeriesYearLifecycle, series: Series): Promise<SeriesSchedule> {
+async function readSchedule(
+  { seriesYear, log }: Pick<AppDeps, 'seriesYear' | 'log'>,
+  series: Series,
+): Promise<SeriesSchedule> {
   if (series.status === 'submitted') return { kind: 'not_started' };
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
@@ -173,7 +175,7 @@ async function readSchedule(seriesYear: SeriesYearLifecycle, series: Series): Pr
     ]);
     return state ? { kind: 'running', state } : { kind: 'unavailable' };
   } catch (error) {
-    console.error(`series ${series.id} ${series.year}: schedule unavailable`, error);
+    log.warn(`series ${series.id} ${series.year}: schedule unavailable`, error);
     return { kind: 'unavailable' };
   } finally {
     clearTimeout(timer);
@@ -188,7 +190,7 @@ async function seriesView(c: Context<AppEnv>, seriesId: string) {
   const detail = await operations.getSeries(organization.id, seriesId);
   if (!detail) return null;
   const [schedule, roles] = await Promise.all([
-    readSchedule(c.get('deps').seriesYear, detail.series),
+    readSchedule(c.get('deps'), detail.series),
     operations.seriesRolesOf(detail.series.id, viewer.account.id),
   ]);
   return {
@@ -264,7 +266,8 @@ function refusal(c: Context<AppEnv>, seriesId: string, error: unknown) {
   if (!(error instanceof DomainError)) throw error;
   if (error.code === 'not_found' || error.code === 'forbidden') return renderError(c, error.code);
   // What the workflow service said is for the operators' log, not the page.
-  if (error.code === 'unavailable') console.error(`series ${seriesId}: ${error.message}`, error.cause);
+  if (error.code === 'unavailable')
+    c.get('deps').log.error(`series ${seriesId}: ${error.message}`, error.cause);
   return answerAction(c, seriesId, { tone: 'error', text: error.message }, ERRORS[error.code].status);
 }
 

@@ -7,6 +7,7 @@ import { type AppEnv, createApp } from '../../server/app';
 import type { Clock } from '../../server/clock';
 import { type Config, loadConfig } from '../../server/config';
 import type { SeriesYearLifecycle } from '../../server/lifecycles/series-year';
+import { createLog } from '../../server/log';
 import { createMailer } from '../../server/mail';
 import type { TestDatabase } from './database';
 
@@ -69,6 +70,8 @@ export function createTestApp(
     db: database.db,
     clock,
     mailer: createMailer({ config, db: database.db, clock }),
+    // Tests provoke failures on purpose; only errors are worth seeing.
+    log: createLog('error'),
     seriesYear,
     health: { db: async () => true, temporal: async () => true },
   });

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   integer,
   numeric,
   pgTable,
@@ -35,7 +36,7 @@ export const series = pgTable(
     professions: text().array().notNull().default(sql`'{}'::text[]`),
     creditsPerSession: numeric({ precision: 4, scale: 2 }).notNull(),
     /** The series this one renews; unique, so a series is renewed at most once. */
-    renewedFromId: uuid(),
+    renewedFromId: uuid().references((): AnyPgColumn => series.id),
     createdById: uuid().references(() => accounts.id),
     approvedById: uuid().references(() => accounts.id),
     approvedAt: timestamp({ withTimezone: true }),

@@ -10,6 +10,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { accounts } from './accounts';
+import { organizations } from './organizations';
 import { series } from './series';
 
 /** The RSS dashboard's "Child Status". */
@@ -28,7 +29,10 @@ export const sessions = pgTable(
     childId: integer().generatedAlwaysAsIdentity({ startWith: 10001 }).notNull().unique(),
     /** Short code learners text or type to claim attendance; unique within the organization. */
     attendanceCode: text().notNull(),
-    organizationId: uuid().notNull(),
+    /** The series' organization, kept here so attendance codes can be unique per organization. */
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id),
     name: text().notNull(),
     startsAt: timestamp({ withTimezone: true }).notNull(),
     endsAt: timestamp({ withTimezone: true }).notNull(),

@@ -100,7 +100,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.notFound((c) => renderError(c, 'not_found'));
   app.onError((error, c) => {
     deps.log.error(`${c.req.method} ${new URL(c.req.url).pathname} failed`, error);
-    return c.html('<h1>Something went wrong</h1><p>The error was logged. Please try again.</p>', 500);
+    return renderError(c, 'internal');
   });
 
   const unguarded = unguardedRoutes(app.routes);

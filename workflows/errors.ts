@@ -40,6 +40,11 @@ export const ERRORS = {
     status: 409,
     message: 'Only an approved series can be renewed.',
   },
+  internal: {
+    status: 500,
+    message:
+      'Something went wrong on our side. It was logged; please try again, and tell the CME office if it keeps happening.',
+  },
   unavailable: { status: 503, message: 'A service Rounds depends on is unavailable. Try again shortly.' },
 } as const;
 

@@ -1,7 +1,12 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
+import { organizations } from '../../db/schema';
 import { getStateQuery } from '../../workflows/series-year';
 import { type RoundsProcess, groupAlive, portIsFree, startRounds } from '../support/app-process';
+import { createTestDatabase } from '../support/database';
 
 const started: RoundsProcess[] = [];
 afterEach(async () => {
@@ -94,6 +99,20 @@ describe('npm start', () => {
     );
     expect(groupAlive(rounds.child.pid!)).toBe(false);
     for (const port of [rounds.port, rounds.temporalPort]) expect(await portIsFree(port)).toBe(true);
+  });
+
+  it('with DATABASE_URL set, npm start keeps its data in that PostgreSQL and makes no embedded database', async () => {
+    const database = await createTestDatabase();
+    try {
+      const rounds = await start({ env: { DATABASE_URL: database.url } });
+      expect(rounds.output()).toContain('database ready (DATABASE_URL)');
+      const [demo] = await database.db.select().from(organizations).where(eq(organizations.code, 'demo'));
+      expect(demo?.name).toBe('Demo Medical Center');
+      expect(existsSync(join(rounds.dataDir, 'pg'))).toBe(false);
+      await rounds.stop('SIGINT');
+    } finally {
+      await database.drop();
+    }
   });
 
   it('refuses to start with a malformed variable, naming it and what it expects', async () => {

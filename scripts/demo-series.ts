@@ -14,6 +14,9 @@ export async function seedDemoSeries(runtime: Runtime, demo: DemoSeed): Promise<
     db: runtime.database.db,
     clock: runtime.clock,
     seriesYear: createSeriesYearLifecycle(runtime.temporal, runtime.config.TEMPORAL_TASK_QUEUE),
+    mailer: runtime.mailer,
+    log: runtime.log,
+    publicUrl: runtime.config.publicUrl,
   });
   const reviewer: Actor = {
     account: { id: accountIds.reviewer, organizationId: organization.id },

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Database } from '../db/client';
 import {
   type Account,
+  accountRoles,
   accounts,
   type Organization,
   organizations,
@@ -14,11 +15,16 @@ import {
   series,
   seriesRoles,
 } from '../db/schema';
+import { render } from '@react-email/components';
+import { createElement } from 'react';
+import { RenewalRequested, renewalRequestedSubject } from '../views/mail/renewal-requested';
 import { currentYearIn } from '../workflows/calendar';
 import { DomainError } from '../workflows/errors';
 import type { Rule } from './access';
 import type { Clock } from './clock';
 import type { SeriesYearLifecycle } from './lifecycles/series-year';
+import type { Log } from './log';
+import type { Mailer } from './mail';
 
 /**
  * Series: created by reviewers, approved one calendar year at a time, renewed each fall by their
@@ -30,6 +36,11 @@ export interface SeriesDeps {
   db: Database;
   clock: Clock;
   seriesYear: SeriesYearLifecycle;
+  /** Reviewers are told of renewal requests by mail. */
+  mailer: Mailer;
+  log: Log;
+  /** For links in mail. */
+  publicUrl: string;
 }
 
 /** Whoever acts: a signed-in viewer, or a script acting as an account. */
@@ -365,8 +376,9 @@ async function requestRenewal(deps: SeriesDeps, seriesId: string, by: Actor): Pr
     throw new DomainError('series_not_renewable');
   }
 
+  let renewal: Series;
   try {
-    return await db.transaction(async (tx) => {
+    renewal = await db.transaction(async (tx) => {
       // Requests at the same moment queue on last year's row; the unique index is the backstop.
       await tx.select({ id: series.id }).from(series).where(eq(series.id, found.id)).for('update');
       const [raced] = await tx
@@ -402,6 +414,47 @@ async function requestRenewal(deps: SeriesDeps, seriesId: string, by: Actor): Pr
   } catch (error) {
     if (isUniqueViolation(error, 'series_renewed_from_key')) throw new DomainError('series_already_renewed');
     throw error;
+  }
+  // The renewal stands whether or not the mail goes: it is on the reviewers' list either way.
+  try {
+    await tellReviewers(deps, organization, renewal, by);
+  } catch (error) {
+    deps.log.error(`renewal ${renewal.id} requested, but the reviewers could not be emailed`, error);
+  }
+  return renewal;
+}
+
+/** Each reviewer of the organization gets one email about a renewal awaiting review. */
+async function tellReviewers(deps: SeriesDeps, organization: Organization, renewal: Series, by: Actor) {
+  const { db, mailer, publicUrl } = deps;
+  const [requester] = await db
+    .select({ firstName: accounts.firstName, lastName: accounts.lastName })
+    .from(accounts)
+    .where(eq(accounts.id, by.account.id));
+  const reviewers = await db
+    .select({ id: accounts.id, email: accounts.email, firstName: accounts.firstName })
+    .from(accounts)
+    .innerJoin(accountRoles, eq(accountRoles.accountId, accounts.id))
+    .where(and(eq(accounts.organizationId, organization.id), eq(accountRoles.role, 'reviewer')));
+  for (const reviewer of reviewers) {
+    const props = {
+      organizationName: organization.name,
+      recipientFirstName: reviewer.firstName,
+      seriesName: renewal.name,
+      year: renewal.year,
+      requestedBy: requester ? `${requester.firstName} ${requester.lastName}` : 'A coordinator',
+      seriesUrl: `${publicUrl}/${organization.code}/series/${renewal.id}`,
+    };
+    const element = createElement(RenewalRequested, props);
+    await mailer.send({
+      idempotencyKey: `series-renewal-requested:${renewal.id}:${reviewer.id}`,
+      organizationId: organization.id,
+      kind: 'series-renewal-requested',
+      to: reviewer.email,
+      subject: renewalRequestedSubject(props),
+      html: await render(element),
+      text: await render(element, { plainText: true }),
+    });
   }
 }
 

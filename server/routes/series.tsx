@@ -29,8 +29,8 @@ const member = isSeriesMember('owner', 'coordinator');
 const SCHEDULE_TIMEOUT_MS = 3_000;
 
 function operationsOf(c: Context<AppEnv>): SeriesOperations {
-  const { db, clock, seriesYear } = c.get('deps');
-  return seriesOperations({ db, clock, seriesYear });
+  const { db, clock, seriesYear, mailer, log, config } = c.get('deps');
+  return seriesOperations({ db, clock, seriesYear, mailer, log, publicUrl: config.publicUrl });
 }
 
 /** Routes behind a rule that needs a signed-in viewer. */

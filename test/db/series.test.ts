@@ -1,9 +1,12 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/client';
-import { type Account, type Organization, type Role, series } from '../../db/schema';
+import { type Account, type Organization, type Role, accountRoles, messages, series } from '../../db/schema';
 import type { Clock } from '../../server/clock';
+import { loadConfig } from '../../server/config';
 import type { SeriesYearLifecycle } from '../../server/lifecycles/series-year';
+import { createLog } from '../../server/log';
+import { createMailer } from '../../server/mail';
 import {
   type Actor,
   InvalidSeriesInput,
@@ -114,7 +117,14 @@ beforeEach(async () => {
   learner = await seedAccount(db, organization, { firstName: 'Lee', lastName: 'Learner' });
   recorder = recordingLifecycle();
   time = settableClock('2026-06-01T15:00:00Z');
-  operations = seriesOperations({ db, clock: time.clock, seriesYear: recorder.lifecycle });
+  operations = seriesOperations({
+    db,
+    clock: time.clock,
+    seriesYear: recorder.lifecycle,
+    mailer: createMailer({ config: loadConfig({}), db, clock: time.clock }),
+    log: createLog('error'),
+    publicUrl: 'https://cme.example.org',
+  });
 });
 
 afterEach(async () => {
@@ -389,6 +399,26 @@ describe('renewing a series', () => {
     expect((await operations.getSeries(organization.id, current.id))?.renewal?.id).toBe(renewal.id);
     // The draft goes to the reviewers; nothing starts until they approve it.
     expect(recorder.calls.start).toHaveLength(1);
+  });
+
+  it('each reviewer of the organization is emailed once about a renewal awaiting review, with a link to the draft', async () => {
+    const rita = await seedAccount(db, organization, { email: 'rita@example.org', firstName: 'Rita' });
+    const stranger = await seedAccount(db, await seedOrganization(db), { email: 'other@example.org' });
+    await db.insert(accountRoles).values([
+      { accountId: rita.id, role: 'reviewer' },
+      { accountId: stranger.id, role: 'reviewer' },
+    ]);
+    const current = await approvedSeries();
+    time.set('2026-10-02T14:00:00Z');
+
+    const renewal = await operations.requestRenewal(current.id, actor(coordinator));
+
+    const sent = await db.select().from(messages).where(eq(messages.kind, 'series-renewal-requested'));
+    // Only Rita holds the reviewer role in this organization.
+    expect(sent.map((m) => m.to)).toEqual(['rita@example.org']);
+    expect(sent[0]?.subject).toBe('Renewal of Medicine Grand Rounds for 2027 awaits review');
+    expect(sent[0]?.text).toContain('Cora Coordinator requested renewal of Medicine Grand Rounds for 2027');
+    expect(sent[0]?.html).toContain(`https://cme.example.org/${organization.code}/series/${renewal.id}`);
   });
 
   it('an owner can request the renewal too', async () => {

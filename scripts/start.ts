@@ -5,10 +5,11 @@
  *   - the worker and the web server, in this process (PGlite admits one process)
  * Ctrl-C (SIGINT) or SIGTERM stops all of it; the next start finds the same data and workflows.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { seedDemo } from '../db/seed/demo';
 import { ConfigError, loadConfig } from '../server/config';
 import { type Log, createLog } from '../server/log';
@@ -16,6 +17,8 @@ import { createWorker, installTemporalRuntime, openRuntime, startWeb } from '../
 import { onShutdown } from '../server/shutdown';
 import { seedDemoSeries } from './demo-series';
 import { temporalCli } from './temporal-binaries';
+
+const run = promisify(execFile);
 
 /** Replaced by one at LOG_LEVEL once the configuration is read. */
 let log: Log = createLog('info');
@@ -39,6 +42,45 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: n
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`${what} did not become ready within ${timeoutMs / 1000}s`);
+}
+
+/**
+ * A start killed with SIGKILL cannot stop its Temporal dev server. The next start does, but only
+ * a process that is that server for this data directory: a reused pid is never touched.
+ * Returns the pid it stopped, or null.
+ */
+async function stopLeftoverTemporal(pidFile: string, temporalDb: string): Promise<number | null> {
+  let pid: number;
+  try {
+    pid = Number((await readFile(pidFile, 'utf8')).trim());
+  } catch {
+    return null;
+  }
+  let command = '';
+  try {
+    command = (await run('ps', ['-p', String(pid), '-o', 'command='])).stdout;
+  } catch {
+    // ps exits non-zero when no such process exists.
+  }
+  if (!Number.isInteger(pid) || pid <= 1 || !command.includes('start-dev') || !command.includes(temporalDb)) {
+    await rm(pidFile, { force: true });
+    return null;
+  }
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline && alive(pid)) await new Promise((r) => setTimeout(r, 100));
+  if (alive(pid)) process.kill(pid, 'SIGKILL');
+  await rm(pidFile, { force: true });
+  return pid;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 let stopping = false;
@@ -72,6 +114,10 @@ async function main() {
 
   if (!config.TEMPORAL_ADDRESS) {
     const port = config.TEMPORAL_DEV_PORT;
+    const temporalDb = join(dataDir, 'temporal.db');
+    const pidFile = join(dataDir, 'temporal.pid');
+    const leftover = await stopLeftoverTemporal(pidFile, temporalDb);
+    if (leftover) log.info(`stopped the Temporal dev server (pid ${leftover}) an earlier start left running`);
     if (await portAnswers(port)) {
       throw new Error(
         `Port ${port} is already in use, so the Temporal dev server cannot start. Stop whatever holds it, set TEMPORAL_DEV_PORT to a free port, or set TEMPORAL_ADDRESS to use that server.`,
@@ -87,7 +133,7 @@ async function main() {
         'server',
         'start-dev',
         '--db-filename',
-        join(dataDir, 'temporal.db'),
+        temporalDb,
         '--ip',
         '127.0.0.1',
         '--port',
@@ -102,6 +148,8 @@ async function main() {
       { stdio: ['ignore', 'inherit', 'inherit'] },
     );
     temporal = child;
+    // If this process is killed outright, the next start finds and stops this server by its pid.
+    if (child.pid) await writeFile(pidFile, String(child.pid));
     child.once('exit', (code, signal) => {
       if (!stopping) {
         log.error(`Temporal dev server exited unexpectedly (${signal ?? code}); stopping.`);
@@ -115,6 +163,7 @@ async function main() {
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exited;
       clearTimeout(timer);
+      await rm(pidFile, { force: true });
     });
     await waitFor('Temporal dev server', () => portAnswers(port), 60_000, child);
   }

@@ -1,5 +1,8 @@
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -7,6 +10,17 @@ import { organizations } from '../../db/schema';
 import { getStateQuery } from '../../workflows/series-year';
 import { type RoundsProcess, groupAlive, portIsFree, startRounds } from '../support/app-process';
 import { createTestDatabase } from '../support/database';
+
+const run = promisify(execFile);
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const started: RoundsProcess[] = [];
 afterEach(async () => {
@@ -99,6 +113,34 @@ describe('npm start', () => {
     );
     expect(groupAlive(rounds.child.pid!)).toBe(false);
     for (const port of [rounds.port, rounds.temporalPort]) expect(await portIsFree(port)).toBe(true);
+  });
+
+  it('after npm start is killed outright, the next start stops the Temporal server it left behind and comes up on the same data', async () => {
+    const first = await start();
+    const leftover = Number(await readFile(join(first.dataDir, 'temporal.pid'), 'utf8'));
+    // SIGKILL everything but the Temporal server, as an out-of-memory kill of the supervisor would.
+    const { stdout } = await run('ps', ['-o', 'pid=', '-g', String(first.child.pid)]);
+    for (const pid of stdout
+      .split('\n')
+      .map(Number)
+      .filter((pid) => pid > 0 && pid !== leftover)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    expect(processAlive(leftover)).toBe(true);
+
+    const second = await start({
+      dataDir: first.dataDir,
+      ports: { port: first.port, temporalPort: first.temporalPort, uiPort: first.uiPort },
+    });
+    expect(second.output()).toContain(`stopped the Temporal dev server (pid ${leftover})`);
+    expect(processAlive(leftover)).toBe(false);
+    expect((await runningSeriesYears(second.temporalPort)).ids.length).toBeGreaterThanOrEqual(2);
+    await second.stop('SIGINT');
   });
 
   it('with DATABASE_URL set, npm start keeps its data in that PostgreSQL and makes no embedded database', async () => {

@@ -142,12 +142,12 @@ export function settingsValues(organization: Organization): FormValues {
   };
 }
 
-/** Saves the settings; says whether the renewal reminder dates changed, which running series years must hear. */
+/** Saves the settings; says whether the zone or reminder dates changed, which running series years must hear. */
 export async function saveSettings(
   deps: { db: Database; clock: Clock },
   organization: Organization,
   input: SettingsInput,
-): Promise<{ organization: Organization; reminderDatesChanged: boolean }> {
+): Promise<{ organization: Organization; seriesYearsMustReplan: boolean }> {
   const [updated] = await deps.db
     .update(organizations)
     .set({ ...input, updatedAt: deps.clock.now() })
@@ -155,5 +155,9 @@ export async function saveSettings(
     .returning();
   if (!updated) throw new DomainError('not_found');
   const before = [...organization.renewalReminderDates].sort().join(',');
-  return { organization: updated, reminderDatesChanged: before !== updated.renewalReminderDates.join(',') };
+  const after = [...updated.renewalReminderDates].sort().join(',');
+  return {
+    organization: updated,
+    seriesYearsMustReplan: before !== after || organization.timeZone !== updated.timeZone,
+  };
 }

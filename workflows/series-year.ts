@@ -5,7 +5,6 @@ import {
   defineSignal,
   proxyActivities,
   setHandler,
-  sleep,
 } from '@temporalio/workflow';
 import type { SeriesYearActivities } from '../activities/series-year';
 import { isMonthDay, isValidTimeZone, reminderInstants, yearEndsAt } from './calendar';
@@ -24,6 +23,8 @@ export interface SeriesYearState {
   seriesId: string;
   year: number;
   phase: 'active' | 'expired';
+  /** The organization's zone the year is reckoned in (it follows a change on the settings page). */
+  timeZone: string;
   /** ISO instant the year ends (the first instant after Dec 31 23:59:59 local). */
   endsAt: string;
   /** ISO instant of the next renewal reminder, or null when none remains or it was renewed. */
@@ -35,7 +36,13 @@ export interface SeriesYearState {
 
 export const getStateQuery = defineQuery<SeriesYearState>('getState');
 export const renewalApprovedSignal = defineSignal<[{ seriesId: string; year: number }]>('renewalApproved');
-export const reminderDatesChangedSignal = defineSignal<[{ reminderDates: string[] }]>('reminderDatesChanged');
+/** The organization's settings changed: its zone or its reminder dates. The year re-plans. */
+export interface OrganizationPolicy {
+  timeZone: string;
+  reminderDates: string[];
+}
+export const organizationPolicyChangedSignal =
+  defineSignal<[OrganizationPolicy]>('organizationPolicyChanged');
 
 export function seriesYearWorkflowId(seriesId: string, year: number): string {
   return `series-${seriesId}-${year}`;
@@ -60,7 +67,8 @@ export async function seriesYear(input: SeriesYearInput): Promise<SeriesYearStat
       'invalid_input',
     );
   }
-  const endsAt = yearEndsAt(input.year, input.timeZone);
+  let timeZone = input.timeZone;
+  let endsAt = yearEndsAt(input.year, timeZone);
   let reminderDates = input.reminderDates.filter(isMonthDay);
   let planChanged = false;
 
@@ -69,6 +77,7 @@ export async function seriesYear(input: SeriesYearInput): Promise<SeriesYearStat
     seriesId: input.seriesId,
     year: input.year,
     phase: 'active',
+    timeZone,
     endsAt: endsAt.toISOString(),
     nextReminderAt: null,
     remindersSent: [],
@@ -79,32 +88,37 @@ export async function seriesYear(input: SeriesYearInput): Promise<SeriesYearStat
     state.renewal = renewal;
     state.nextReminderAt = null;
   });
-  setHandler(reminderDatesChangedSignal, ({ reminderDates: dates }) => {
-    reminderDates = dates.filter(isMonthDay);
+  setHandler(organizationPolicyChangedSignal, (policy) => {
+    // A zone Intl does not know would make every instant wrong: keep the one we have.
+    if (isValidTimeZone(policy.timeZone)) {
+      timeZone = policy.timeZone;
+      endsAt = yearEndsAt(input.year, timeZone);
+      state.timeZone = timeZone;
+      state.endsAt = endsAt.toISOString();
+    }
+    reminderDates = policy.reminderDates.filter(isMonthDay);
     planChanged = true;
   });
 
-  // Renewal reminders, each fall date until renewed
-  while (!state.renewal) {
-    const next = reminderInstants(input.year, reminderDates, input.timeZone).find(
-      (r) => r.at.getTime() > Date.now() && r.at < endsAt && !state.remindersSent.includes(r.on),
-    );
-    if (!next) break;
-    state.nextReminderAt = next.at.toISOString();
+  // Active until Dec 31 23:59:59 local, with a renewal reminder on each fall date until renewed.
+  // Each turn waits for the next of those two; a renewal or new settings wake it to re-plan.
+  for (;;) {
+    const next = state.renewal
+      ? undefined
+      : reminderInstants(input.year, reminderDates, timeZone).find(
+          (r) => r.at.getTime() > Date.now() && r.at < endsAt && !state.remindersSent.includes(r.on),
+        );
+    state.nextReminderAt = next ? next.at.toISOString() : null;
+    const wait = (next ? next.at : endsAt).getTime() - Date.now();
+    if (!next && wait <= 0) break;
     planChanged = false;
-    const interrupted = await condition(
-      () => state.renewal !== null || planChanged,
-      next.at.getTime() - Date.now(),
-    );
-    if (interrupted) continue;
+    const renewedMeanwhile = () => next !== undefined && state.renewal !== null;
+    if (await condition(() => planChanged || renewedMeanwhile(), wait)) continue;
+    if (!next) break;
     await sendRenewalReminder({ seriesId: input.seriesId, year: input.year, reminderOn: next.on });
     state.remindersSent.push(next.on);
   }
   state.nextReminderAt = null;
-
-  // Active through Dec 31 23:59:59 local; reminder-date changes no longer matter
-  const untilEnd = endsAt.getTime() - Date.now();
-  if (untilEnd > 0) await sleep(untilEnd);
 
   // Expired: no new sessions may be added
   await expireSeries({ seriesId: input.seriesId, year: input.year });

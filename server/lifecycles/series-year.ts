@@ -3,7 +3,8 @@ import {
   type SeriesYearInput,
   type SeriesYearState,
   getStateQuery,
-  reminderDatesChangedSignal,
+  type OrganizationPolicy,
+  organizationPolicyChangedSignal,
   renewalApprovedSignal,
   seriesYearWorkflowId,
 } from '../../workflows/series-year';
@@ -22,8 +23,8 @@ export interface SeriesYearLifecycle {
   ): Promise<void>;
   /** Where the year stands, read from the workflow; null when no workflow exists for it. */
   describe(seriesId: string, year: number): Promise<SeriesYearState | null>;
-  /** The organization's reminder dates changed: every running year re-plans its reminders. */
-  reminderDatesChanged(organizationId: string, reminderDates: string[]): Promise<void>;
+  /** The organization's zone or reminder dates changed: every running year of it re-plans. */
+  organizationPolicyChanged(organizationId: string, policy: OrganizationPolicy): Promise<void>;
 }
 
 export function createSeriesYearLifecycle(client: Client, taskQueue: string): SeriesYearLifecycle {
@@ -59,7 +60,7 @@ export function createSeriesYearLifecycle(client: Client, taskQueue: string): Se
       }
     },
 
-    async reminderDatesChanged(organizationId, reminderDates) {
+    async organizationPolicyChanged(organizationId, policy) {
       const running = client.workflow.list({
         query: `WorkflowType = 'seriesYear' AND ExecutionStatus = 'Running'`,
       });
@@ -68,7 +69,7 @@ export function createSeriesYearLifecycle(client: Client, taskQueue: string): Se
         try {
           await client.workflow
             .getHandle(workflow.workflowId)
-            .signal(reminderDatesChangedSignal, { reminderDates });
+            .signal(organizationPolicyChangedSignal, policy);
         } catch (error) {
           if (!(error instanceof WorkflowNotFoundError)) throw error;
         }

@@ -58,16 +58,19 @@ adminRoutes.post(
     const saved = await saveSettings(deps, c.get('organization'), c.req.valid('form'));
     const organization = saved.organization;
     c.set('organization', organization);
-    if (saved.reminderDatesChanged) {
-      // Every running series year re-plans its renewal reminders on the new dates.
+    if (saved.seriesYearsMustReplan) {
+      // Every running series year re-plans: its end (Dec 31 in the zone) and its renewal reminders.
       try {
-        await deps.seriesYear.reminderDatesChanged(organization.id, organization.renewalReminderDates);
+        await deps.seriesYear.organizationPolicyChanged(organization.id, {
+          timeZone: organization.timeZone,
+          reminderDates: organization.renewalReminderDates,
+        });
       } catch (error) {
-        deps.log.error('reminder dates changed, but the series years could not be told', error);
+        deps.log.error('settings changed, but the series years could not be told', error);
         return renderError(
           c,
           'unavailable',
-          'The settings were saved, but the running series could not be told about the new renewal reminder dates. Save them again once the workflow service is back.',
+          'The settings were saved, but the running series could not be told about the new time zone or renewal reminder dates. Save them again once the workflow service is back.',
         );
       }
     }

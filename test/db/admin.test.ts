@@ -90,12 +90,22 @@ describe('organization settings', () => {
       creditDesignationStatement: validSettings.creditDesignationStatement,
     });
     expect(t.seriesYear.calls).toEqual([
-      { call: 'reminderDatesChanged', args: [organization.id, ['10-01', '11-01']] },
+      {
+        call: 'organizationPolicyChanged',
+        args: [organization.id, { timeZone: 'America/Chicago', reminderDates: ['10-01', '11-01'] }],
+      },
     ]);
 
     // Saved again with the same dates (in another order): nothing for the series years to re-plan.
     await admin.post('/river/admin/settings', { ...validSettings, renewalReminderDates: '10-01\n11-01' });
     expect(t.seriesYear.calls).toHaveLength(1);
+
+    // A new zone moves every running year's end to Dec 31 in that zone: they re-plan.
+    await admin.post('/river/admin/settings', { ...validSettings, timeZone: 'America/Denver' });
+    expect(t.seriesYear.calls.at(-1)).toEqual({
+      call: 'organizationPolicyChanged',
+      args: [organization.id, { timeZone: 'America/Denver', reminderDates: ['10-01', '11-01'] }],
+    });
   });
 
   test('invalid settings are refused field by field, keep what was typed, and change nothing', async () => {

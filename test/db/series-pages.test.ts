@@ -84,6 +84,7 @@ function workflowState(found: Series, overrides: Partial<SeriesYearState> = {}):
     seriesId: found.id,
     year: found.year,
     phase: 'active',
+    timeZone: 'America/Chicago',
     endsAt: '2027-01-01T06:00:00.000Z',
     // 9:00 in Chicago on Nov 1, 2026: the clocks went back at 2:00 that morning.
     nextReminderAt: '2026-11-01T15:00:00.000Z',

@@ -40,7 +40,7 @@ function recordingLifecycle() {
     async describe() {
       return null;
     },
-    async reminderDatesChanged() {},
+    async organizationPolicyChanged() {},
   };
   return {
     lifecycle,

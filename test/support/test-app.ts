@@ -28,7 +28,7 @@ export type SeriesYearCall =
   | { call: 'start'; args: Parameters<SeriesYearLifecycle['start']> }
   | { call: 'renewalApproved'; args: Parameters<SeriesYearLifecycle['renewalApproved']> }
   | { call: 'describe'; args: Parameters<SeriesYearLifecycle['describe']> }
-  | { call: 'reminderDatesChanged'; args: Parameters<SeriesYearLifecycle['reminderDatesChanged']> };
+  | { call: 'organizationPolicyChanged'; args: Parameters<SeriesYearLifecycle['organizationPolicyChanged']> };
 
 /** A SeriesYearLifecycle that does nothing but remember what it was asked. */
 export function recordingSeriesYear(): SeriesYearLifecycle & { calls: SeriesYearCall[] } {
@@ -45,8 +45,8 @@ export function recordingSeriesYear(): SeriesYearLifecycle & { calls: SeriesYear
       calls.push({ call: 'describe', args });
       return null;
     },
-    async reminderDatesChanged(...args) {
-      calls.push({ call: 'reminderDatesChanged', args });
+    async organizationPolicyChanged(...args) {
+      calls.push({ call: 'organizationPolicyChanged', args });
     },
   };
 }

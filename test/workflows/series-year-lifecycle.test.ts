@@ -127,7 +127,10 @@ describe('series-year lifecycle module', () => {
       (n) => n >= 3,
     );
 
-    await lifecycle.reminderDatesChanged(riverside, ['10-01']);
+    await lifecycle.organizationPolicyChanged(riverside, {
+      timeZone: 'America/New_York',
+      reminderDates: ['10-01'],
+    });
 
     const october = (input: SeriesYearInput) =>
       zonedInstant({ year: input.year, month: 10, day: 1, hour: 9 }, input.timeZone).toISOString();

@@ -8,7 +8,7 @@ import { currentYearIn, localDate, zonedInstant } from '../../workflows/calendar
 import {
   type SeriesYearInput,
   getStateQuery,
-  reminderDatesChangedSignal,
+  organizationPolicyChangedSignal,
   renewalApprovedSignal,
   seriesYearWorkflowId,
 } from '../../workflows/series-year';
@@ -205,7 +205,10 @@ describe('series year', () => {
         args: [start],
       });
       await advanceTo({ year, month: 9, day: 16 }, timeZone);
-      await handle.signal(reminderDatesChangedSignal, { reminderDates: ['09-15', '10-01', '12-01'] });
+      await handle.signal(organizationPolicyChangedSignal, {
+        timeZone,
+        reminderDates: ['09-15', '10-01', '12-01'],
+      });
       const replanned = await handle.query(getStateQuery);
       expect(replanned.nextReminderAt).toBe(
         zonedInstant({ year, month: 10, day: 1, hour: 9 }, timeZone).toISOString(),
@@ -223,6 +226,55 @@ describe('series year', () => {
       `${year}-10-01`,
       `${year}-12-01`,
     ]);
+  });
+
+  it('a reminder date added after the last one has passed still goes out', async () => {
+    const timeZone = 'America/New_York';
+    const year = await nextYear(timeZone);
+    const effects: Effects = { reminders: [], expired: [] };
+    const start = input({ year, timeZone, reminderDates: ['09-15'] });
+    await withWorker(effects, async (taskQueue) => {
+      const handle = await env.client.workflow.start('seriesYear', {
+        taskQueue,
+        workflowId: seriesYearWorkflowId(start.seriesId, year),
+        args: [start],
+      });
+      await advanceTo({ year, month: 10, day: 1 }, timeZone);
+      expect((await handle.query(getStateQuery)).nextReminderAt).toBeNull();
+      await handle.signal(organizationPolicyChangedSignal, { timeZone, reminderDates: ['09-15', '12-01'] });
+      return handle.result();
+    });
+    expect(effects.reminders.map((r) => r.reminderOn)).toEqual([`${year}-09-15`, `${year}-12-01`]);
+  });
+
+  it('a new time zone for the organization moves the end of the year to Dec 31 23:59:59 there', async () => {
+    const year = await nextYear('America/New_York');
+    const effects: Effects = { reminders: [], expired: [] };
+    const start = input({ year, timeZone: 'America/New_York', reminderDates: [] });
+    const state = await withWorker(effects, async (taskQueue) => {
+      const handle = await env.client.workflow.start('seriesYear', {
+        taskQueue,
+        workflowId: seriesYearWorkflowId(start.seriesId, year),
+        args: [start],
+      });
+      await advanceTo({ year, month: 6, day: 1 }, 'America/New_York');
+      await handle.signal(organizationPolicyChangedSignal, {
+        timeZone: 'America/Los_Angeles',
+        reminderDates: [],
+      });
+      // A zone that does not exist is ignored rather than breaking the year.
+      await handle.signal(organizationPolicyChangedSignal, {
+        timeZone: 'Mars/Olympus_Mons',
+        reminderDates: [],
+      });
+      expect(await handle.query(getStateQuery)).toMatchObject({
+        timeZone: 'America/Los_Angeles',
+        endsAt: `${year + 1}-01-01T08:00:00.000Z`,
+      });
+      return handle.result();
+    });
+    expect(effects.expired).toEqual([{ at: `${year + 1}-01-01T08:00:00.000Z` }]);
+    expect(state.phase).toBe('expired');
   });
 
   it('refuses a time zone that does not exist instead of guessing', async () => {

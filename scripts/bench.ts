@@ -7,7 +7,7 @@
  *   requests    sequential GETs of /healthz, the sign-in page and a signed-in series page
  */
 import { cpus, totalmem } from 'node:os';
-import { startRounds } from '../test/support/app-process';
+import { removeDataDirectories, startRounds } from '../test/support/app-process';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
@@ -86,6 +86,7 @@ for (let run = 0; run < RUNS; run++) {
   });
   warm.push(performance.now() - t0);
   await second.stop('SIGINT');
+  await removeDataDirectories();
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,9 +47,24 @@ export interface StartOptions {
   ports?: { port: number; temporalPort: number; uiPort: number };
 }
 
+/** Data directories this module made; removeDataDirectories() deletes them once their apps stopped. */
+const madeDataDirs = new Set<string>();
+
+/** Deletes every data directory startRounds made (an embedded database is about 40 MB). */
+export async function removeDataDirectories(): Promise<void> {
+  for (const dir of madeDataDirs) {
+    await rm(dir, { recursive: true, force: true });
+    madeDataDirs.delete(dir);
+  }
+}
+
 /** Runs `npm start` exactly as a newcomer would, on its own data directory and ports, until /healthz is 200. */
 export async function startRounds(options: StartOptions = {}): Promise<RoundsProcess> {
-  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'rounds-')));
+  let dataDir = options.dataDir;
+  if (!dataDir) {
+    dataDir = await mkdtemp(join(tmpdir(), 'rounds-'));
+    madeDataDirs.add(dataDir);
+  }
   const port = options.ports?.port ?? (await freePort());
   const temporalPort = options.ports?.temporalPort ?? (await freePort());
   const uiPort = options.ports?.uiPort ?? (await freePort());

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { type RoundsProcess, startRounds } from './app-process';
+import { type RoundsProcess, removeDataDirectories, startRounds } from './app-process';
 
 /** Where Debian's `chromium` package puts the browser; `npx playwright install` cannot run here. */
 const DEBIAN_CHROMIUM = '/usr/bin/chromium';
@@ -67,6 +67,7 @@ export function browserSuite(): BrowserSuite {
   afterAll(async () => {
     await browser?.close();
     await rounds?.stop();
+    await removeDataDirectories();
   });
 
   return {

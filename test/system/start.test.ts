@@ -8,7 +8,13 @@ import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { organizations } from '../../db/schema';
 import { getStateQuery } from '../../workflows/series-year';
-import { type RoundsProcess, groupAlive, portIsFree, startRounds } from '../support/app-process';
+import {
+  type RoundsProcess,
+  groupAlive,
+  portIsFree,
+  removeDataDirectories,
+  startRounds,
+} from '../support/app-process';
 import { createTestDatabase } from '../support/database';
 
 const run = promisify(execFile);
@@ -25,6 +31,7 @@ function processAlive(pid: number): boolean {
 const started: RoundsProcess[] = [];
 afterEach(async () => {
   for (const rounds of started.splice(0)) await rounds.stop('SIGKILL');
+  await removeDataDirectories();
 });
 
 async function start(options?: Parameters<typeof startRounds>[0]) {

@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -6,7 +6,9 @@ import { VENV, temporalCli, temporalTestServer } from '../../scripts/temporal-bi
 
 const savedPath = process.env.PATH;
 const savedTestServer = process.env.TEMPORAL_TEST_SERVER_PATH;
-afterEach(() => {
+const made: string[] = [];
+afterEach(async () => {
+  for (const dir of made.splice(0)) await rm(dir, { recursive: true, force: true });
   process.env.PATH = savedPath;
   if (savedTestServer === undefined) delete process.env.TEMPORAL_TEST_SERVER_PATH;
   else process.env.TEMPORAL_TEST_SERVER_PATH = savedTestServer;
@@ -14,6 +16,7 @@ afterEach(() => {
 
 async function fakeBinary(name: string): Promise<{ dir: string; path: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'rounds-bin-'));
+  made.push(dir);
   const path = join(dir, name);
   await writeFile(path, '#!/bin/sh\necho fake\n');
   await chmod(path, 0o755);

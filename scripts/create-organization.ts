@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { openDatabase } from '../db/client';
-import { organizations } from '../db/schema';
+import { DEFAULT_RENEWAL_REMINDER_DATES, organizations } from '../db/schema';
 import { SEED_DEGREES, SEED_PROFESSIONS } from '../db/seed/demo';
 import { RESET_LINK_MINUTES, createAccounts } from '../server/accounts';
 import { systemClock } from '../server/clock';
@@ -66,7 +66,7 @@ export async function createOrganization(argv: string[]): Promise<string> {
           smsNumber: input['sms-number'] ?? null,
           degrees: [...SEED_DEGREES],
           professions: [...SEED_PROFESSIONS],
-          renewalReminderDates: ['09-15', '10-15', '11-15'],
+          renewalReminderDates: DEFAULT_RENEWAL_REMINDER_DATES,
           holidays: [],
         })
         .returning();

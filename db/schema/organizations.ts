@@ -1,5 +1,8 @@
 import { integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
+/** Fall dates a new organization starts with; renewal is due each fall (coordinator manual). */
+export const DEFAULT_RENEWAL_REMINDER_DATES = ['09-15', '10-15', '11-15'];
+
 /** A tenant: one CME office with its own phone number, policies and wording. */
 export const organizations = pgTable('organizations', {
   id: uuid().primaryKey().defaultRandom(),

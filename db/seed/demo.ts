@@ -3,7 +3,14 @@ import { hashPassword } from '../../server/auth/password';
 import type { Clock } from '../../server/clock';
 import { emailKey } from '../../server/identifiers';
 import type { Database } from '../client';
-import { type Organization, type Role, accountRoles, accounts, organizations } from '../schema';
+import {
+  DEFAULT_RENEWAL_REMINDER_DATES,
+  type Organization,
+  type Role,
+  accountRoles,
+  accounts,
+  organizations,
+} from '../schema';
 
 export const DEMO_ORGANIZATION_CODE = 'demo';
 /** Published in the README: every demo account signs in with it. */
@@ -124,7 +131,7 @@ export async function seedDemo(deps: { db: Database; clock: Clock }): Promise<De
         claimMinutesAfter: 2880,
         passwordPolicy: 'asvs',
         lockoutThreshold: 5,
-        renewalReminderDates: ['09-15', '10-15', '11-15'],
+        renewalReminderDates: DEFAULT_RENEWAL_REMINDER_DATES,
         holidays: FEDERAL_HOLIDAYS,
         accreditationStatement:
           'Demo Medical Center is accredited by the Accreditation Council for Continuing Medical Education (ACCME) to provide continuing medical education for physicians.',

@@ -50,10 +50,6 @@ export const ERRORS = {
 
 export type ErrorCode = keyof typeof ERRORS;
 
-export function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === 'string' && Object.hasOwn(ERRORS, value);
-}
-
 /** Thrown by domain code outside workflows; routes turn it into a page or fragment. */
 export class DomainError extends Error {
   constructor(

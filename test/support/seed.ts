@@ -2,6 +2,7 @@
  * Typed builders for test data. Each fills in plausible values and unique keys, so a test states
  * only what it is about: `seedAccount(db, org, { email: 'Ann@Example.org' })`.
  */
+import { emailKey } from '../../server/identifiers';
 import { randomBytes } from 'node:crypto';
 import type { Database } from '../../db/client';
 import {
@@ -20,11 +21,6 @@ export type Claim = typeof claims.$inferSelect;
 
 function uniqueSuffix(): string {
   return randomBytes(4).toString('hex');
-}
-
-/** The uniqueness key for an email: "Ann@X.org " and "ann@x.org" are one person. */
-export function emailKeyOf(email: string): string {
-  return email.trim().toLowerCase();
 }
 
 export async function seedOrganization(
@@ -66,7 +62,7 @@ export async function seedAccount(
       ...overrides,
       organizationId: organization.id,
       email,
-      emailKey: overrides.emailKey ?? emailKeyOf(email),
+      emailKey: overrides.emailKey ?? emailKey(email),
     })
     .returning();
   return account!;

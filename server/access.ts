@@ -1,15 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import type { Account, Role } from '../db/schema';
-import type { AppEnv } from './app';
+import type { Role } from '../db/schema';
+import type { AppEnv } from './context';
 import { renderError } from './respond';
-
-/** Who is asking: the signed-in account and its organization-wide roles. */
-export interface Viewer {
-  account: Account;
-  roles: ReadonlySet<Role>;
-  /** Hash of the sign-in session token (the auth_sessions row id). */
-  sessionId: string;
-}
 
 /** A rule grants access to a request, or does not. Rules never throw for "no". */
 export type Rule = (c: Context<AppEnv>) => boolean | Promise<boolean>;

@@ -1,41 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
-import type { Database } from '../db/client';
-import { type Organization, organizations } from '../db/schema';
-import { type Viewer, allow, anyone, unguardedRoutes } from './access';
+import { organizations } from '../db/schema';
+import { allow, anyone, unguardedRoutes } from './access';
 import { sessionMiddleware } from './auth/sessions';
-import type { Clock } from './clock';
-import type { Config } from './config';
-import type { SeriesYearLifecycle } from './lifecycles/series-year';
-import type { Log } from './log';
-import type { Mailer } from './mail';
+import type { AppDeps, AppEnv } from './context';
 import { renderError } from './respond';
 import { accountRoutes } from './routes/account';
 import { adminRoutes } from './routes/admin';
 import { healthRoutes } from './routes/health';
 import { homeRoutes } from './routes/home';
 import { seriesRoutes } from './routes/series';
-
-export interface AppDeps {
-  config: Config;
-  db: Database;
-  clock: Clock;
-  mailer: Mailer;
-  log: Log;
-  seriesYear: SeriesYearLifecycle;
-  /** Reachability for /healthz; each resolves false rather than throwing. */
-  health: { db(): Promise<boolean>; temporal(): Promise<boolean> };
-}
-
-export type AppEnv = {
-  Variables: {
-    deps: AppDeps;
-    organization: Organization;
-    viewer: Viewer | null;
-    csrfToken: string;
-  };
-};
 
 const ASSETS: Record<string, { file: URL; type: string }> = {
   'htmx.js': {

@@ -2,7 +2,7 @@ import { zValidator } from '@hono/zod-validator';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
 import type { Organization } from '../db/schema';
-import type { AppEnv } from './app';
+import type { AppEnv } from './context';
 import { renderError } from './respond';
 
 /** One message per field, keyed by the form field's name. `form` holds a message about the whole form. */

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { AppEnv } from './app';
+import type { AppEnv } from './context';
 
 /** What every organization page's Layout needs: the organization, the viewer and the CSRF token. */
 export function chrome(c: Context<AppEnv>) {

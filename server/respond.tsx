@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { ERRORS, type ErrorCode } from '../workflows/errors';
 import { ErrorPage } from '../views/error-page';
-import type { AppEnv } from './app';
+import type { AppEnv } from './context';
 
 /** Answers with the error's status and wording: a fragment to htmx, a whole page otherwise. */
 export function renderError(c: Context<AppEnv>, code: ErrorCode, detail?: string) {

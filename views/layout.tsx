@@ -1,6 +1,6 @@
 import type { Child } from 'hono/jsx';
 import type { Organization } from '../db/schema';
-import type { Viewer } from '../server/access';
+import type { Viewer } from '../server/context';
 
 export interface PageChrome {
   organization: Organization | null;

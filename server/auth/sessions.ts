@@ -4,7 +4,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Database } from '../../db/client';
 import { accountRoles, accounts, authSessions } from '../../db/schema';
-import type { AppEnv } from '../app';
+import type { AppEnv } from '../context';
 import type { Config } from '../config';
 import { renderError } from '../respond';
 

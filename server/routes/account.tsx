@@ -18,7 +18,7 @@ import {
   signInInput,
   signUpInput,
 } from '../accounts';
-import type { AppEnv } from '../app';
+import type { AppEnv } from '../context';
 import { endSession, startSession } from '../auth/sessions';
 import { validForm } from '../forms';
 import { chrome, sameOrganizationPath } from '../page';

@@ -9,7 +9,7 @@ import { OutboxMessagePage, OutboxPage } from '../../views/outbox-page';
 import { DomainError } from '../../workflows/errors';
 import { allow, hasRole } from '../access';
 import { type AccountWithRoles, createAccounts, rolesInput } from '../accounts';
-import type { AppEnv } from '../app';
+import type { AppEnv } from '../context';
 import { saveSettings, settingsInput, settingsValues, timeZones } from '../organization-settings';
 import { validForm, validParams } from '../forms';
 import { chrome } from '../page';

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { allow, anyone } from '../access';
-import type { AppEnv } from '../app';
+import type { AppEnv } from '../context';
 
 export const healthRoutes = new Hono<AppEnv>();
 

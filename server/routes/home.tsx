@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { organizations } from '../../db/schema';
 import { OrganizationsPage } from '../../views/organizations-page';
 import { allow, anyone } from '../access';
-import type { AppEnv } from '../app';
+import type { AppEnv } from '../context';
 
 export const homeRoutes = new Hono<AppEnv>();
 

@@ -13,8 +13,8 @@ import {
 } from '../../views/series-page';
 import { currentYearIn } from '../../workflows/calendar';
 import { DomainError, ERRORS } from '../../workflows/errors';
-import { allow, hasRole, signedIn, type Viewer } from '../access';
-import type { AppDeps, AppEnv } from '../app';
+import { allow, hasRole, signedIn } from '../access';
+import type { AppDeps, AppEnv, Viewer } from '../context';
 import { validForm } from '../forms';
 import { chrome } from '../page';
 import { renderError } from '../respond';

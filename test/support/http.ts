@@ -4,7 +4,7 @@
  * (`<meta name="csrf-token">`) and posts it the way forms (`_csrf`) and htmx (`X-CSRF-Token`) do.
  */
 import type { Hono } from 'hono';
-import type { AppEnv } from '../../server/app';
+import type { AppEnv } from '../../server/context';
 
 export interface Page {
   status: number;

@@ -3,7 +3,8 @@
  * mailer (messages land in the messages table) and a series-year lifecycle that records its calls.
  */
 import type { Hono } from 'hono';
-import { type AppEnv, createApp } from '../../server/app';
+import { createApp } from '../../server/app';
+import type { AppEnv } from '../../server/context';
 import type { Clock } from '../../server/clock';
 import { type Config, loadConfig } from '../../server/config';
 import type { SeriesYearLifecycle } from '../../server/lifecycles/series-year';

@@ -1,0 +1,39 @@
+import type { Database } from '../db/client';
+import type { Account, Organization, Role } from '../db/schema';
+import type { Clock } from './clock';
+import type { Config } from './config';
+import type { SeriesYearLifecycle } from './lifecycles/series-year';
+import type { Log } from './log';
+import type { Mailer } from './mail';
+
+/**
+ * What every route, middleware and page helper may use. It lives apart from app.ts so that routes
+ * import their types from here and app.ts, which imports the routes, is imported by nothing.
+ */
+/** Who is asking: the signed-in account and its organization-wide roles. */
+export interface Viewer {
+  account: Account;
+  roles: ReadonlySet<Role>;
+  /** Hash of the sign-in session token (the auth_sessions row id). */
+  sessionId: string;
+}
+
+export interface AppDeps {
+  config: Config;
+  db: Database;
+  clock: Clock;
+  mailer: Mailer;
+  log: Log;
+  seriesYear: SeriesYearLifecycle;
+  /** Reachability for /healthz; each resolves false rather than throwing. */
+  health: { db(): Promise<boolean>; temporal(): Promise<boolean> };
+}
+
+export type AppEnv = {
+  Variables: {
+    deps: AppDeps;
+    organization: Organization;
+    viewer: Viewer | null;
+    csrfToken: string;
+  };
+};

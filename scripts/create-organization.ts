@@ -13,7 +13,10 @@ import { z } from 'zod';
 import { openDatabase } from '../db/client';
 import { DEFAULT_RENEWAL_REMINDER_DATES, organizations } from '../db/schema';
 import { SEED_DEGREES, SEED_PROFESSIONS } from '../db/seed/demo';
-import { RESET_LINK_MINUTES, createAccounts } from '../server/accounts';
+import { createAccounts } from '../server/accounts';
+import { LINK_MINUTES } from '../server/auth/account-links';
+import { organizationCodeProblem } from '../server/identifiers';
+import { createRateLimits } from '../server/rate-limits';
 import { systemClock } from '../server/clock';
 import { ConfigError, formatConfigError, loadConfig } from '../server/config';
 import { createLog } from '../server/log';
@@ -25,7 +28,10 @@ const options = z.object({
     .string()
     .trim()
     .toLowerCase()
-    .regex(/^[a-z][a-z0-9-]{1,30}$/, 'expected 2–31 letters, digits or hyphens, starting with a letter'),
+    .superRefine((code, ctx) => {
+      const problem = organizationCodeProblem(code);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
   name: z.string().trim().min(2, 'expected the organization’s name'),
   'time-zone': z.string().refine(isValidTimeZone, 'expected an IANA time zone such as America/Chicago'),
   'sms-number': z
@@ -77,8 +83,9 @@ export async function createOrganization(argv: string[]): Promise<string> {
         config,
         mailer,
         log: createLog(config.LOG_LEVEL),
+        rateLimits: createRateLimits(tx),
       });
-      const admin = await inTransaction.signUp(
+      const admin = await inTransaction.create(
         organization,
         {
           email: input['admin-email'],
@@ -92,10 +99,10 @@ export async function createOrganization(argv: string[]): Promise<string> {
         },
         ['admin', 'reviewer'],
       );
-      const { resetUrl } = await inTransaction.issueResetLink(organization, admin);
+      const { url: resetUrl } = await inTransaction.links.issue(organization, admin, 'password-reset');
       return [
         `Created ${organization.name} (organization code ${organization.code}) at ${config.publicUrl}/${organization.code}`,
-        `Its admin, ${admin.email}, chooses a password here (single use, ${RESET_LINK_MINUTES} minutes):`,
+        `Its admin, ${admin.email}, chooses a password here (single use, ${LINK_MINUTES['password-reset']} minutes):`,
         `  ${resetUrl}`,
         'Review the policies (claim windows, password policy, reminder dates, holidays, statements) on Settings.',
       ].join('\n');

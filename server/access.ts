@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Role } from '../db/schema';
 import type { AppEnv } from './context';
+import { audit } from './audit';
 import { renderError } from './respond';
 
 /** A rule grants access to a request, or does not. Rules never throw for "no". */
@@ -19,14 +20,18 @@ export function allow(...rules: Rule[]): Guard {
     for (const rule of rules) {
       if (await rule(c)) return next();
     }
+    const path = new URL(c.req.url).pathname;
     if (!c.get('viewer')) {
       const org = c.get('organization');
+      // Following a bookmark while signed out is ordinary; it leads to sign-in, not the log.
       if (org && c.req.method === 'GET') {
-        const back = encodeURIComponent(new URL(c.req.url).pathname + new URL(c.req.url).search);
+        const back = encodeURIComponent(path + new URL(c.req.url).search);
         return c.redirect(`/${org.code}/sign-in?next=${back}`, 303);
       }
+      await audit(c, 'access_refused', { detail: { method: c.req.method, path, signedIn: false } });
       return renderError(c, 'not_signed_in');
     }
+    await audit(c, 'access_refused', { detail: { method: c.req.method, path, signedIn: true } });
     return renderError(c, 'forbidden');
   };
   return Object.assign(guard, { [GUARD]: true as const });

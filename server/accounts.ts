@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../db/client';
 import {
@@ -9,13 +9,21 @@ import {
   accountRoles,
   accounts,
   authSessions,
-  passwordResets,
+  knownDevices,
 } from '../db/schema';
+import {
+  renderEmailConfirmation,
+  renderSignInPaused,
+  renderSignUpAttempt,
+} from '../views/mail/account-notice';
 import { renderPasswordReset } from '../views/mail/password-reset';
+import { formatInstant } from '../views/time';
 import { DomainError } from '../workflows/errors';
 import { decoyHash, hashPassword, verifyPassword } from './auth/password';
 import { passwordProblem } from './auth/password-policy';
-import { newToken, sha256 } from './auth/sessions';
+import { type IssuedLink, LINK_MINUTES, createAccountLinks } from './auth/account-links';
+import { sha256 } from './auth/sessions';
+import { record } from './audit';
 import type { Clock } from './clock';
 import type { Config } from './config';
 import type { FieldErrors } from './forms';
@@ -23,9 +31,7 @@ import { asList } from './forms';
 import { emailKey, isValidNpi, normalizeMobile } from './identifiers';
 import type { Log } from './log';
 import type { Mailer } from './mail';
-
-/** A reset link is good for one use within this many minutes. */
-export const RESET_LINK_MINUTES = 60;
+import { MAILS_PER_ACCOUNT_PER_HOUR, RateLimited, type RateLimits } from './rate-limits';
 
 export interface AccountsDeps {
   db: Database;
@@ -33,6 +39,7 @@ export interface AccountsDeps {
   mailer: Mailer;
   log: Log;
   config: Config;
+  rateLimits: RateLimits;
 }
 
 /** Domain validation that names the fields at fault, so a page can show each message by its field. */
@@ -80,8 +87,14 @@ const mobile = z
 const fromList = (label: string, list: readonly string[]) =>
   text(label, 100).refine((value) => list.includes(value), `Choose a ${label.toLowerCase()} from the list.`);
 
-const newPassword = z.string({ error: 'Choose a password.' }).min(1, 'Choose a password.');
-const confirmation = z.string().optional();
+/** Long enough for any passphrase a manager makes; past it, a form is an attack, not a login. */
+export const PASSWORD_MAX = 1024;
+
+const newPassword = z
+  .string({ error: 'Choose a password.' })
+  .min(1, 'Choose a password.')
+  .max(PASSWORD_MAX, `A password can be at most ${PASSWORD_MAX} characters.`);
+const confirmation = z.string().max(PASSWORD_MAX).optional();
 const MISMATCH = 'The two passwords do not match.';
 
 export function signUpInput(organization: Organization) {
@@ -107,17 +120,35 @@ export function signUpInput(organization: Organization) {
 }
 export type SignUpInput = z.output<ReturnType<typeof signUpInput>>;
 
+const currentPassword = z
+  .string({ error: 'Enter your password.' })
+  .min(1, 'Enter your password.')
+  .max(PASSWORD_MAX, `A password can be at most ${PASSWORD_MAX} characters.`);
+
 export const signInInput = z.object({
-  email: z.string({ error: 'Enter your email.' }).trim().min(1, 'Enter your email.'),
-  password: z.string({ error: 'Enter your password.' }).min(1, 'Enter your password.'),
-  next: z.string().optional(),
+  email: z
+    .string({ error: 'Enter your email.' })
+    .trim()
+    .min(1, 'Enter your email.')
+    .max(254, 'An email address can be at most 254 characters.'),
+  password: currentPassword,
+  next: z.string().max(2000).optional(),
+});
+
+/** Confirming an email: the link's token, and the password unless already signed in as its account. */
+export const confirmEmailInput = z.object({
+  token: z.string().min(1).max(100),
+  password: currentPassword.optional(),
 });
 
 export const forgotPasswordInput = z.object({ email });
 
 export const resetPasswordInput = z
   .object({
-    token: z.string({ error: 'This reset link is incomplete.' }).min(1, 'This reset link is incomplete.'),
+    token: z
+      .string({ error: 'This reset link is incomplete.' })
+      .min(1, 'This reset link is incomplete.')
+      .max(100, 'This reset link is not one Rounds made.'),
     password: newPassword,
     confirmPassword: confirmation,
   })
@@ -180,8 +211,21 @@ export const rolesInput = z.object({
 
 export type AccountWithRoles = Account & { roles: Role[] };
 
+/** The first lock lasts this long; each further one twice as long as the last, at most MAX_LOCK_MINUTES. */
+export const FIRST_LOCK_MINUTES = 15;
+export const MAX_LOCK_MINUTES = 24 * 60;
+
+/** Why a sign-in failed. Pages answer the same for all three; the audit trail keeps the difference. */
+export type SignInFailure = 'unknown_email' | 'wrong_password' | 'locked';
+
+export type SignInOutcome =
+  | { ok: true; account: Account }
+  | { ok: false; reason: 'unknown_email' }
+  | { ok: false; reason: 'wrong_password' | 'locked'; account: Account; lockedNow?: { until: Date } };
+
 export function createAccounts(deps: AccountsDeps) {
-  const { db, clock, mailer, config, log } = deps;
+  const { db, clock, mailer, log } = deps;
+  const links = createAccountLinks(deps);
 
   async function findByEmail(organization: Organization, typed: string): Promise<Account | undefined> {
     const [account] = await db
@@ -192,177 +236,342 @@ export function createAccounts(deps: AccountsDeps) {
     return account;
   }
 
-  /** A single-use link that sets the account's password, valid for RESET_LINK_MINUTES. */
-  async function issueResetLink(organization: Organization, account: Account) {
-    const token = newToken();
-    const id = sha256(token);
-    const now = clock.now();
-    await db.insert(passwordResets).values({
-      id,
-      accountId: account.id,
-      createdAt: now,
-      expiresAt: new Date(now.getTime() + RESET_LINK_MINUTES * 60_000),
-    });
-    return { id, resetUrl: `${config.publicUrl}/${organization.code}/reset-password?token=${token}` };
+  /** Whether this browser's device cookie has signed this account in before. */
+  async function knownDevice(accountId: string, deviceToken: string | undefined): Promise<boolean> {
+    if (!deviceToken) return false;
+    const [known] = await db
+      .select({ id: knownDevices.id })
+      .from(knownDevices)
+      .where(and(eq(knownDevices.id, sha256(deviceToken)), eq(knownDevices.accountId, accountId)))
+      .limit(1);
+    return Boolean(known);
   }
 
-  /** The account a reset link opens, or reset_link_invalid when it is unknown, used or expired. */
-  async function checkResetLink(organization: Organization, token: string): Promise<Account> {
-    const [found] = await db
-      .select({ reset: passwordResets, account: accounts })
-      .from(passwordResets)
-      .innerJoin(accounts, eq(accounts.id, passwordResets.accountId))
-      .where(eq(passwordResets.id, sha256(token)))
-      .limit(1);
-    if (
-      !found ||
-      found.account.organizationId !== organization.id ||
-      found.reset.usedAt ||
-      found.reset.expiresAt <= clock.now()
-    ) {
-      throw new DomainError('reset_link_invalid');
+  /**
+   * Mails strangers can cause (reset, unlock, "you already have an account") are limited per
+   * account, so a flood of requests for one email sends a handful of mails, not a flood.
+   */
+  async function mayMail(account: Account, kind: string): Promise<boolean> {
+    try {
+      await deps.rateLimits.mailsToAccount.take(`${account.id}:${kind}`);
+      return true;
+    } catch (error) {
+      if (error instanceof RateLimited) {
+        log.warn(
+          `${kind} mail to account ${account.id} held back: ${MAILS_PER_ACCOUNT_PER_HOUR} this hour already`,
+        );
+        return false;
+      }
+      throw error;
     }
-    return found.account;
+  }
+
+  async function send(
+    organization: Organization,
+    account: Account,
+    kind: string,
+    link: IssuedLink,
+    mail: { subject: string; html: string; text: string },
+  ) {
+    await mailer.send({
+      idempotencyKey: `${kind}:${link.id}`,
+      organizationId: organization.id,
+      kind,
+      to: account.email,
+      secrets: [link.token],
+      ...mail,
+    });
+  }
+
+  async function sendEmailConfirmation(organization: Organization, account: Account): Promise<void> {
+    const link = await links.issue(organization, account, 'email-confirmation');
+    const mail = await renderEmailConfirmation({
+      organizationName: organization.name,
+      recipientFirstName: account.firstName,
+      url: link.url,
+      expiresInDays: LINK_MINUTES['email-confirmation'] / (24 * 60),
+    });
+    await send(organization, account, 'email-confirmation', link, mail);
+  }
+
+  async function insertAccount(
+    organization: Organization,
+    input: Omit<SignUpInput, 'confirmPassword'>,
+    roles: readonly Role[],
+    emailConfirmedAt: Date | null,
+  ): Promise<Account> {
+    const passwordHash = await hashPassword(input.password);
+    const now = clock.now();
+    try {
+      return await db.transaction(async (tx) => {
+        const [account] = await tx
+          .insert(accounts)
+          .values({
+            organizationId: organization.id,
+            email: input.email.trim(),
+            emailKey: emailKey(input.email),
+            firstName: input.firstName,
+            lastName: input.lastName,
+            degree: input.degree,
+            profession: input.profession,
+            mobile: input.mobile,
+            passwordHash,
+            emailConfirmedAt,
+            createdAt: now,
+            updatedAt: now,
+          })
+          .returning();
+        if (!account) throw new Error('the new account was not returned');
+        if (roles.length > 0) {
+          await tx.insert(accountRoles).values(roles.map((role) => ({ accountId: account.id, role })));
+        }
+        return account;
+      });
+    } catch (error) {
+      // Two sign-ups for one email at the same moment: the unique index decides.
+      if (isUniqueViolation(error))
+        throw new DomainError('invalid_input', 'An account with this email exists.');
+      throw error;
+    }
   }
 
   return {
     findByEmail,
-    checkResetLink,
-    issueResetLink,
+    links,
+    knownDevice,
 
-    /** A new account of this organization; learner unless told otherwise. */
-    async signUp(
+    /**
+     * An account made by the office (organization:create, and later faculty invitations): its
+     * owner proves the mailbox by choosing a password through a link, so it starts unconfirmed.
+     */
+    async create(
       organization: Organization,
       input: Omit<SignUpInput, 'confirmPassword'>,
-      roles: readonly Role[] = ['learner'],
+      roles: readonly Role[],
     ): Promise<Account> {
-      // The seeds beg people not to make a second account: point them to a reset instead.
-      if (await findByEmail(organization, input.email)) throw new DomainError('account_exists');
-      const passwordHash = await hashPassword(input.password);
-      const now = clock.now();
-      try {
-        return await db.transaction(async (tx) => {
-          const [account] = await tx
-            .insert(accounts)
-            .values({
-              organizationId: organization.id,
-              email: input.email.trim(),
-              emailKey: emailKey(input.email),
-              firstName: input.firstName,
-              lastName: input.lastName,
-              degree: input.degree,
-              profession: input.profession,
-              mobile: input.mobile,
-              passwordHash,
-              createdAt: now,
-              updatedAt: now,
-            })
-            .returning();
-          if (!account) throw new Error('the new account was not returned');
-          if (roles.length > 0) {
-            await tx.insert(accountRoles).values(roles.map((role) => ({ accountId: account.id, role })));
-          }
-          return account;
-        });
-      } catch (error) {
-        // Two sign-ups for one email at the same moment: the unique index decides.
-        if (isUniqueViolation(error)) throw new DomainError('account_exists');
-        throw error;
+      if (await findByEmail(organization, input.email)) {
+        throw new DomainError('invalid_input', 'An account with this email exists.');
       }
+      return insertAccount(organization, input, roles, null);
     },
 
     /**
-     * The account for this email and password. Each wrong password counts; at the organization's
-     * threshold of consecutive failures the account locks until staff unlock it or a reset completes.
+     * Sign-up, run after the page has already answered "check your email". A new email gets an
+     * unconfirmed learner account and a confirmation link; an email that has an account gets a
+     * note and a reset link instead, so the page never tells a stranger which emails exist.
      */
-    async signIn(organization: Organization, typedEmail: string, password: string): Promise<Account> {
+    async register(organization: Organization, input: Omit<SignUpInput, 'confirmPassword'>): Promise<void> {
+      const existing = await findByEmail(organization, input.email);
+      if (!existing) {
+        const account = await insertAccount(organization, input, ['learner'], null);
+        await record(deps, {
+          organizationId: organization.id,
+          accountId: account.id,
+          action: 'account_created',
+        });
+        await sendEmailConfirmation(organization, account);
+        return;
+      }
+      // As much work as a new account: hashing is most of it.
+      await hashPassword(input.password);
+      await record(deps, {
+        organizationId: organization.id,
+        accountId: existing.id,
+        action: 'sign_up_for_existing_email',
+      });
+      if (!(await mayMail(existing, 'sign-up-attempt'))) return;
+      const link = await links.issue(organization, existing, 'password-reset');
+      const mail = await renderSignUpAttempt({
+        organizationName: organization.name,
+        recipientFirstName: existing.firstName,
+        url: link.url,
+        expiresInMinutes: LINK_MINUTES['password-reset'],
+      });
+      await send(organization, existing, 'sign-up-attempt', link, mail);
+    },
+
+    /** Sends a fresh confirmation link to a signed-in, unconfirmed account (at most a few an hour). */
+    async resendEmailConfirmation(organization: Organization, account: Account): Promise<boolean> {
+      if (account.emailConfirmedAt) return false;
+      if (!(await mayMail(account, 'email-confirmation'))) return false;
+      await sendEmailConfirmation(organization, account);
+      return true;
+    },
+
+    /**
+     * Confirms the email a link was sent to. The link alone is not enough: whoever holds it must
+     * also be signed in as the account (or give its password to the caller, who signs in first), so
+     * someone who signed up with another person's email cannot have them confirm it unawares.
+     */
+    async confirmEmail(
+      organization: Organization,
+      token: string,
+      signedInAccountId: string,
+    ): Promise<Account> {
+      const account = await links.check(organization, token, 'email-confirmation');
+      if (account.id !== signedInAccountId) throw new DomainError('link_invalid');
+      const now = clock.now();
+      return db.transaction(async (tx) => {
+        await links.use(tx, token, 'email-confirmation', account.id);
+        const [updated] = await tx
+          .update(accounts)
+          .set({ emailConfirmedAt: account.emailConfirmedAt ?? now, updatedAt: now })
+          .where(eq(accounts.id, account.id))
+          .returning();
+        if (!updated) throw new DomainError('not_found');
+        return updated;
+      });
+    },
+
+    /**
+     * Checks an email and password. Every path checks a password hash, so an unknown email, a
+     * wrong password and a locked account take as long. At the organization's threshold of
+     * consecutive failures password sign-in pauses for FIRST_LOCK_MINUTES, doubling with each
+     * failure after that; a browser the account signed in from before is not paused.
+     */
+    async signIn(
+      organization: Organization,
+      typedEmail: string,
+      password: string,
+      deviceToken?: string,
+    ): Promise<SignInOutcome> {
       const account = await findByEmail(organization, typedEmail);
       if (!account) {
-        // As slow as a real check, so timing does not tell which emails have accounts.
         await verifyPassword(password, await decoyHash());
-        throw new DomainError('bad_credentials');
-      }
-      if (account.lockedAt) throw new DomainError('account_locked');
-      if (await verifyPassword(password, account.passwordHash)) {
-        if (account.failedSignIns > 0) {
-          await db.update(accounts).set({ failedSignIns: 0 }).where(eq(accounts.id, account.id));
-        }
-        return { ...account, failedSignIns: 0 };
+        return { ok: false, reason: 'unknown_email' };
       }
       const now = clock.now();
+      const trusted = await knownDevice(account.id, deviceToken);
+      const matches = await verifyPassword(password, account.passwordHash);
+      const paused = account.lockedUntil !== null && account.lockedUntil > now;
+      if (paused && !trusted) return { ok: false, reason: 'locked', account };
+      if (matches) {
+        if (account.failedSignIns > 0 || account.lockedAt) {
+          await db
+            .update(accounts)
+            .set({ failedSignIns: 0, lockedAt: null, lockedUntil: null })
+            .where(eq(accounts.id, account.id));
+        }
+        return { ok: true, account: { ...account, failedSignIns: 0, lockedAt: null, lockedUntil: null } };
+      }
+      // A known browser mistyping does not lock its own owner out; the address limit still counts it.
+      if (trusted) return { ok: false, reason: 'wrong_password', account };
       const [counted] = await db
         .update(accounts)
         .set({ failedSignIns: sql`${accounts.failedSignIns} + 1`, updatedAt: now })
         .where(eq(accounts.id, account.id))
         .returning({ failedSignIns: accounts.failedSignIns });
-      if ((counted?.failedSignIns ?? 0) >= organization.lockoutThreshold) {
-        await db
+      const failures = counted?.failedSignIns ?? 0;
+      if (failures < organization.lockoutThreshold) return { ok: false, reason: 'wrong_password', account };
+      const minutes = Math.min(
+        FIRST_LOCK_MINUTES * 2 ** (failures - organization.lockoutThreshold),
+        MAX_LOCK_MINUTES,
+      );
+      const until = new Date(now.getTime() + minutes * 60_000);
+      const [locked] = await db
+        .update(accounts)
+        .set({ lockedAt: account.lockedAt ?? now, lockedUntil: until })
+        .where(eq(accounts.id, account.id))
+        .returning();
+      return { ok: false, reason: 'wrong_password', account: locked ?? account, lockedNow: { until } };
+    },
+
+    /** After a successful sign-in: this browser is known to the account from now on. */
+    async rememberDevice(accountId: string, deviceToken: string): Promise<void> {
+      const now = clock.now();
+      await db
+        .insert(knownDevices)
+        .values({ id: sha256(deviceToken), accountId, createdAt: now, lastUsedAt: now })
+        .onConflictDoUpdate({ target: [knownDevices.id, knownDevices.accountId], set: { lastUsedAt: now } });
+    },
+
+    /** Tells the owner that sign-in paused, with a link that unlocks it (a few such mails an hour at most). */
+    async mailUnlockLink(organization: Organization, account: Account, until: Date): Promise<void> {
+      if (!(await mayMail(account, 'unlock'))) return;
+      const link = await links.issue(organization, account, 'unlock');
+      const mail = await renderSignInPaused({
+        organizationName: organization.name,
+        recipientFirstName: account.firstName,
+        url: link.url,
+        failedSignIns: account.failedSignIns,
+        pausedUntil: formatInstant(until, organization.timeZone),
+      });
+      await send(organization, account, 'unlock', link, mail);
+    },
+
+    /** The owner's unlock link: sign-in with a password works again and the count starts over. */
+    async unlockWithLink(organization: Organization, token: string): Promise<Account> {
+      const account = await links.check(organization, token, 'unlock');
+      const now = clock.now();
+      return db.transaction(async (tx) => {
+        await links.use(tx, token, 'unlock', account.id);
+        const [updated] = await tx
           .update(accounts)
-          .set({ lockedAt: now })
-          .where(and(eq(accounts.id, account.id), isNull(accounts.lockedAt)));
-        throw new DomainError('account_locked');
-      }
-      throw new DomainError('bad_credentials');
+          // The mailbox is proven, too.
+          .set({
+            failedSignIns: 0,
+            lockedAt: null,
+            lockedUntil: null,
+            emailConfirmedAt: account.emailConfirmedAt ?? now,
+            updatedAt: now,
+          })
+          .where(eq(accounts.id, account.id))
+          .returning();
+        if (!updated) throw new DomainError('not_found');
+        return updated;
+      });
     },
 
     /**
-     * Mails a single-use reset link when the email has an account, and does nothing otherwise;
-     * the caller answers the same either way.
+     * Mails a single-use reset link when the email has an account (a few an hour at most), and
+     * does nothing otherwise. Runs after the page answered, so both take the same time to see.
      */
     async requestPasswordReset(organization: Organization, typedEmail: string): Promise<void> {
       const account = await findByEmail(organization, typedEmail);
       if (!account) return;
-      const { id, resetUrl } = await issueResetLink(organization, account);
+      await record(deps, {
+        organizationId: organization.id,
+        accountId: account.id,
+        action: 'password_reset_requested',
+      });
+      if (!(await mayMail(account, 'password-reset'))) return;
+      const link = await links.issue(organization, account, 'password-reset');
       const mail = await renderPasswordReset({
         organizationName: organization.name,
         recipientFirstName: account.firstName,
-        resetUrl,
-        expiresInMinutes: RESET_LINK_MINUTES,
+        resetUrl: link.url,
+        expiresInMinutes: LINK_MINUTES['password-reset'],
       });
-      try {
-        await mailer.send({
-          idempotencyKey: `password-reset:${id}`,
-          organizationId: organization.id,
-          kind: 'password-reset',
-          to: account.email,
-          ...mail,
-        });
-      } catch (error) {
-        // The messages table records the failure; an error page here would reveal that the account exists.
-        log.error('password reset mail failed', error);
-      }
+      await send(organization, account, 'password-reset', link, mail);
     },
 
     /**
-     * Sets the new password (the policy applies), unlocks the account, ends all its sessions and
-     * uses up the link (and any other outstanding link of the account).
+     * Sets the new password (the policy applies), confirms the email (the link proved it),
+     * unlocks the account, ends all its sessions and uses up the link.
      */
     async completePasswordReset(
       organization: Organization,
       token: string,
       password: string,
     ): Promise<Account> {
-      const account = await checkResetLink(organization, token);
+      const account = await links.check(organization, token, 'password-reset');
       const problem = passwordProblem(organization.passwordPolicy, password, account.email);
       if (problem) throw new InvalidFields({ password: problem });
       const passwordHash = await hashPassword(password);
       const now = clock.now();
       return db.transaction(async (tx) => {
-        const used = await tx
-          .update(passwordResets)
-          .set({ usedAt: now })
-          .where(and(eq(passwordResets.id, sha256(token)), isNull(passwordResets.usedAt)))
-          .returning({ id: passwordResets.id });
-        // Two tabs submitting one link: only the first one counts.
-        if (used.length === 0) throw new DomainError('reset_link_invalid');
-        await tx
-          .update(passwordResets)
-          .set({ usedAt: now })
-          .where(and(eq(passwordResets.accountId, account.id), isNull(passwordResets.usedAt)));
+        await links.use(tx, token, 'password-reset', account.id);
         await tx.delete(authSessions).where(eq(authSessions.accountId, account.id));
         const [updated] = await tx
           .update(accounts)
-          .set({ passwordHash, failedSignIns: 0, lockedAt: null, updatedAt: now })
+          .set({
+            passwordHash,
+            failedSignIns: 0,
+            lockedAt: null,
+            lockedUntil: null,
+            emailConfirmedAt: account.emailConfirmedAt ?? now,
+            updatedAt: now,
+          })
           .where(eq(accounts.id, account.id))
           .returning();
         if (!updated) throw new DomainError('not_found');
@@ -374,7 +583,7 @@ export function createAccounts(deps: AccountsDeps) {
     async unlock(organization: Organization, accountId: string): Promise<AccountWithRoles> {
       const [updated] = await db
         .update(accounts)
-        .set({ lockedAt: null, failedSignIns: 0, updatedAt: clock.now() })
+        .set({ lockedAt: null, lockedUntil: null, failedSignIns: 0, updatedAt: clock.now() })
         .where(and(eq(accounts.id, accountId), eq(accounts.organizationId, organization.id)))
         .returning();
       if (!updated) throw new DomainError('not_found');
@@ -390,6 +599,10 @@ export function createAccounts(deps: AccountsDeps) {
     ): Promise<AccountWithRoles> {
       const account = await accountIn(db, organization, accountId);
       const wanted = [...new Set(roles)];
+      // Faculty and staff roles wait for a confirmed email: the office must be able to reach them.
+      if (!account.emailConfirmedAt && wanted.some((role) => role !== 'learner')) {
+        throw new DomainError('email_unconfirmed');
+      }
       if (accountId === actingAccountId && !wanted.includes('admin')) {
         throw new DomainError(
           'invalid_input',

@@ -1,16 +1,51 @@
 import { readFile } from 'node:fs/promises';
 import { eq } from 'drizzle-orm';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { secureHeaders } from 'hono/secure-headers';
 import { organizations } from '../db/schema';
 import { allow, anyone, unguardedRoutes } from './access';
 import { sessionMiddleware } from './auth/sessions';
 import type { AppDeps, AppEnv } from './context';
+import { organizationCodeProblem } from './identifiers';
 import { renderError } from './respond';
 import { accountRoutes } from './routes/account';
 import { adminRoutes } from './routes/admin';
 import { healthRoutes } from './routes/health';
 import { homeRoutes } from './routes/home';
 import { seriesRoutes } from './routes/series';
+
+/**
+ * Every form Rounds has fits in a few kilobytes. Routes that take uploads (presentations, external
+ * certificates) will need their own, larger limit, mounted before this one reads the size.
+ */
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+/**
+ * Hono's secureHeaders with a Content-Security-Policy the pages and htmx work under: scripts and
+ * styles from Rounds' own /assets only, nothing inline, no framing, forms posting only to Rounds.
+ * HSTS only under https, where it means something.
+ */
+function securityHeaders(config: AppDeps['config']) {
+  return {
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+      baseUri: ["'none'"],
+      objectSrc: ["'none'"],
+    },
+    strictTransportSecurity: config.secureCookies ? 'max-age=31536000; includeSubDomains' : false,
+    referrerPolicy: 'same-origin',
+    xFrameOptions: 'DENY',
+    crossOriginEmbedderPolicy: false,
+  } satisfies Parameters<typeof secureHeaders>[0];
+}
 
 const ASSETS: Record<string, { file: URL; type: string }> = {
   'htmx.js': {
@@ -34,10 +69,19 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     c.set('viewer', null);
     c.set('csrfToken', '');
     await next();
-    c.header('X-Content-Type-Options', 'nosniff');
-    c.header('Referrer-Policy', 'same-origin');
-    c.header('X-Frame-Options', 'DENY');
+    // Pages carry people's records and CSRF tokens: never kept by a browser or a proxy. Assets
+    // set their own caching.
+    if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
   });
+  app.use('*', secureHeaders(securityHeaders(deps.config)));
+  // Checked before anything reads the body, so an oversized one is never parsed or buffered.
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: BODY_LIMIT_BYTES,
+      onError: (c) => renderError(c as Context<AppEnv>, 'payload_too_large'),
+    }),
+  );
 
   const assetCache = new Map<string, string>();
   app.get('/assets/:name', allow(anyone), async (c) => {
@@ -57,6 +101,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const organizationApp = new Hono<AppEnv>();
   organizationApp.use('*', async (c, next) => {
     const code = c.req.param('org')?.toLowerCase() ?? '';
+    if (organizationCodeProblem(code)) return renderError(c, 'not_found');
     const [organization] = await deps.db
       .select()
       .from(organizations)
@@ -74,6 +119,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   app.notFound((c) => renderError(c, 'not_found'));
   app.onError((error, c) => {
+    // A body the browser could not have sent (malformed multipart, say) is the client's fault.
+    if (error instanceof HTTPException && error.status < 500) {
+      return renderError(c, error.status === 413 ? 'payload_too_large' : 'bad_request');
+    }
     deps.log.error(`${c.req.method} ${new URL(c.req.url).pathname} failed`, error);
     return renderError(c, 'internal');
   });

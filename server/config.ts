@@ -29,6 +29,23 @@ export const configSchema = z.object({
       error: 'expected an absolute http(s) URL such as https://cme.example.org',
     })
     .optional(),
+  /**
+   * Production refuses an http:// PUBLIC_URL (passwords and session cookies would cross the network
+   * in clear) unless this says the operator means it, e.g. behind a TLS-terminating gateway that
+   * rewrites nothing, on a closed network.
+   */
+  ALLOW_HTTP_PUBLIC_URL: flag.default(false),
+  /**
+   * How many reverse proxies in front of Rounds append to X-Forwarded-For. 0: the socket's address
+   * is the client's. Rate limits and the security log key on this address, so count only proxies
+   * you run: a header a client wrote itself must never be believed.
+   */
+  TRUST_PROXY_HOPS: z.coerce
+    .number({ error: 'expected a whole number of proxies from 0 to 5' })
+    .int({ error: 'expected a whole number of proxies from 0 to 5' })
+    .min(0, { error: 'expected a whole number of proxies from 0 to 5' })
+    .max(5, { error: 'expected a whole number of proxies from 0 to 5' })
+    .default(0),
   /** Absent: an embedded PGlite database persisted in ROUNDS_DATA_DIR/pg. */
   DATABASE_URL: z
     .string()
@@ -76,6 +93,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       'Invalid configuration:\n  PUBLIC_URL: required in production (the https:// address people use)',
     );
   }
+  if (
+    c.NODE_ENV === 'production' &&
+    c.PUBLIC_URL?.startsWith('http://') &&
+    !isLoopback(c.PUBLIC_URL) &&
+    !c.ALLOW_HTTP_PUBLIC_URL
+  ) {
+    throw new ConfigError(
+      'Invalid configuration:\n  PUBLIC_URL: must be https:// in production, or http://localhost (set ALLOW_HTTP_PUBLIC_URL=true only if TLS really ends in front of Rounds on a network you trust)',
+    );
+  }
   if (Boolean(c.TEMPORAL_TLS_CERT_PATH) !== Boolean(c.TEMPORAL_TLS_KEY_PATH)) {
     throw new ConfigError(
       'Invalid configuration:\n  TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH: set both for mutual TLS, or neither',
@@ -88,6 +115,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secureCookies: publicUrl.startsWith('https://'),
     seedDemo: c.SEED_DEMO ?? c.NODE_ENV !== 'production',
   };
+}
+
+/** http://localhost never crosses a network, so production may use it (a trial, a health probe). */
+function isLoopback(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === 'localhost' || host === '127.0.0.1' || host === '[::1]';
 }
 
 export function formatConfigError(error: z.ZodError): string {

@@ -3,8 +3,10 @@ import type { Account, Organization, Role } from '../db/schema';
 import type { Clock } from './clock';
 import type { Config } from './config';
 import type { SeriesYearLifecycle } from './lifecycles/series-year';
+import type { Background } from './background';
 import type { Log } from './log';
 import type { Mailer } from './mail';
+import type { RateLimits } from './rate-limits';
 
 /**
  * What every route, middleware and page helper may use. It lives apart from app.ts so that routes
@@ -25,6 +27,9 @@ export interface AppDeps {
   mailer: Mailer;
   log: Log;
   seriesYear: SeriesYearLifecycle;
+  rateLimits: RateLimits;
+  /** Work a signed-out request starts but does not wait for (see server/background.ts). */
+  background: Background;
   /** Reachability for /healthz; each resolves false rather than throwing. */
   health: { db(): Promise<boolean>; temporal(): Promise<boolean> };
 }

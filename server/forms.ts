@@ -1,5 +1,6 @@
 import { zValidator } from '@hono/zod-validator';
 import type { Context, MiddlewareHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import type { z } from 'zod';
 import type { Organization } from '../db/schema';
 import type { AppEnv } from './context';
@@ -19,6 +20,15 @@ export interface Rejected {
 const NEVER_ECHOED = /password|_csrf/i;
 
 /**
+ * Every form field, whatever its schema: longer than this is not something a person typed. Schemas
+ * set tighter limits per field (an email, 254); this catches the rest before zod sees it, and keeps
+ * pages from echoing a flood back.
+ */
+export const FIELD_MAX_CHARS = 5000;
+/** A field sent more times than this (checkbox lists, multi-selects) is refused too. */
+export const FIELD_MAX_VALUES = 1000;
+
+/**
  * Validates a form with zod through @hono/zod-validator. A rejected form is not a JSON 400: the
  * route renders its page again with a message per field and the values typed (onInvalid). The
  * schema may depend on the organization (its degree list, its password policy).
@@ -27,7 +37,17 @@ export function validForm<T extends z.ZodType>(
   schema: T | ((organization: Organization) => T),
   onInvalid: (c: Context<AppEnv>, rejected: Rejected) => Response | Promise<Response>,
 ): MiddlewareHandler<AppEnv, string, { in: { form: z.input<T> }; out: { form: z.output<T> } }> {
-  return (c, next) => {
+  return async (c, next) => {
+    let raw: Record<string, unknown>;
+    try {
+      raw = await c.req.parseBody({ all: true });
+    } catch {
+      throw new HTTPException(400, { message: 'malformed form body' });
+    }
+    const overLimit = fieldsOverLimit(raw);
+    if (overLimit) {
+      return onInvalid(c as unknown as Context<AppEnv>, { values: formValues(raw), errors: overLimit });
+    }
     const resolved = typeof schema === 'function' ? schema(c.get('organization')) : schema;
     const check = zValidator('form', resolved, (result, hookContext) => {
       if (result.success) return;
@@ -36,6 +56,21 @@ export function validForm<T extends z.ZodType>(
     }) as unknown as MiddlewareHandler<AppEnv>;
     return check(c as unknown as Context<AppEnv>, next);
   };
+}
+
+function fieldsOverLimit(raw: Record<string, unknown>): FieldErrors | null {
+  const errors: FieldErrors = {};
+  for (const [name, value] of Object.entries(raw)) {
+    const values = Array.isArray(value) ? value : [value];
+    if (values.length > FIELD_MAX_VALUES) {
+      errors[name] = `Choose at most ${FIELD_MAX_VALUES.toLocaleString('en-US')} here.`;
+    } else if (values.some((one) => typeof one === 'string' && one.length > FIELD_MAX_CHARS)) {
+      errors[name] = `This can be at most ${FIELD_MAX_CHARS.toLocaleString('en-US')} characters.`;
+    }
+  }
+  if (Object.keys(errors).length === 0) return null;
+  errors.form ??= 'Some fields need attention.';
+  return errors;
 }
 
 export function fieldErrors(
@@ -54,8 +89,14 @@ export function formValues(raw: unknown): FormValues {
   if (typeof raw !== 'object' || raw === null) return values;
   for (const [name, value] of Object.entries(raw)) {
     if (NEVER_ECHOED.test(name)) continue;
-    if (typeof value === 'string') values[name] = value;
-    else if (Array.isArray(value)) values[name] = value.filter((v): v is string => typeof v === 'string');
+    // Echoed back at most FIELD_MAX_CHARS long, so a page is never bigger than a person's typing.
+    if (typeof value === 'string') values[name] = value.slice(0, FIELD_MAX_CHARS);
+    else if (Array.isArray(value)) {
+      values[name] = value
+        .slice(0, FIELD_MAX_VALUES)
+        .filter((v): v is string => typeof v === 'string')
+        .map((v) => v.slice(0, FIELD_MAX_CHARS));
+    }
   }
   return values;
 }

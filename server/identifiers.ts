@@ -41,3 +41,44 @@ function luhnValid(digits: string): boolean {
   }
   return sum % 10 === 0;
 }
+
+/**
+ * Organization codes are the first segment of every organization's addresses (/demo/sign-in), so
+ * a code must never be a name Rounds uses at the top level, today or soon. One list, checked
+ * wherever a code is chosen; a test keeps it a superset of the app's own top-level paths.
+ */
+export const RESERVED_ORGANIZATION_CODES: ReadonlySet<string> = new Set([
+  'admin',
+  'api',
+  'assets',
+  'auth',
+  'certificates',
+  'favicon.ico',
+  'healthz',
+  'login',
+  'logout',
+  'metrics',
+  'oauth',
+  'oidc',
+  'robots.txt',
+  'rounds',
+  'sign-in',
+  'sign-out',
+  'sign-up',
+  'sso',
+  'static',
+  'status',
+  'verify',
+  'webhooks',
+  'well-known',
+  'www',
+]);
+
+/** Why a typed organization code cannot be used, or null when it can. */
+export function organizationCodeProblem(code: string): string | null {
+  if (!/^[a-z][a-z0-9-]{1,30}$/.test(code)) {
+    return 'expected 2–31 lower-case letters, digits or hyphens, starting with a letter';
+  }
+  if (RESERVED_ORGANIZATION_CODES.has(code)) return `"${code}" is a name Rounds itself uses; choose another`;
+  return null;
+}

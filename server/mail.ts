@@ -15,7 +15,16 @@ export interface OutgoingMessage {
   subject: string;
   html: string;
   text: string;
+  /**
+   * Parts of the mail that open something (a reset token): delivered, but left out of the stored
+   * record, so the messages table holds no live link. Only the development outbox, which is the
+   * delivery, keeps them.
+   */
+  secrets?: readonly string[];
 }
+
+/** What stands in the stored record where a secret was. */
+export const REMOVED_SECRET = '[removed]';
 
 export interface SendResult {
   messageId: string;
@@ -44,7 +53,7 @@ export function createMailer(deps: {
       config.RESEND_API_KEY,
       deps.resendBaseUrl ? { baseUrl: deps.resendBaseUrl } : undefined,
     );
-    return recordingMailer(deps, 'resend', async (message) => {
+    return recordingMailer(deps, 'resend', false, async (message) => {
       const { data, error } = await resend.emails.send(
         {
           from: config.MAIL_FROM,
@@ -60,21 +69,26 @@ export function createMailer(deps: {
     });
   }
   // Development: the messages table is the outbox; admins read it at /:org/admin/outbox.
-  return recordingMailer(deps, 'outbox', async () => ({ providerId: null }));
+  // In production nobody reads the outbox as a mailbox, so its records lose their secrets too.
+  const outboxKeepsSecrets = config.NODE_ENV !== 'production';
+  return recordingMailer(deps, 'outbox', outboxKeepsSecrets, async () => ({ providerId: null }));
 }
 
 function recordingMailer(
   deps: { db: Database; clock: Clock },
   transport: Mailer['transport'],
+  keepSecrets: boolean,
   deliver: Deliver,
 ): Mailer {
   const { db, clock } = deps;
   return {
     transport,
     async send(message) {
+      const { secrets = [], ...content } = message;
+      const kept = keepSecrets ? content : withoutSecrets(content, secrets);
       const [claimed] = await db
         .insert(messages)
-        .values({ ...message, transport, status: 'sending', createdAt: clock.now() })
+        .values({ ...kept, transport, status: 'sending', createdAt: clock.now() })
         .onConflictDoNothing({ target: messages.idempotencyKey })
         .returning({ id: messages.id });
       let id = claimed?.id;
@@ -103,5 +117,19 @@ function recordingMailer(
         throw error;
       }
     },
+  };
+}
+
+function withoutSecrets<T extends { html: string; text: string; subject: string }>(
+  content: T,
+  secrets: readonly string[],
+): T {
+  const strip = (value: string) =>
+    secrets.reduce((kept, secret) => (secret ? kept.split(secret).join(REMOVED_SECRET) : kept), value);
+  return {
+    ...content,
+    subject: strip(content.subject),
+    html: strip(content.html),
+    text: strip(content.text),
   };
 }

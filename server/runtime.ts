@@ -5,11 +5,13 @@ import { DefaultLogger, NativeConnection, Runtime as TemporalRuntime, Worker } f
 import { createActivities } from '../activities';
 import { type DatabaseHandle, openDatabase } from '../db/client';
 import { createApp } from './app';
+import { createBackground } from './background';
 import { type Clock, systemClock } from './clock';
 import type { Config } from './config';
 import { createSeriesYearLifecycle } from './lifecycles/series-year';
 import { type Log, createLog, temporalLogLevel } from './log';
 import { type Mailer, createMailer } from './mail';
+import { createRateLimits } from './rate-limits';
 import { connectTemporalClient, temporalAddress, temporalReachable, temporalTls } from './temporal';
 
 /** What web and worker share: opened once per process, closed in reverse order. */
@@ -84,6 +86,7 @@ export async function createWorker(
 
 export function startWeb(runtime: Runtime): Promise<{ port: number; close(): Promise<void> }> {
   const { config } = runtime;
+  const background = createBackground(runtime.log);
   const app = createApp({
     config,
     db: runtime.database.db,
@@ -91,6 +94,8 @@ export function startWeb(runtime: Runtime): Promise<{ port: number; close(): Pro
     mailer: runtime.mailer,
     log: runtime.log,
     seriesYear: createSeriesYearLifecycle(runtime.temporal, config.TEMPORAL_TASK_QUEUE),
+    rateLimits: createRateLimits(runtime.database.db),
+    background,
     health: { db: () => runtime.database.ping(), temporal: () => temporalReachable(runtime.temporal) },
   });
   return new Promise((resolve, reject) => {
@@ -99,12 +104,15 @@ export function startWeb(runtime: Runtime): Promise<{ port: number; close(): Pro
       (info: AddressInfo) => {
         resolve({
           port: info.port,
-          close: () =>
-            new Promise<void>((done) => {
+          close: async () => {
+            await new Promise<void>((done) => {
               server.close(() => done());
               // Idle keep-alive sockets would otherwise hold the port open after Ctrl-C.
               if ('closeAllConnections' in server) server.closeAllConnections();
-            }),
+            });
+            // Mails a request promised ("check your email") go out before the database closes.
+            await background.idle();
+          },
         });
       },
     );

@@ -1,5 +1,9 @@
 import type { Organization } from '../db/schema';
 import { PASSWORD_POLICIES } from '../server/auth/password-policy';
+
+/** NIST SP 800-63B and OWASP ASVS 5.0 both advise against composition rules. */
+export const STRONGER_DEFAULT =
+  'The default is the stronger policy: length and refusing common passwords resist guessing better than required character kinds, which push people to patterns like Password1!.';
 import type { FieldErrors, FormValues } from '../server/forms';
 import { Field, FormAlert, Notice, SelectField, TextAreaField, typed } from './field';
 import { CsrfField, Layout, type PageChrome } from './layout';
@@ -89,9 +93,9 @@ export function AdminSettingsPage(
             value,
             label: policy.label,
           }))}
-          hint={Object.values(PASSWORD_POLICIES)
+          hint={`${Object.values(PASSWORD_POLICIES)
             .map((policy) => `${policy.label}: ${policy.rules}`)
-            .join(' • ')}
+            .join(' • ')} • ${STRONGER_DEFAULT}`}
           value={typed(values, 'passwordPolicy')}
           error={errors.passwordPolicy}
         />
@@ -101,7 +105,7 @@ export function AdminSettingsPage(
           type="number"
           min={1}
           max={20}
-          hint="Consecutive failed sign-ins that lock an account (1 to 20)."
+          hint="Consecutive wrong passwords (1 to 20) after which password sign-in pauses for 15 minutes, twice as long after each further one. The owner is emailed an unlock link; browsers they signed in from before, and their open sessions, carry on."
           value={typed(values, 'lockoutThreshold')}
           error={errors.lockoutThreshold}
         />

@@ -1,7 +1,10 @@
 import type { Organization } from '../db/schema';
+import { Notice } from './field';
 import { Layout, type PageChrome } from './layout';
 
-export function OrganizationHomePage(props: PageChrome & { organization: Organization }) {
+export function OrganizationHomePage(
+  props: PageChrome & { organization: Organization; notice?: string | undefined },
+) {
   const { organization, viewer } = props;
   const base = `/${organization.code}`;
   if (!viewer) {
@@ -32,6 +35,7 @@ export function OrganizationHomePage(props: PageChrome & { organization: Organiz
   return (
     <Layout {...props} title="Home">
       <h1>Welcome, {viewer.account.firstName}</h1>
+      {props.notice && <Notice>{props.notice}</Notice>}
       <ul class="cards">
         <li>
           <a href={`${base}/profile`}>Your profile</a>{' '}

@@ -84,7 +84,7 @@ export function OutboxMessagePage(props: PageChrome & { organization: Organizati
         </section>
       )}
       <h2>Plain text</h2>
-      <pre style="white-space:pre-wrap">{message.text}</pre>
+      <pre class="preformatted">{message.text}</pre>
       <h2>As sent (HTML)</h2>
       <iframe
         title={`HTML of ${message.subject}`}

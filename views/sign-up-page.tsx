@@ -1,6 +1,6 @@
 import type { Organization } from '../db/schema';
 import type { FieldErrors, FormValues } from '../server/forms';
-import { Field, FormAlert, typed } from './field';
+import { Field, FormAlert, Notice, typed } from './field';
 import { CsrfField, Layout, type PageChrome } from './layout';
 import { MobileField, NewPasswordFields, PersonFields } from './person-fields';
 
@@ -9,13 +9,29 @@ export function SignUpPage(
     organization: Organization;
     values?: FormValues;
     errors?: FieldErrors;
-    /** The email already has an account: point to a password reset instead. */
-    accountExists?: string;
+    /** Submitted: the same answer whether or not the email already had an account. */
+    sentTo?: string;
   },
 ) {
   const { organization, values, errors = {} } = props;
   const base = `/${organization.code}`;
   const email = typed(values, 'email');
+  if (props.sentTo !== undefined) {
+    return (
+      <Layout {...props} title="Check your email">
+        <h1>Check your email</h1>
+        <Notice>
+          We have sent a message to {props.sentTo}. Open the link in it to confirm your address and finish
+          creating your account. If that email already has an account, the message says how to get back into
+          it instead.
+        </Notice>
+        <p class="muted">
+          Nothing after a few minutes? Check your spam folder, or <a href={`${base}/sign-up`}>try again</a>{' '}
+          with the right address.
+        </p>
+      </Layout>
+    );
+  }
   return (
     <Layout {...props} title="Create an account">
       <h1>Create an account</h1>
@@ -23,17 +39,7 @@ export function SignUpPage(
         Attended a {organization.name} activity before? You already have an account: please do not create a
         second one. <a href={`${base}/sign-in`}>Sign in</a> instead.
       </p>
-      <FormAlert>
-        {props.accountExists && (
-          <>
-            {props.accountExists}{' '}
-            <a href={`${base}/forgot-password${email ? `?email=${encodeURIComponent(email)}` : ''}`}>
-              Forgot your password?
-            </a>
-          </>
-        )}
-        {!props.accountExists && errors.form}
-      </FormAlert>
+      <FormAlert>{errors.form}</FormAlert>
       <form method="post" action={`${base}/sign-up`} novalidate>
         <CsrfField token={props.csrfToken} />
         <Field

@@ -5,6 +5,18 @@
  */
 export const ERRORS = {
   invalid_input: { status: 400, message: 'Some fields need attention.' },
+  bad_request: {
+    status: 400,
+    message: 'We could not read what your browser sent. Reload the page and try again.',
+  },
+  payload_too_large: {
+    status: 413,
+    message: 'That was more than this page accepts. Shorten what you typed and try again.',
+  },
+  rate_limited: {
+    status: 429,
+    message: 'Too many attempts. Wait a few minutes and try again.',
+  },
   not_signed_in: { status: 401, message: 'Please sign in.' },
   forbidden: { status: 403, message: 'You do not have access to that page.' },
   not_found: { status: 404, message: 'We could not find that.' },
@@ -12,19 +24,25 @@ export const ERRORS = {
     status: 403,
     message: 'This form expired or came from another site. Reload the page and try again.',
   },
-  account_exists: {
-    status: 409,
-    message: 'An account with this email already exists. Use "Forgot your password?" to get back into it.',
-  },
-  account_locked: {
-    status: 423,
+  // Sign-in says the same for an unknown email, a wrong password and a locked account, so it never
+  // tells a stranger which emails have accounts; the owner of a locked one gets an email.
+  bad_credentials: {
+    status: 401,
     message:
-      'This account is locked after too many failed sign-ins. Reset your password or ask the CME office to unlock it.',
+      'That email and password do not match an account. After several tries sign-in pauses, and the account’s owner is emailed a link to unlock it.',
   },
-  bad_credentials: { status: 401, message: 'That email and password do not match an account.' },
-  reset_link_invalid: {
+  sign_in_paused: {
+    status: 429,
+    message: 'Too many failed sign-ins from your network. Wait a little and try again.',
+  },
+  link_invalid: {
     status: 400,
-    message: 'This password reset link has expired or was already used. Request a new one.',
+    message: 'This link has expired or was already used. Request a new one.',
+  },
+  email_unconfirmed: {
+    status: 409,
+    message:
+      'This person has not confirmed their email address yet; only the learner role is possible until they do.',
   },
   series_year_past: {
     status: 409,

@@ -28,8 +28,14 @@ export const accounts = pgTable(
     npi: text(),
     boardId: text(),
     passwordHash: text().notNull(),
+    /** Set when the person proves the mailbox is theirs (a link); until then no credit, no faculty role. */
+    emailConfirmedAt: timestamp({ withTimezone: true }),
+    /** Consecutive failed sign-ins since the last success or unlock. */
     failedSignIns: integer().notNull().default(0),
+    /** When the current lock began; staff see and clear it. */
     lockedAt: timestamp({ withTimezone: true }),
+    /** Sign-in with a password is paused until then; each further lock lasts twice as long. */
+    lockedUntil: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
@@ -60,15 +66,40 @@ export const authSessions = pgTable('auth_sessions', {
   expiresAt: timestamp({ withTimezone: true }).notNull(),
 });
 
-/** Single-use password reset links, stored as the SHA-256 of the token. */
-export const passwordResets = pgTable('password_resets', {
+export const ACCOUNT_LINK_PURPOSES = ['password-reset', 'email-confirmation', 'unlock'] as const;
+export type AccountLinkPurpose = (typeof ACCOUNT_LINK_PURPOSES)[number];
+
+/**
+ * Single-use links mailed to an account's owner (reset a password, confirm an email, unlock
+ * sign-in), stored as the SHA-256 of the token: the token itself is only in the mail.
+ */
+export const accountLinks = pgTable('account_links', {
   id: text().primaryKey(),
   accountId: uuid()
     .notNull()
     .references(() => accounts.id, { onDelete: 'cascade' }),
+  purpose: text({ enum: ACCOUNT_LINK_PURPOSES }).notNull(),
   createdAt: timestamp({ withTimezone: true }).notNull(),
   expiresAt: timestamp({ withTimezone: true }).notNull(),
   usedAt: timestamp({ withTimezone: true }),
 });
+
+/**
+ * Browsers an account has signed in from (OWASP's "device cookie"): the id is the SHA-256 of a
+ * random cookie. A browser known to the account signs in even while a stranger's guessing keeps
+ * the account locked, so a lock stops the attacker and not the owner.
+ */
+export const knownDevices = pgTable(
+  'known_devices',
+  {
+    id: text().notNull(),
+    accountId: uuid()
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    createdAt: timestamp({ withTimezone: true }).notNull(),
+    lastUsedAt: timestamp({ withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.id, t.accountId] })],
+);
 
 export type Account = typeof accounts.$inferSelect;

@@ -157,6 +157,7 @@ export async function seedDemo(deps: { db: Database; clock: Clock }): Promise<De
           degree: person.degree,
           profession: person.profession,
           passwordHash,
+          emailConfirmedAt: now,
           createdAt: now,
           updatedAt: now,
         })

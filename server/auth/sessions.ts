@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, eq, lt } from 'drizzle-orm';
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { HTTPException } from 'hono/http-exception';
 import type { Database } from '../../db/client';
 import { accountRoles, accounts, authSessions } from '../../db/schema';
 import type { AppEnv } from '../context';
@@ -30,6 +31,27 @@ function cookieNames(config: Config) {
   return config.secureCookies
     ? { session: '__Host-rounds-session', csrf: '__Host-rounds-csrf' }
     : { session: 'rounds-session', csrf: 'rounds-csrf' };
+}
+
+/** A browser's device cookie lives a year; each sign-in renews it. */
+const DEVICE_COOKIE_SECONDS = 365 * 24 * 3600;
+
+function deviceCookieName(config: Config) {
+  return config.secureCookies ? '__Host-rounds-device' : 'rounds-device';
+}
+
+/** This browser's device token, if it has one (see knownDevices in db/schema/accounts.ts). */
+export function deviceToken(c: Context<AppEnv>): string | undefined {
+  const token = getCookie(c, deviceCookieName(c.get('deps').config));
+  return token && /^[\w-]{22}$/.test(token) ? token : undefined;
+}
+
+/** This browser's device token, made and set now if it has none. */
+export function ensureDeviceToken(c: Context<AppEnv>): string {
+  const { config } = c.get('deps');
+  const token = deviceToken(c) ?? newToken();
+  setCookie(c, deviceCookieName(config), token, cookieOptions(config, DEVICE_COOKIE_SECONDS));
+  return token;
 }
 
 function cookieOptions(config: Config, maxAgeSeconds?: number) {
@@ -106,7 +128,12 @@ async function csrfTokenMatches(c: Context<AppEnv>, expected: string): Promise<b
     const type = (c.req.header('Content-Type') ?? '').split(';')[0]?.trim().toLowerCase();
     if (type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data') {
       // parseBody keeps the parsed form in c.req.bodyCache, where the route's validator reads it.
-      const form = await c.req.parseBody();
+      let form: Record<string, unknown>;
+      try {
+        form = await c.req.parseBody();
+      } catch {
+        throw new HTTPException(400, { message: 'malformed form body' });
+      }
       const field = form[CSRF_FIELD];
       submitted = typeof field === 'string' ? field : undefined;
     }

@@ -1,6 +1,7 @@
 import { zValidator } from '@hono/zod-validator';
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { ConfirmEmailPage, UnlockPage } from '../../views/account-link-pages';
 import { ForgotPasswordPage } from '../../views/forgot-password-page';
 import { OrganizationHomePage } from '../../views/organization-home-page';
 import { ProfilePage, profileValues } from '../../views/profile-page';
@@ -11,6 +12,7 @@ import { DomainError, ERRORS } from '../../workflows/errors';
 import { allow, anyone, signedIn } from '../access';
 import {
   InvalidFields,
+  confirmEmailInput,
   createAccounts,
   forgotPasswordInput,
   profileInput,
@@ -19,15 +21,43 @@ import {
   signUpInput,
 } from '../accounts';
 import type { AppEnv } from '../context';
-import { endSession, startSession } from '../auth/sessions';
+import type { Account } from '../../db/schema';
+import { audit } from '../audit';
+import { endSession, ensureDeviceToken } from '../auth/sessions';
+import { attemptSignIn } from '../auth/sign-in';
+import { retryMessage, throttle } from '../throttle';
 import { validForm } from '../forms';
 import { chrome, sameOrganizationPath } from '../page';
 import { renderError } from '../respond';
 
 export const accountRoutes = new Hono<AppEnv>();
 
-accountRoutes.get('/', allow(anyone), (c) =>
-  c.html(<OrganizationHomePage {...chrome(c)} organization={c.get('organization')} />),
+const HOME_NOTICES = {
+  confirmed: 'Your email address is confirmed.',
+  sent: 'We sent a new confirmation link. Check your email, and your spam folder if it does not arrive.',
+} as const;
+
+accountRoutes.get(
+  '/',
+  allow(anyone),
+  zValidator(
+    'query',
+    z.object({
+      confirmed: z.string().optional().catch(undefined),
+      confirmation: z.string().optional().catch(undefined),
+    }),
+  ),
+  (c) => {
+    const { confirmed, confirmation } = c.req.valid('query');
+    const notice = confirmed
+      ? HOME_NOTICES.confirmed
+      : confirmation === 'sent'
+        ? HOME_NOTICES.sent
+        : undefined;
+    return c.html(
+      <OrganizationHomePage {...chrome(c)} organization={c.get('organization')} notice={notice} />,
+    );
+  },
 );
 
 // ---- Sign up ----
@@ -40,29 +70,18 @@ accountRoutes.get('/sign-up', allow(anyone), (c) => {
 accountRoutes.post(
   '/sign-up',
   allow(anyone),
+  throttle('sign-up'),
   validForm(signUpInput, (c, rejected) =>
     c.html(<SignUpPage {...chrome(c)} organization={c.get('organization')} {...rejected} />, 400),
   ),
-  async (c) => {
+  (c) => {
+    const deps = c.get('deps');
     const organization = c.get('organization');
-    const input = c.req.valid('form');
-    try {
-      const account = await createAccounts(c.get('deps')).signUp(organization, input);
-      await startSession(c, account.id);
-      return c.redirect(`/${organization.code}`, 303);
-    } catch (error) {
-      if (!(error instanceof DomainError && error.code === 'account_exists')) throw error;
-      const { password: _p, confirmPassword: _c, ...typed } = input;
-      return c.html(
-        <SignUpPage
-          {...chrome(c)}
-          organization={organization}
-          values={{ ...typed, mobile: typed.mobile ?? '' }}
-          accountExists={error.message}
-        />,
-        ERRORS.account_exists.status,
-      );
-    }
+    const { confirmPassword: _c, ...input } = c.req.valid('form');
+    // The answer comes before anyone knows whether the email has an account: a new one gets a
+    // confirmation link, an existing one a note with a reset link, and this page says the same.
+    deps.background.run('sign-up', () => createAccounts(deps).register(organization, input));
+    return c.html(<SignUpPage {...chrome(c)} organization={organization} sentTo={input.email} />);
   },
 );
 
@@ -73,27 +92,30 @@ accountRoutes.get(
   allow(anyone),
   zValidator(
     'query',
-    z.object({ next: z.string().optional().catch(undefined), reset: z.string().optional().catch(undefined) }),
+    z.object({
+      next: z.string().max(2000).optional().catch(undefined),
+      reset: z.string().optional().catch(undefined),
+      unlocked: z.string().optional().catch(undefined),
+    }),
   ),
   (c) => {
     const organization = c.get('organization');
-    const { next, reset } = c.req.valid('query');
+    const { next, reset, unlocked } = c.req.valid('query');
     const back = sameOrganizationPath(next, organization.code) ?? undefined;
     if (c.get('viewer')) return c.redirect(back ?? `/${organization.code}`, 303);
-    return c.html(
-      <SignInPage
-        {...chrome(c)}
-        organization={organization}
-        next={back}
-        notice={reset ? 'Your new password is set. Sign in with it.' : undefined}
-      />,
-    );
+    const notice = reset
+      ? 'Your new password is set. Sign in with it.'
+      : unlocked
+        ? 'Your account is unlocked, and this browser will not be paused again. Sign in with your password.'
+        : undefined;
+    return c.html(<SignInPage {...chrome(c)} organization={organization} next={back} notice={notice} />);
   },
 );
 
 accountRoutes.post(
   '/sign-in',
   allow(anyone),
+  throttle('sign-in'),
   validForm(signInInput, (c, rejected) =>
     c.html(
       <SignInPage
@@ -109,30 +131,31 @@ accountRoutes.post(
     const organization = c.get('organization');
     const { email, password, next } = c.req.valid('form');
     const back = sameOrganizationPath(next, organization.code);
-    try {
-      const account = await createAccounts(c.get('deps')).signIn(organization, email, password);
-      await startSession(c, account.id);
-      return c.redirect(back ?? `/${organization.code}`, 303);
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      if (error.code !== 'bad_credentials' && error.code !== 'account_locked') throw error;
-      return c.html(
-        <SignInPage
-          {...chrome(c)}
-          organization={organization}
-          values={{ email }}
-          errors={{ form: error.message }}
-          next={back ?? undefined}
-        />,
-        ERRORS[error.code].status,
-      );
-    }
+    const attempt = await attemptSignIn(c, organization, email, password);
+    if (attempt.ok) return c.redirect(back ?? `/${organization.code}`, 303);
+    const message =
+      attempt.refusal === 'sign_in_paused'
+        ? retryMessage(attempt.retryAfterSeconds, `${ERRORS.sign_in_paused.message.split('.')[0]}.`)
+        : ERRORS.bad_credentials.message;
+    if (attempt.refusal === 'sign_in_paused') c.header('Retry-After', String(attempt.retryAfterSeconds));
+    return c.html(
+      <SignInPage
+        {...chrome(c)}
+        organization={organization}
+        values={{ email }}
+        errors={{ form: message }}
+        next={back ?? undefined}
+      />,
+      ERRORS[attempt.refusal].status,
+    );
   },
 );
 
 /** Anyone may sign out: a session that already timed out ends quietly too. */
 accountRoutes.post('/sign-out', allow(anyone), async (c) => {
+  const viewer = c.get('viewer');
   await endSession(c);
+  if (viewer) await audit(c, 'signed_out', { accountId: viewer.account.id });
   return c.redirect(`/${c.get('organization').code}`, 303);
 });
 
@@ -141,7 +164,7 @@ accountRoutes.post('/sign-out', allow(anyone), async (c) => {
 accountRoutes.get(
   '/forgot-password',
   allow(anyone),
-  zValidator('query', z.object({ email: z.string().optional().catch(undefined) })),
+  zValidator('query', z.object({ email: z.string().max(254).optional().catch(undefined) })),
   (c) => {
     const { email } = c.req.valid('query');
     return c.html(
@@ -157,40 +180,43 @@ accountRoutes.get(
 accountRoutes.post(
   '/forgot-password',
   allow(anyone),
+  throttle('forgot-password'),
   validForm(forgotPasswordInput, (c, rejected) =>
     c.html(<ForgotPasswordPage {...chrome(c)} organization={c.get('organization')} {...rejected} />, 400),
   ),
-  async (c) => {
+  (c) => {
+    const deps = c.get('deps');
     const organization = c.get('organization');
-    await createAccounts(c.get('deps')).requestPasswordReset(organization, c.req.valid('form').email);
-    // The same answer whether or not the email has an account.
+    const { email } = c.req.valid('form');
+    // Looked up after answering: the same answer, as fast, whether or not the email has an account.
+    deps.background.run('password reset', () =>
+      createAccounts(deps).requestPasswordReset(organization, email),
+    );
     return c.html(<ForgotPasswordPage {...chrome(c)} organization={organization} sent />);
   },
 );
 
-accountRoutes.get(
-  '/reset-password',
-  allow(anyone),
-  zValidator('query', z.object({ token: z.string().optional().catch(undefined) })),
-  async (c) => {
-    const organization = c.get('organization');
-    const token = c.req.valid('query').token ?? '';
-    try {
-      await createAccounts(c.get('deps')).checkResetLink(organization, token);
-    } catch (error) {
-      if (!(error instanceof DomainError && error.code === 'reset_link_invalid')) throw error;
-      return c.html(
-        <ResetPasswordPage {...chrome(c)} organization={organization} token="" invalidLink={error.message} />,
-        ERRORS.reset_link_invalid.status,
-      );
-    }
-    return c.html(<ResetPasswordPage {...chrome(c)} organization={organization} token={token} />);
-  },
-);
+const tokenQuery = zValidator('query', z.object({ token: z.string().max(100).optional().catch(undefined) }));
+
+accountRoutes.get('/reset-password', allow(anyone), throttle('account-link'), tokenQuery, async (c) => {
+  const organization = c.get('organization');
+  const token = c.req.valid('query').token ?? '';
+  try {
+    await createAccounts(c.get('deps')).links.check(organization, token, 'password-reset');
+  } catch (error) {
+    if (!(error instanceof DomainError && error.code === 'link_invalid')) throw error;
+    return c.html(
+      <ResetPasswordPage {...chrome(c)} organization={organization} token="" invalidLink={error.message} />,
+      ERRORS.link_invalid.status,
+    );
+  }
+  return c.html(<ResetPasswordPage {...chrome(c)} organization={organization} token={token} />);
+});
 
 accountRoutes.post(
   '/reset-password',
   allow(anyone),
+  throttle('account-link'),
   validForm(resetPasswordInput, (c, rejected) => {
     const token = typeof rejected.values.token === 'string' ? rejected.values.token : '';
     return c.html(
@@ -201,8 +227,9 @@ accountRoutes.post(
   async (c) => {
     const organization = c.get('organization');
     const { token, password } = c.req.valid('form');
+    let account: Account;
     try {
-      await createAccounts(c.get('deps')).completePasswordReset(organization, token, password);
+      account = await createAccounts(c.get('deps')).completePasswordReset(organization, token, password);
     } catch (error) {
       if (error instanceof InvalidFields) {
         return c.html(
@@ -215,7 +242,7 @@ accountRoutes.post(
           400,
         );
       }
-      if (error instanceof DomainError && error.code === 'reset_link_invalid') {
+      if (error instanceof DomainError && error.code === 'link_invalid') {
         return c.html(
           <ResetPasswordPage
             {...chrome(c)}
@@ -223,14 +250,162 @@ accountRoutes.post(
             token=""
             invalidLink={error.message}
           />,
-          ERRORS.reset_link_invalid.status,
+          ERRORS.link_invalid.status,
         );
       }
       throw error;
     }
+    await audit(c, 'password_reset', { accountId: account.id });
     // A reset ends every session of the account, including this browser's, if it had one.
     await endSession(c);
     return c.redirect(`/${organization.code}/sign-in?reset=1`, 303);
+  },
+);
+
+// ---- Confirm an email address ----
+
+accountRoutes.get('/confirm-email', allow(anyone), throttle('account-link'), tokenQuery, async (c) => {
+  const organization = c.get('organization');
+  const token = c.req.valid('query').token ?? '';
+  try {
+    const account = await createAccounts(c.get('deps')).links.check(
+      organization,
+      token,
+      'email-confirmation',
+    );
+    return c.html(
+      <ConfirmEmailPage
+        {...chrome(c)}
+        organization={organization}
+        token={token}
+        email={account.email}
+        signedIn={c.get('viewer')?.account.id === account.id}
+      />,
+    );
+  } catch (error) {
+    if (!(error instanceof DomainError && error.code === 'link_invalid')) throw error;
+    return c.html(
+      <ConfirmEmailPage {...chrome(c)} organization={organization} invalidLink={error.message} />,
+      ERRORS.link_invalid.status,
+    );
+  }
+});
+
+accountRoutes.post(
+  '/confirm-email',
+  allow(anyone),
+  throttle('account-link'),
+  validForm(confirmEmailInput, (c, rejected) =>
+    c.html(
+      <ConfirmEmailPage
+        {...chrome(c)}
+        organization={c.get('organization')}
+        token={typeof rejected.values.token === 'string' ? rejected.values.token : ''}
+        email={typeof rejected.values.email === 'string' ? rejected.values.email : ''}
+        {...rejected}
+      />,
+      400,
+    ),
+  ),
+  async (c) => {
+    const organization = c.get('organization');
+    const accounts = createAccounts(c.get('deps'));
+    const { token, password } = c.req.valid('form');
+    const invalid = (message: string) =>
+      c.html(
+        <ConfirmEmailPage {...chrome(c)} organization={organization} invalidLink={message} />,
+        ERRORS.link_invalid.status,
+      );
+    let holder: Account;
+    try {
+      holder = await accounts.links.check(organization, token, 'email-confirmation');
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'link_invalid') return invalid(error.message);
+      throw error;
+    }
+    // The link proves the mailbox; the password proves it is the person who signed up.
+    if (c.get('viewer')?.account.id !== holder.id) {
+      const attempt = await attemptSignIn(c, organization, holder.email, password ?? '');
+      if (!attempt.ok || attempt.account.id !== holder.id) {
+        const refusal = attempt.ok ? 'bad_credentials' : attempt.refusal;
+        return c.html(
+          <ConfirmEmailPage
+            {...chrome(c)}
+            organization={organization}
+            token={token}
+            email={holder.email}
+            errors={{ password: 'That is not the password of this account.' }}
+          />,
+          ERRORS[refusal].status,
+        );
+      }
+    }
+    try {
+      await accounts.confirmEmail(organization, token, holder.id);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'link_invalid') return invalid(error.message);
+      throw error;
+    }
+    await audit(c, 'email_confirmed', { accountId: holder.id });
+    return c.redirect(`/${organization.code}?confirmed=1`, 303);
+  },
+);
+
+accountRoutes.post('/confirm-email/resend', allow(signedIn), async (c) => {
+  const viewer = c.get('viewer');
+  if (!viewer) return renderError(c, 'not_signed_in');
+  const organization = c.get('organization');
+  await createAccounts(c.get('deps')).resendEmailConfirmation(organization, viewer.account);
+  return c.redirect(`/${organization.code}?confirmation=sent`, 303);
+});
+
+// ---- Unlock sign-in by the owner's emailed link ----
+
+accountRoutes.get('/unlock', allow(anyone), throttle('account-link'), tokenQuery, async (c) => {
+  const organization = c.get('organization');
+  const token = c.req.valid('query').token ?? '';
+  try {
+    await createAccounts(c.get('deps')).links.check(organization, token, 'unlock');
+    return c.html(<UnlockPage {...chrome(c)} organization={organization} token={token} />);
+  } catch (error) {
+    if (!(error instanceof DomainError && error.code === 'link_invalid')) throw error;
+    return c.html(
+      <UnlockPage {...chrome(c)} organization={organization} invalidLink={error.message} />,
+      ERRORS.link_invalid.status,
+    );
+  }
+});
+
+accountRoutes.post(
+  '/unlock',
+  allow(anyone),
+  throttle('account-link'),
+  validForm(z.object({ token: z.string().min(1).max(100) }), (c) =>
+    c.html(
+      <UnlockPage
+        {...chrome(c)}
+        organization={c.get('organization')}
+        invalidLink={ERRORS.link_invalid.message}
+      />,
+      ERRORS.link_invalid.status,
+    ),
+  ),
+  async (c) => {
+    const organization = c.get('organization');
+    const accounts = createAccounts(c.get('deps'));
+    try {
+      const account = await accounts.unlockWithLink(organization, c.req.valid('form').token);
+      // The owner's own browser: it signs in even if a stranger keeps guessing.
+      await accounts.rememberDevice(account.id, ensureDeviceToken(c));
+      await audit(c, 'account_unlocked', { accountId: account.id, detail: { by: 'owner' } });
+    } catch (error) {
+      if (!(error instanceof DomainError && error.code === 'link_invalid')) throw error;
+      return c.html(
+        <UnlockPage {...chrome(c)} organization={organization} invalidLink={error.message} />,
+        ERRORS.link_invalid.status,
+      );
+    }
+    return c.redirect(`/${organization.code}/sign-in?unlocked=1`, 303);
   },
 );
 

@@ -8,6 +8,7 @@ import { AdminSettingsPage } from '../../views/admin-settings-page';
 import { OutboxMessagePage, OutboxPage } from '../../views/outbox-page';
 import { DomainError } from '../../workflows/errors';
 import { allow, hasRole } from '../access';
+import { audit } from '../audit';
 import { type AccountWithRoles, createAccounts, rolesInput } from '../accounts';
 import type { AppEnv } from '../context';
 import { saveSettings, settingsInput, settingsValues, timeZones } from '../organization-settings';
@@ -134,6 +135,7 @@ adminRoutes.post('/accounts/:id/unlock', allow(staff), validParams(accountId), a
     .unlock(organization, c.req.valid('param').id)
     .catch(notFoundAsNull);
   if (!account) return renderError(c, 'not_found');
+  await audit(c, 'account_unlocked', { accountId: account.id, detail: { by: 'staff' } });
   if (c.req.header('HX-Request')) {
     return c.html(
       <AccountRow
@@ -166,11 +168,15 @@ adminRoutes.post(
         viewer.account.id,
       );
     } catch (error) {
-      if (error instanceof DomainError && (error.code === 'not_found' || error.code === 'invalid_input')) {
+      if (
+        error instanceof DomainError &&
+        (error.code === 'not_found' || error.code === 'invalid_input' || error.code === 'email_unconfirmed')
+      ) {
         return renderError(c, error.code, error.message);
       }
       throw error;
     }
+    await audit(c, 'roles_changed', { accountId: account.id, detail: { roles: account.roles } });
     if (c.req.header('HX-Request')) {
       return c.html(
         <AccountRow

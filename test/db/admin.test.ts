@@ -1,3 +1,4 @@
+import { STRONGER_DEFAULT } from '../../views/admin-settings-page';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { type Account, type Organization, accountRoles, accounts, organizations } from '../../db/schema';
@@ -68,6 +69,8 @@ describe('organization settings', () => {
     const page = await admin.get('/river/admin/settings');
     expect(page.status).toBe(200);
     expect(fieldValue(page.html, 'timeZone')).toBe('America/New_York');
+    // The seeds' 8–16 preset stays, but the page says which policy is stronger.
+    expect(page.html).toContain(STRONGER_DEFAULT);
 
     const saved = await admin.post('/river/admin/settings', validSettings);
     expect(saved.status).toBe(200);

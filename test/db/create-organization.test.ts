@@ -110,4 +110,11 @@ describe('npm run organization:create', () => {
       [],
     );
   });
+
+  it('refuses a code that is one of the names Rounds itself uses', async () => {
+    const webhooks = await createOrganization(['--code', 'Webhooks', ...riverside.slice(2)]);
+    expect(webhooks.code).toBe(1);
+    expect(webhooks.output).toContain('code: "webhooks" is a name Rounds itself uses; choose another');
+    expect(await database.db.select().from(organizations)).toEqual([]);
+  });
 });

@@ -115,4 +115,43 @@ describe('mail', () => {
       await api.close();
     }
   });
+
+  it('a link sent through Resend reaches the person, but the record keeps the mail without its token', async () => {
+    const api = await resendApi(() => ({ status: 200, body: { id: 're_789' } }));
+    try {
+      const config = loadConfig({ RESEND_API_KEY: 're_test_key' });
+      const mailer = createMailer({ config, db: database.db, clock, resendBaseUrl: api.url });
+      const token = 'Zm9vYmFyYmF6cXV4cXV1eA';
+      const url = `https://cme.example.org/river/reset-password?token=${token}`;
+      await mailer.send({
+        ...reset,
+        html: `<a href="${url}">Reset</a>`,
+        text: `Reset: ${url}`,
+        secrets: [token],
+      });
+
+      expect(api.received[0]?.body).toMatchObject({ text: `Reset: ${url}` });
+      const [kept] = await database.db.select().from(messages);
+      expect(kept?.text).toBe('Reset: https://cme.example.org/river/reset-password?token=[removed]');
+      expect(JSON.stringify(kept)).not.toContain(token);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('in production the outbox record keeps no token either; in development it is the mailbox, so it does', async () => {
+    const token = 'cXV1eGZvb2JhcmJhenF1eA';
+    const message = { ...reset, text: `token=${token}`, secrets: [token] };
+    await createMailer({
+      config: loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://cme.example.org' }),
+      db: database.db,
+      clock,
+    }).send(message);
+    await createMailer({ config: loadConfig({}), db: database.db, clock }).send({
+      ...message,
+      idempotencyKey: 'password-reset:development',
+    });
+    const kept = await database.db.select().from(messages);
+    expect(kept.map((m) => m.text).sort()).toEqual(['token=[removed]', `token=${token}`]);
+  });
 });

@@ -5,6 +5,7 @@ import { seedMember, signIn } from '../support/accounts';
 import { type TestDatabase, createTestDatabase } from '../support/database';
 import { Visitor } from '../support/http';
 import { seedOrganization } from '../support/seed';
+import { RESERVED_ORGANIZATION_CODES } from '../../server/identifiers';
 import { createTestApp } from '../support/test-app';
 
 /**
@@ -25,6 +26,10 @@ const PUBLIC_ROUTES = new Set([
   'POST /:org/forgot-password',
   'GET /:org/reset-password',
   'POST /:org/reset-password',
+  'GET /:org/confirm-email',
+  'POST /:org/confirm-email',
+  'GET /:org/unlock',
+  'POST /:org/unlock',
 ]);
 
 let database: TestDatabase;
@@ -70,6 +75,17 @@ test('every route refuses a signed-out visitor, except the public ones', async (
       expect(refused, `${route} answered ${answer.status} to a signed-out visitor`).toBe(true);
     }
   }
+});
+
+test("the app's own top-level paths are all reserved, so no organization code can shadow one", () => {
+  const { app } = createTestApp(database);
+  const topLevel = new Set(
+    app.routes
+      .map((route) => route.path.split('/')[1] ?? '')
+      .filter((segment) => segment !== '' && !segment.startsWith(':') && segment !== '*'),
+  );
+  expect([...topLevel].sort()).toEqual(['assets', 'healthz']);
+  for (const segment of topLevel) expect(RESERVED_ORGANIZATION_CODES.has(segment), segment).toBe(true);
 });
 
 test('a learner is refused every admin page', async () => {

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { type Organization, accountRoles, accounts, organizations } from '../../db/schema';
 import { ERRORS } from '../../workflows/errors';
+import { linkIn, mailTo, signIn } from '../support/accounts';
 import { type TestDatabase, createTestDatabase } from '../support/database';
 import { Visitor, alerts, fieldError, fieldValue } from '../support/http';
 import { seedOrganization } from '../support/seed';
@@ -31,17 +32,22 @@ const ann = {
   confirmPassword: 'grand rounds every tuesday',
 };
 
+/** Submits the form and waits for the account and the mail the page promised. */
 async function submitSignUp(visitor: Visitor, form: Record<string, string>) {
   await visitor.get('/river/sign-up');
-  return visitor.post('/river/sign-up', form);
+  const answer = await visitor.post('/river/sign-up', form);
+  await t.background.idle();
+  return answer;
 }
 
 describe('signing up', () => {
-  test('a new learner signs up, is signed in, and gets the learner role', async () => {
+  test('a new learner signs up, is told to check their email, and becomes an unconfirmed learner', async () => {
     const visitor = new Visitor(t.app);
     const answer = await submitSignUp(visitor, { ...ann, email: '  Ann.Lee@Example.org ' });
-    expect(answer.status).toBe(303);
-    expect(answer.location).toBe('/river');
+    expect(answer.status).toBe(200);
+    expect(answer.html).toContain('<h1>Check your email</h1>');
+    // Not signed in: the link (and the password) prove who this is.
+    expect((await visitor.get('/river/profile')).status).toBe(303);
 
     const [account] = await database.db
       .select()
@@ -57,6 +63,7 @@ describe('signing up', () => {
       mobile: '+15551234567',
       failedSignIns: 0,
       lockedAt: null,
+      emailConfirmedAt: null,
     });
     expect(account?.passwordHash).toMatch(/^scrypt\$131072\$8\$1\$/);
     const roles = await database.db
@@ -65,8 +72,58 @@ describe('signing up', () => {
       .where(eq(accountRoles.accountId, account!.id));
     expect(roles.map((r) => r.role)).toEqual(['learner']);
 
-    const home = await visitor.follow(answer);
+    const [mail] = await mailTo(database.db, 'Ann.Lee@Example.org');
+    expect(mail).toMatchObject({
+      kind: 'email-confirmation',
+      subject: `Confirm your email for ${organization.name} CME`,
+    });
+  });
+
+  test('the confirmation link asks for the password, confirms the email and signs in; it works once', async () => {
+    await submitSignUp(new Visitor(t.app), ann);
+    const link = linkIn((await mailTo(database.db, ann.email))[0]!, '/river/confirm-email');
+    const token = new URL(link, 'http://x').searchParams.get('token')!;
+
+    const visitor = new Visitor(t.app);
+    const page = await visitor.get(link);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('Confirm and sign in');
+    const stranger = await visitor.post('/river/confirm-email', {
+      token,
+      password: 'not the password at all',
+    });
+    expect(stranger.status).toBe(401);
+    expect(fieldError(stranger.html, 'password')).toBe('That is not the password of this account.');
+
+    const done = await visitor.post('/river/confirm-email', { token, password: ann.password });
+    expect(done.status).toBe(303);
+    const home = await visitor.follow(done);
     expect(home.html).toContain('Welcome, Ann');
+    expect(home.html).toContain('Your email address is confirmed.');
+    expect(home.html).not.toContain('Confirm your email address');
+    const [account] = await database.db.select().from(accounts);
+    expect(account?.emailConfirmedAt).toEqual(t.clock.now());
+
+    const again = await new Visitor(t.app).get(link);
+    expect(again.status).toBe(400);
+    expect(alerts(again.html)).toEqual([ERRORS.link_invalid.message]);
+  });
+
+  test('until the email is confirmed every page says so, and the link can be sent again', async () => {
+    await submitSignUp(new Visitor(t.app), ann);
+    const visitor = new Visitor(t.app);
+    expect((await signIn(visitor, organization, ann.email, ann.password)).status).toBe(303);
+    const home = await visitor.get('/river');
+    expect(home.html).toContain('Confirm your email address: we sent a link to');
+    const resent = await visitor.post('/river/confirm-email/resend');
+    expect(resent.location).toBe('/river?confirmation=sent');
+    const sent = await mailTo(database.db, ann.email);
+    expect(sent.map((m) => m.kind)).toEqual(['email-confirmation', 'email-confirmation']);
+
+    // Signed in as the account, the link needs no password.
+    const page = await visitor.get(linkIn(sent[0]!, '/river/confirm-email'));
+    expect(page.html).toContain('Confirm my email');
+    expect(page.html).not.toContain('name="password"');
   });
 
   test('each rejected field says why and keeps what was typed, but never the password', async () => {
@@ -135,30 +192,56 @@ describe('signing up', () => {
       password: 'Rounds#2026',
       confirmPassword: 'Rounds#2026',
     });
-    expect(accepted.status).toBe(303);
+    expect(accepted.status).toBe(200);
+    await t.background.idle();
+    expect(await database.db.select().from(accounts)).toHaveLength(1);
   });
 
-  test('a second account for the same email, in another case and with spaces, is refused with a pointer to password reset', async () => {
-    expect((await submitSignUp(new Visitor(t.app), ann)).status).toBe(303);
+  test('signing up with an email that has an account answers exactly as for a new one, and mails its owner a way back in', async () => {
+    expect((await submitSignUp(new Visitor(t.app), ann)).status).toBe(200);
+    await t.background.idle();
 
     const again = await submitSignUp(new Visitor(t.app), {
       ...ann,
       email: '  ANN.LEE@example.ORG  ',
       firstName: 'Annie',
     });
-    expect(again.status).toBe(409);
-    expect(alerts(again.html).join(' ')).toContain(ERRORS.account_exists.message);
-    expect(again.html).toContain('href="/river/forgot-password?email=ANN.LEE%40example.ORG"');
-    expect(fieldValue(again.html, 'firstName')).toBe('Annie');
-    expect(await database.db.select().from(accounts)).toHaveLength(1);
+    const fresh = await submitSignUp(new Visitor(t.app), {
+      ...ann,
+      email: 'bo@example.org',
+      firstName: 'Bo',
+    });
+    await t.background.idle();
+    expect(again.status).toBe(200);
+    const withoutEmail = (html: string) =>
+      main(html).replace(/ANN\.LEE@example\.ORG|bo@example\.org/, 'EMAIL');
+    expect(withoutEmail(again.html)).toBe(withoutEmail(fresh.html));
+
+    const accountsNow = await database.db.select().from(accounts);
+    expect(accountsNow.map((a) => a.firstName).sort()).toEqual(['Ann', 'Bo']);
+    const notice = (await mailTo(database.db, 'Ann.Lee@Example.org')).find(
+      (m) => m.kind !== 'email-confirmation',
+    );
+    expect(notice).toMatchObject({
+      kind: 'sign-up-attempt',
+      subject: `Someone tried to create a ${organization.name} CME account with your email`,
+    });
+    expect(notice?.text).toContain('no second account was made');
+    expect(linkIn(notice!, '/river/reset-password')).toMatch(/token=/);
   });
 
   test('the same email may have an account at another organization', async () => {
     await seedOrganization(database.db, { code: 'lake' });
-    expect((await submitSignUp(new Visitor(t.app), ann)).status).toBe(303);
+    await submitSignUp(new Visitor(t.app), ann);
     const visitor = new Visitor(t.app);
     await visitor.get('/lake/sign-up');
-    expect((await visitor.post('/lake/sign-up', ann)).status).toBe(303);
+    await visitor.post('/lake/sign-up', ann);
+    await t.background.idle();
     expect(await database.db.select().from(accounts)).toHaveLength(2);
   });
 });
+
+/** The page's main content, with its CSRF token out of the way. */
+function main(html: string): string {
+  return /<main id="main">([\s\S]*)<\/main>/.exec(html)?.[1] ?? '';
+}

@@ -29,8 +29,17 @@ export class Visitor {
   readonly cookies = new Map<string, string>();
   /** The token from the last page seen. */
   csrfToken = '';
+  /** Sent with every request (a proxy's X-Forwarded-For, say). */
+  headers: Record<string, string> = {};
 
-  constructor(private readonly app: Hono<AppEnv>) {}
+  /**
+   * `address` is the client's address as the socket reports it (what @hono/node-server's
+   * getConnInfo reads), so rate limits can be tried from several clients.
+   */
+  constructor(
+    private readonly app: Hono<AppEnv>,
+    private readonly address = '203.0.113.10',
+  ) {}
 
   async get(path: string, headers: Record<string, string> = {}): Promise<Page> {
     return this.send(path, { method: 'GET', headers });
@@ -74,10 +83,11 @@ export class Visitor {
     init: { method: string; headers: Record<string, string>; body?: string | FormData },
   ) {
     const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-    const response = await this.app.request(path, {
-      ...init,
-      headers: { ...init.headers, ...(cookie ? { Cookie: cookie } : {}) },
-    });
+    const response = await this.app.request(
+      path,
+      { ...init, headers: { ...init.headers, ...(cookie ? { Cookie: cookie } : {}), ...this.headers } },
+      { incoming: { socket: { remoteAddress: this.address, remotePort: 50000, remoteFamily: 'IPv4' } } },
+    );
     for (const line of response.headers.getSetCookie()) this.keep(line);
     const html = await response.text();
     const token = /<meta name="csrf-token" content="([^"]*)"/.exec(html)?.[1];

@@ -59,6 +59,8 @@ export async function seedAccount(
       degree: 'MD',
       profession: 'Physician',
       passwordHash: 'not-a-real-hash',
+      // Seeded people have confirmed their email unless a test says otherwise.
+      emailConfirmedAt: new Date('2026-01-05T15:00:00Z'),
       ...overrides,
       organizationId: organization.id,
       email,

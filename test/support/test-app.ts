@@ -8,7 +8,9 @@ import type { AppEnv } from '../../server/context';
 import type { Clock } from '../../server/clock';
 import { type Config, loadConfig } from '../../server/config';
 import type { SeriesYearLifecycle } from '../../server/lifecycles/series-year';
-import { createLog } from '../../server/log';
+import { type Background, createBackground } from '../../server/background';
+import { type Log, createLog } from '../../server/log';
+import { createRateLimits } from '../../server/rate-limits';
 import { createMailer } from '../../server/mail';
 import type { TestDatabase } from './database';
 
@@ -57,24 +59,30 @@ export interface TestApp {
   clock: SettableClock;
   config: Config;
   seriesYear: ReturnType<typeof recordingSeriesYear>;
+  /** Await background.idle() before looking for a mail a signed-out form promised. */
+  background: Background;
 }
 
 export function createTestApp(
   database: TestDatabase,
-  options: { env?: Record<string, string>; now?: Date } = {},
+  options: { env?: Record<string, string>; now?: Date; log?: Log } = {},
 ): TestApp {
   const config = loadConfig({ NODE_ENV: 'test', ...options.env });
   const clock = new SettableClock(options.now ?? new Date('2026-03-02T14:00:00Z'));
   const seriesYear = recordingSeriesYear();
+  const log = options.log ?? createLog('error');
+  const background = createBackground(log);
   const app = createApp({
     config,
     db: database.db,
     clock,
     mailer: createMailer({ config, db: database.db, clock }),
     // Tests provoke failures on purpose; only errors are worth seeing.
-    log: createLog('error'),
+    log,
     seriesYear,
+    rateLimits: createRateLimits(database.db),
+    background,
     health: { db: async () => true, temporal: async () => true },
   });
-  return { app, clock, config, seriesYear };
+  return { app, clock, config, seriesYear, background };
 }

@@ -103,6 +103,18 @@ describe('loadConfig', () => {
     expect(refusal({ NODE_ENV: 'production' })).toContain('PUBLIC_URL: required in production');
   });
 
+  test('production refuses an http:// PUBLIC_URL on the network unless the operator allows it', () => {
+    const http = { NODE_ENV: 'production', PUBLIC_URL: 'http://cme.example.org' };
+    expect(refusal(http)).toContain('PUBLIC_URL: must be https:// in production');
+    expect(loadConfig({ ...http, ALLOW_HTTP_PUBLIC_URL: 'true' }).secureCookies).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'http://localhost:3000' }).publicUrl).toBe(
+      'http://localhost:3000',
+    );
+    expect(loadConfig({ NODE_ENV: 'development', PUBLIC_URL: 'http://rounds.lan:3000' }).publicUrl).toBe(
+      'http://rounds.lan:3000',
+    );
+  });
+
   test('in production with an https PUBLIC_URL, cookies are Secure and no demo data is made', () => {
     const config = loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://cme.example.org/' });
 

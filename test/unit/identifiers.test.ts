@@ -1,5 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { emailKey, isValidNpi, normalizeMobile } from '../../server/identifiers';
+import {
+  RESERVED_ORGANIZATION_CODES,
+  emailKey,
+  isValidNpi,
+  normalizeMobile,
+  organizationCodeProblem,
+} from '../../server/identifiers';
 import { sameOrganizationPath } from '../../server/page';
 
 describe('mobile numbers', () => {
@@ -57,5 +63,22 @@ describe('returning after sign-in', () => {
     expect(sameOrganizationPath('https://evil.example/demo/', 'demo')).toBeNull();
     expect(sameOrganizationPath('/\\evil.example', 'demo')).toBeNull();
     expect(sameOrganizationPath(undefined, 'demo')).toBeNull();
+  });
+});
+
+describe('organization codes', () => {
+  test('names Rounds uses at the top level are refused, ordinary codes are not', () => {
+    for (const code of ['assets', 'healthz', 'webhooks', 'api', 'verify']) {
+      expect(organizationCodeProblem(code)).toBe(`"${code}" is a name Rounds itself uses; choose another`);
+    }
+    expect(organizationCodeProblem('riverside')).toBeNull();
+    expect(organizationCodeProblem('uh-cme2')).toBeNull();
+    expect(organizationCodeProblem('a')).toMatch(/^expected 2–31 lower-case letters/);
+    expect(organizationCodeProblem('River')).toMatch(/^expected/);
+  });
+
+  test('every reserved name could otherwise have been a valid code', () => {
+    const lookalikes = [...RESERVED_ORGANIZATION_CODES].filter((code) => /^[a-z][a-z0-9-]{1,30}$/.test(code));
+    expect(lookalikes.length).toBeGreaterThan(15);
   });
 });

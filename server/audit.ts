@@ -1,0 +1,74 @@
+import type { Context } from 'hono';
+import type { Database } from '../db/client';
+import { auditEvents } from '../db/schema';
+import { clientAddress } from './client-address';
+import type { Clock } from './clock';
+import type { AppEnv } from './context';
+import type { Log } from './log';
+
+/** What the audit trail and the security log record. One word each, past tense: it happened. */
+export const AUDIT_ACTIONS = [
+  'sign_in_succeeded',
+  'sign_in_failed',
+  'sign_in_throttled',
+  'account_locked',
+  'account_unlocked',
+  'roles_changed',
+  'password_reset_requested',
+  'password_reset',
+  'email_confirmed',
+  'account_created',
+  'sign_up_for_existing_email',
+  'access_refused',
+  'signed_out',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export interface AuditEntry {
+  organizationId: string | null;
+  action: AuditAction;
+  actorId?: string | null;
+  accountId?: string | null;
+  clientAddress?: string | null;
+  /** Facts, never secrets: a password or token must not reach this. */
+  detail?: Record<string, unknown>;
+}
+
+/**
+ * Writes the entry to the audit trail and, as one JSON line, to the log, where operators ship
+ * security events to whatever watches them. A failure to record is logged, never shown: the person
+ * in front of the page did nothing wrong.
+ */
+export async function record(deps: { db: Database; clock: Clock; log: Log }, entry: AuditEntry) {
+  const at = deps.clock.now();
+  const row = {
+    organizationId: entry.organizationId,
+    actorId: entry.actorId ?? null,
+    accountId: entry.accountId ?? null,
+    action: entry.action,
+    clientAddress: entry.clientAddress ?? null,
+    detail: entry.detail ?? {},
+    createdAt: at,
+  };
+  deps.log.info(`security ${JSON.stringify({ at: at.toISOString(), ...row })}`);
+  try {
+    await deps.db.insert(auditEvents).values(row);
+  } catch (error) {
+    deps.log.error(`could not record ${entry.action} in the audit trail`, error);
+  }
+}
+
+/** Records an event of this request: its organization, its signed-in viewer and client address. */
+export function audit(
+  c: Context<AppEnv>,
+  action: AuditAction,
+  about: { accountId?: string | null; detail?: Record<string, unknown> } = {},
+): Promise<void> {
+  return record(c.get('deps'), {
+    organizationId: c.get('organization')?.id ?? null,
+    actorId: c.get('viewer')?.account.id ?? null,
+    clientAddress: clientAddress(c),
+    action,
+    ...about,
+  });
+}

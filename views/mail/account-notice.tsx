@@ -1,0 +1,106 @@
+/** @jsxImportSource react */
+import {
+  Body,
+  Button,
+  Container,
+  Head,
+  Heading,
+  Html,
+  Link,
+  Preview,
+  Text,
+  render,
+} from '@react-email/components';
+
+/** One shape for the mails that carry a single-use link about the account itself. */
+interface AccountNoticeProps {
+  preview: string;
+  heading: string;
+  recipientFirstName: string;
+  paragraphs: string[];
+  action: { label: string; url: string };
+  footnote: string;
+}
+
+function AccountNotice(props: AccountNoticeProps) {
+  return (
+    <Html lang="en">
+      <Head />
+      <Preview>{props.preview}</Preview>
+      <Body style={{ fontFamily: 'system-ui, sans-serif', color: '#1d2433' }}>
+        <Container>
+          <Heading as="h1">{props.heading}</Heading>
+          <Text>Dear {props.recipientFirstName},</Text>
+          {props.paragraphs.map((paragraph) => (
+            <Text key={paragraph}>{paragraph}</Text>
+          ))}
+          <Button
+            href={props.action.url}
+            style={{ background: '#1f5fbf', color: '#fff', padding: '10px 16px' }}
+          >
+            {props.action.label}
+          </Button>
+          <Text>
+            If the button does not work, open this address:{' '}
+            <Link href={props.action.url}>{props.action.url}</Link>
+          </Text>
+          <Text style={{ color: '#5b6476', fontSize: '13px' }}>{props.footnote}</Text>
+        </Container>
+      </Body>
+    </Html>
+  );
+}
+
+async function rendered(subject: string, props: AccountNoticeProps) {
+  const element = <AccountNotice {...props} />;
+  return { subject, html: await render(element), text: await render(element, { plainText: true }) };
+}
+
+interface Common {
+  organizationName: string;
+  recipientFirstName: string;
+  url: string;
+}
+
+export function renderEmailConfirmation(props: Common & { expiresInDays: number }) {
+  return rendered(`Confirm your email for ${props.organizationName} CME`, {
+    preview: 'Confirm your email address to finish creating your CME account.',
+    heading: 'Confirm your email address',
+    recipientFirstName: props.recipientFirstName,
+    paragraphs: [
+      `Thank you for creating a ${props.organizationName} CME account. Confirm that this address is yours, and you can claim credit and be added as faculty.`,
+      `This link works once, for the next ${props.expiresInDays} days; you will be asked for the password you chose.`,
+    ],
+    action: { label: 'Confirm my email', url: props.url },
+    footnote: 'If you did not create an account, ignore this email: nothing is confirmed without you.',
+  });
+}
+
+export function renderSignUpAttempt(props: Common & { expiresInMinutes: number }) {
+  return rendered(`Someone tried to create a ${props.organizationName} CME account with your email`, {
+    preview: 'You already have an account. Reset your password here if you need to.',
+    heading: 'You already have an account',
+    recipientFirstName: props.recipientFirstName,
+    paragraphs: [
+      `Someone, perhaps you, tried to create a new ${props.organizationName} CME account with this email address. You already have one, and one account keeps all your credit in one place, so no second account was made.`,
+      `If you forgot your password, choose a new one here. This link works once, for the next ${props.expiresInMinutes} minutes.`,
+    ],
+    action: { label: 'Choose a new password', url: props.url },
+    footnote: 'If it was not you, ignore this email: your account and password stay as they are.',
+  });
+}
+
+export function renderSignInPaused(props: Common & { failedSignIns: number; pausedUntil: string }) {
+  return rendered(`Sign-in to your ${props.organizationName} CME account is paused`, {
+    preview: 'Several wrong passwords were tried on your account. Unlock it here.',
+    heading: 'Sign-in to your account is paused',
+    recipientFirstName: props.recipientFirstName,
+    paragraphs: [
+      `${props.failedSignIns} wrong passwords were tried on your ${props.organizationName} CME account in a row, so signing in with a password is paused until ${props.pausedUntil}. Browsers you already signed in from still can, and any session you have open keeps working.`,
+      'If it was you, unlock your account here and sign in on this browser straight away.',
+    ],
+    action: { label: 'Unlock my account', url: props.url },
+    footnote:
+      'If it was not you, someone may be guessing your password. Your account is safe while it is paused; consider choosing a new, longer password.',
+  });
+}

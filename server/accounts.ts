@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../db/client';
 import {
@@ -22,7 +22,7 @@ import { DomainError } from '../workflows/errors';
 import { decoyHash, hashPassword, verifyPassword } from './auth/password';
 import { passwordProblem } from './auth/password-policy';
 import { type IssuedLink, LINK_MINUTES, createAccountLinks } from './auth/account-links';
-import { sha256 } from './auth/sessions';
+import { revokeSessions, sha256 } from './auth/sessions';
 import { record } from './audit';
 import type { Clock } from './clock';
 import type { Config } from './config';
@@ -135,6 +135,32 @@ export const signInInput = z.object({
   next: z.string().max(2000).optional(),
 });
 
+export const changePasswordInput = z
+  .object({
+    currentPassword: currentPassword,
+    password: newPassword,
+    confirmPassword: confirmation,
+  })
+  .superRefine((value, ctx) => {
+    if (
+      typeof value.password === 'string' &&
+      value.password !== '' &&
+      value.confirmPassword !== value.password
+    ) {
+      ctx.addIssue({ code: 'custom', path: ['confirmPassword'], message: MISMATCH });
+    }
+  });
+export type ChangePasswordInput = z.output<typeof changePasswordInput>;
+
+/** The second step of signing in: six digits from the app, or a recovery code. */
+export const signInCodeInput = z.object({
+  code: z
+    .string({ error: 'Enter the code from your authenticator app.' })
+    .trim()
+    .min(1, 'Enter the code from your authenticator app.')
+    .max(40, 'That is longer than any code.'),
+});
+
 /** Confirming an email: the link's token, and the password unless already signed in as its account. */
 export const confirmEmailInput = z.object({
   token: z.string().min(1).max(100),
@@ -215,13 +241,18 @@ export type AccountWithRoles = Account & { roles: Role[] };
 export const FIRST_LOCK_MINUTES = 15;
 export const MAX_LOCK_MINUTES = 24 * 60;
 
-/** Why a sign-in failed. Pages answer the same for all three; the audit trail keeps the difference. */
-export type SignInFailure = 'unknown_email' | 'wrong_password' | 'locked';
+/** Why a sign-in failed. Pages answer the same for all of them; the audit trail keeps the difference. */
+export type SignInFailure = 'unknown_email' | 'wrong_password' | 'locked' | 'unconfirmed';
 
 export type SignInOutcome =
   | { ok: true; account: Account }
   | { ok: false; reason: 'unknown_email' }
-  | { ok: false; reason: 'wrong_password' | 'locked'; account: Account; lockedNow?: { until: Date } };
+  | {
+      ok: false;
+      reason: 'wrong_password' | 'locked' | 'unconfirmed';
+      account: Account;
+      lockedNow?: { until: Date };
+    };
 
 export function createAccounts(deps: AccountsDeps) {
   const { db, clock, mailer, log } = deps;
@@ -253,7 +284,7 @@ export function createAccounts(deps: AccountsDeps) {
    */
   async function mayMail(account: Account, kind: string): Promise<boolean> {
     try {
-      await deps.rateLimits.mailsToAccount.take(`${account.id}:${kind}`);
+      await deps.rateLimits.mailsToAccount.take(account.id);
       return true;
     } catch (error) {
       if (error instanceof RateLimited) {
@@ -434,6 +465,7 @@ export function createAccounts(deps: AccountsDeps) {
       typedEmail: string,
       password: string,
       deviceToken?: string,
+      options: { unconfirmed?: 'refuse' | 'allow' } = {},
     ): Promise<SignInOutcome> {
       const account = await findByEmail(organization, typedEmail);
       if (!account) {
@@ -446,16 +478,34 @@ export function createAccounts(deps: AccountsDeps) {
       const paused = account.lockedUntil !== null && account.lockedUntil > now;
       if (paused && !trusted) return { ok: false, reason: 'locked', account };
       if (matches) {
-        if (account.failedSignIns > 0 || account.lockedAt) {
-          await db
-            .update(accounts)
-            .set({ failedSignIns: 0, lockedAt: null, lockedUntil: null })
-            .where(eq(accounts.id, account.id));
+        // Anyone can sign up with any email and then sign in: were that allowed before the link is
+        // opened, sign-up plus sign-in would tell whether an email already had an account.
+        if (!account.emailConfirmedAt && options.unconfirmed !== 'allow') {
+          return { ok: false, reason: 'unconfirmed', account };
         }
-        return { ok: true, account: { ...account, failedSignIns: 0, lockedAt: null, lockedUntil: null } };
+        // Checked again after the slow hash: guesses sent all at once must not outrun the lock.
+        const [cleared] = await db
+          .update(accounts)
+          .set({ failedSignIns: 0, lockedAt: null, lockedUntil: null })
+          .where(
+            trusted
+              ? eq(accounts.id, account.id)
+              : and(
+                  eq(accounts.id, account.id),
+                  or(isNull(accounts.lockedUntil), lte(accounts.lockedUntil, now)),
+                ),
+          )
+          .returning();
+        if (!cleared) return { ok: false, reason: 'locked', account };
+        return { ok: true, account: cleared };
       }
-      // A known browser mistyping does not lock its own owner out; the address limit still counts it.
-      if (trusted) return { ok: false, reason: 'wrong_password', account };
+      // A known browser that mistypes is known no longer: on a shared workstation it must not
+      // give strangers unlimited guesses. From now on its failures count like anyone's.
+      if (trusted && deviceToken) {
+        await db
+          .delete(knownDevices)
+          .where(and(eq(knownDevices.id, sha256(deviceToken)), eq(knownDevices.accountId, account.id)));
+      }
       const [counted] = await db
         .update(accounts)
         .set({ failedSignIns: sql`${accounts.failedSignIns} + 1`, updatedAt: now })
@@ -507,14 +557,8 @@ export function createAccounts(deps: AccountsDeps) {
         await links.use(tx, token, 'unlock', account.id);
         const [updated] = await tx
           .update(accounts)
-          // The mailbox is proven, too.
-          .set({
-            failedSignIns: 0,
-            lockedAt: null,
-            lockedUntil: null,
-            emailConfirmedAt: account.emailConfirmedAt ?? now,
-            updatedAt: now,
-          })
+          // Not a confirmation of the email: whoever chose the password may not own the mailbox.
+          .set({ failedSignIns: 0, lockedAt: null, lockedUntil: null, updatedAt: now })
           .where(eq(accounts.id, account.id))
           .returning();
         if (!updated) throw new DomainError('not_found');
@@ -561,7 +605,9 @@ export function createAccounts(deps: AccountsDeps) {
       const now = clock.now();
       return db.transaction(async (tx) => {
         await links.use(tx, token, 'password-reset', account.id);
+        // After a reset nothing the old password opened stays open: sessions, known browsers.
         await tx.delete(authSessions).where(eq(authSessions.accountId, account.id));
+        await tx.delete(knownDevices).where(eq(knownDevices.accountId, account.id));
         const [updated] = await tx
           .update(accounts)
           .set({
@@ -576,6 +622,31 @@ export function createAccounts(deps: AccountsDeps) {
           .returning();
         if (!updated) throw new DomainError('not_found');
         return updated;
+      });
+    },
+
+    /**
+     * A signed-in person's new password: the current one must be right (checked like a sign-in, so
+     * an unattended browser is no shortcut), the policy applies, and every other session ends.
+     */
+    async changePassword(
+      organization: Organization,
+      account: Account,
+      input: ChangePasswordInput,
+      keepSessionId: string,
+    ): Promise<void> {
+      if (!(await verifyPassword(input.currentPassword, account.passwordHash))) {
+        throw new InvalidFields({ currentPassword: 'That is not your current password.' });
+      }
+      const problem = passwordProblem(organization.passwordPolicy, input.password, account.email);
+      if (problem) throw new InvalidFields({ password: problem });
+      const passwordHash = await hashPassword(input.password);
+      await db.transaction(async (tx) => {
+        await tx
+          .update(accounts)
+          .set({ passwordHash, updatedAt: clock.now() })
+          .where(and(eq(accounts.id, account.id), eq(accounts.organizationId, organization.id)));
+        await revokeSessions(tx, account.id, keepSessionId);
       });
     },
 

@@ -21,6 +21,10 @@ export const AUDIT_ACTIONS = [
   'sign_up_for_existing_email',
   'access_refused',
   'signed_out',
+  'password_changed',
+  'authenticator_enabled',
+  'authenticator_disabled',
+  'recovery_codes_replaced',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -1,4 +1,5 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
+import { isIPv6 } from 'node:net';
 import type { Context } from 'hono';
 import type { AppEnv } from './context';
 
@@ -26,8 +27,27 @@ export function clientAddress(c: Context<AppEnv>): string {
   return normalize(entry ?? peer);
 }
 
-/** "::ffff:10.0.0.7" and "10.0.0.7" are one client. */
-function normalize(address: string): string {
+/**
+ * "::ffff:10.0.0.7" and "10.0.0.7" are one client. An IPv6 client is its /64: one home line or
+ * server holds a whole /64 and could otherwise take a fresh address, and a fresh budget, per request.
+ */
+export function normalize(address: string): string {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  return (mapped?.[1] ?? address).slice(0, 64);
+  if (mapped?.[1]) return mapped[1];
+  if (isIPv6(address)) return `${ipv6Prefix64(address)}::/64`;
+  return address.slice(0, 64);
+}
+
+/** The first four groups of an IPv6 address, with "::" expanded. */
+function ipv6Prefix64(address: string): string {
+  const [head = '', tail = ''] = address.split('%')[0]!.toLowerCase().split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = address.includes('::')
+    ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right]
+    : left;
+  return groups
+    .slice(0, 4)
+    .map((group) => group.replace(/^0+(?=.)/, ''))
+    .join(':');
 }

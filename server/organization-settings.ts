@@ -105,6 +105,11 @@ export const settingsInput = z.object({
         .min(1, 'Lockout threshold must be a whole number from 1 to 20.')
         .max(20, 'Lockout threshold must be a whole number from 1 to 20.'),
     ),
+  // A checkbox: present when ticked, absent otherwise.
+  mfaRequiredForStaff: z
+    .union([z.literal('on'), z.literal('true')])
+    .optional()
+    .transform((ticked) => ticked !== undefined),
   renewalReminderDates: list('Renewal reminder dates', {
     min: 0,
     maxLength: 5,
@@ -135,6 +140,7 @@ export function settingsValues(organization: Organization): FormValues {
     claimMinutesAfter: String(organization.claimMinutesAfter),
     passwordPolicy: organization.passwordPolicy,
     lockoutThreshold: String(organization.lockoutThreshold),
+    mfaRequiredForStaff: organization.mfaRequiredForStaff ? 'on' : '',
     renewalReminderDates: organization.renewalReminderDates.join('\n'),
     holidays: organization.holidays.join('\n'),
     accreditationStatement: organization.accreditationStatement,

@@ -40,7 +40,10 @@ export function ConfirmEmailPage(
           again={
             props.viewer
               ? { href: base, label: 'Go to your home page to send a new link' }
-              : { href: `${base}/sign-in`, label: 'Sign in to send a new link' }
+              : {
+                  href: `${base}/sign-in`,
+                  label: 'Sign in with your password, and a new link is emailed to you',
+                }
           }
         />
       ) : (

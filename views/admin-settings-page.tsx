@@ -5,7 +5,7 @@ import { PASSWORD_POLICIES } from '../server/auth/password-policy';
 export const STRONGER_DEFAULT =
   'The default is the stronger policy: length and refusing common passwords resist guessing better than required character kinds, which push people to patterns like Password1!.';
 import type { FieldErrors, FormValues } from '../server/forms';
-import { Field, FormAlert, Notice, SelectField, TextAreaField, typed } from './field';
+import { CheckboxField, Field, FormAlert, Notice, SelectField, TextAreaField, typed } from './field';
 import { CsrfField, Layout, type PageChrome } from './layout';
 
 export function AdminSettingsPage(
@@ -108,6 +108,13 @@ export function AdminSettingsPage(
           hint="Consecutive wrong passwords (1 to 20) after which password sign-in pauses for 15 minutes, twice as long after each further one. The owner is emailed an unlock link; browsers they signed in from before, and their open sessions, carry on."
           value={typed(values, 'lockoutThreshold')}
           error={errors.lockoutThreshold}
+        />
+        <CheckboxField
+          name="mfaRequiredForStaff"
+          label="Reviewers and admins must sign in with an authenticator app"
+          hint="They set one up at their next sign-in, before anything else; recovery codes cover a lost phone."
+          checked={typed(values, 'mfaRequiredForStaff') === 'on'}
+          error={errors.mfaRequiredForStaff}
         />
         <h2>Series and calendar</h2>
         <TextAreaField

@@ -124,6 +124,33 @@ function isEmpty(child: unknown): boolean {
 }
 
 /** A message about the whole form (not one field). */
+/** A single checkbox with its label beside it; the hint and error below, like every field. */
+export function CheckboxField(props: FieldProps & { checked: boolean }) {
+  const id = fieldId(props.name);
+  return (
+    <div class={props.error ? 'field checkbox invalid' : 'field checkbox'}>
+      <input
+        type="checkbox"
+        id={id}
+        name={props.name}
+        checked={props.checked}
+        aria-describedby={describedBy(props)}
+      />
+      <label for={id}>{props.label}</label>
+      {props.hint && (
+        <p class="hint" id={`${id}-hint`}>
+          {props.hint}
+        </p>
+      )}
+      {props.error && (
+        <p class="error" role="alert" id={`${id}-error`}>
+          {props.error}
+        </p>
+      )}
+    </div>
+  );
+}
+
 export function FormAlert(props: { children?: Child }) {
   if (isEmpty(props.children)) return null;
   return (

@@ -50,12 +50,7 @@ export function Layout(props: PageChrome & { title: string; children?: Child }) 
             </nav>
           )}
         </header>
-        <main id="main">
-          {organization && viewer && !viewer.account.emailConfirmedAt && (
-            <UnconfirmedEmail base={base} email={viewer.account.email} csrfToken={csrfToken} />
-          )}
-          {props.children}
-        </main>
+        <main id="main">{props.children}</main>
       </body>
     </html>
   );
@@ -64,22 +59,4 @@ export function Layout(props: PageChrome & { title: string; children?: Child }) 
 /** Hidden CSRF field for plain forms (htmx requests also carry the header). */
 export function CsrfField(props: { token: string }) {
   return <input type="hidden" name="_csrf" value={props.token} />;
-}
-
-/** Until the email is confirmed, every page says so, with a way to get a new link. */
-function UnconfirmedEmail(props: { base: string; email: string; csrfToken: string }) {
-  return (
-    <div class="alert alert-warn" role="status">
-      <p>
-        Confirm your email address: we sent a link to <strong>{props.email}</strong>. Until you open it, you
-        cannot claim credit or be added as faculty.
-      </p>
-      <form method="post" action={`${props.base}/confirm-email/resend`} class="inline">
-        <CsrfField token={props.csrfToken} />
-        <button type="submit" class="link">
-          Send the link again
-        </button>
-      </form>
-    </div>
-  );
 }

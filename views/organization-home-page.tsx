@@ -41,6 +41,10 @@ export function OrganizationHomePage(
           <a href={`${base}/profile`}>Your profile</a>{' '}
           <span class="muted">names, degree, profession, specialties, mobile, NPI and board ID</span>
         </li>
+        <li>
+          <a href={`${base}/security`}>Password and sign-in</a>{' '}
+          <span class="muted">change your password, set up an authenticator app</span>
+        </li>
         {runsSeries && (
           <li>
             <a href={`${base}/series`}>Series</a>{' '}

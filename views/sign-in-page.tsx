@@ -49,3 +49,32 @@ export function SignInPage(
     </Layout>
   );
 }
+
+/** The second step for accounts with an authenticator app. */
+export function SignInCodePage(
+  props: PageChrome & { organization: Organization; values?: FormValues; errors?: FieldErrors },
+) {
+  const { organization, errors = {} } = props;
+  const base = `/${organization.code}`;
+  return (
+    <Layout {...props} title="Enter your code">
+      <h1>Enter your code</h1>
+      <p>Your password was right. Now open your authenticator app and type the six-digit code it shows.</p>
+      <FormAlert>{errors.form}</FormAlert>
+      <form method="post" action={`${base}/sign-in/code`} novalidate>
+        <CsrfField token={props.csrfToken} />
+        <Field
+          name="code"
+          label="Code"
+          autocomplete="one-time-code"
+          hint="Lost your phone? Type one of your recovery codes instead, like k7m2p-x9qrt."
+          error={errors.code}
+        />
+        <button type="submit">Sign in</button>
+      </form>
+      <p>
+        <a href={`${base}/sign-in`}>Start again</a>
+      </p>
+    </Layout>
+  );
+}

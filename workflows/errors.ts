@@ -29,7 +29,7 @@ export const ERRORS = {
   bad_credentials: {
     status: 401,
     message:
-      'That email and password do not match an account. After several tries sign-in pauses, and the account’s owner is emailed a link to unlock it.',
+      'That email and password do not match an account. Just created it? Open the link we emailed you first. After several tries sign-in pauses, and the account’s owner is emailed a link to unlock it.',
   },
   sign_in_paused: {
     status: 429,

@@ -1,5 +1,14 @@
 import { sql } from 'drizzle-orm';
-import { integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { organizations } from './organizations';
 
 export const ROLES = ['learner', 'faculty', 'coordinator', 'owner', 'reviewer', 'admin'] as const;
@@ -36,6 +45,14 @@ export const accounts = pgTable(
     lockedAt: timestamp({ withTimezone: true }),
     /** Sign-in with a password is paused until then; each further lock lasts twice as long. */
     lockedUntil: timestamp({ withTimezone: true }),
+    /**
+     * Base32 TOTP secret (RFC 6238) of the authenticator app; set when enrolment starts, in use once
+     * totpEnabledAt is set.
+     */
+    totpSecret: text(),
+    totpEnabledAt: timestamp({ withTimezone: true }),
+    /** The last 30-second step a code was accepted for: a code is good once (RFC 6238 §5.2). */
+    totpLastStep: bigint({ mode: 'number' }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
@@ -101,5 +118,31 @@ export const knownDevices = pgTable(
   },
   (t) => [primaryKey({ columns: [t.id, t.accountId] })],
 );
+
+/** One-time recovery codes for an account with an authenticator, stored as SHA-256 hashes. */
+export const recoveryCodes = pgTable('recovery_codes', {
+  id: text().primaryKey(),
+  accountId: uuid()
+    .notNull()
+    .references(() => accounts.id, { onDelete: 'cascade' }),
+  createdAt: timestamp({ withTimezone: true }).notNull(),
+  usedAt: timestamp({ withTimezone: true }),
+});
+
+/**
+ * A sign-in halfway: the password was right and the authenticator code is still to come. The id
+ * is the SHA-256 of a short-lived cookie; a few wrong codes and it is gone.
+ */
+export const signInChallenges = pgTable('sign_in_challenges', {
+  id: text().primaryKey(),
+  accountId: uuid()
+    .notNull()
+    .references(() => accounts.id, { onDelete: 'cascade' }),
+  /** Where to go once the code is right (a path inside the organization). */
+  next: text(),
+  attempts: integer().notNull().default(0),
+  createdAt: timestamp({ withTimezone: true }).notNull(),
+  expiresAt: timestamp({ withTimezone: true }).notNull(),
+});
 
 export type Account = typeof accounts.$inferSelect;

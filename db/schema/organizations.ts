@@ -1,4 +1,4 @@
-import { integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /** Fall dates a new organization starts with; renewal is due each fall (coordinator manual). */
 export const DEFAULT_RENEWAL_REMINDER_DATES = ['09-15', '10-15', '11-15'];
@@ -23,6 +23,8 @@ export const organizations = pgTable('organizations', {
     .notNull()
     .default('asvs'),
   lockoutThreshold: integer().notNull().default(5),
+  /** Reviewers and admins must sign in with an authenticator app as well as a password. */
+  mfaRequiredForStaff: boolean().notNull().default(false),
   /** Month-day ('MM-DD') dates each fall when unrenewed series remind their owners. */
   renewalReminderDates: text().array().notNull(),
   /** ISO dates ('YYYY-MM-DD') that do not count as business days. */

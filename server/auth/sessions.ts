@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { and, eq, lt } from 'drizzle-orm';
+import { and, eq, lt, ne } from 'drizzle-orm';
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { HTTPException } from 'hono/http-exception';
@@ -52,6 +52,26 @@ export function ensureDeviceToken(c: Context<AppEnv>): string {
   const token = deviceToken(c) ?? newToken();
   setCookie(c, deviceCookieName(config), token, cookieOptions(config, DEVICE_COOKIE_SECONDS));
   return token;
+}
+
+/** The halfway sign-in (password right, code to come): see signInChallenges. */
+function challengeCookieName(config: Config) {
+  return config.secureCookies ? '__Host-rounds-sign-in' : 'rounds-sign-in';
+}
+
+export function challengeToken(c: Context<AppEnv>): string | undefined {
+  const token = getCookie(c, challengeCookieName(c.get('deps').config));
+  return token && /^[\w-]{22}$/.test(token) ? token : undefined;
+}
+
+export function setChallengeToken(c: Context<AppEnv>, token: string, maxAgeSeconds: number): void {
+  const { config } = c.get('deps');
+  setCookie(c, challengeCookieName(config), token, cookieOptions(config, maxAgeSeconds));
+}
+
+export function clearChallengeToken(c: Context<AppEnv>): void {
+  const { config } = c.get('deps');
+  deleteCookie(c, challengeCookieName(config), cookieOptions(config));
 }
 
 function cookieOptions(config: Config, maxAgeSeconds?: number) {
@@ -183,7 +203,13 @@ export async function endSession(c: Context<AppEnv>): Promise<void> {
   c.set('viewer', null);
 }
 
-/** Ends every session of an account, everywhere (after a password reset). */
-export async function revokeSessions(db: Database, accountId: string): Promise<void> {
-  await db.delete(authSessions).where(eq(authSessions.accountId, accountId));
+/** Ends every session of an account except, when given, the one in use (a password change). */
+export async function revokeSessions(db: Database, accountId: string, keep?: string): Promise<void> {
+  await db
+    .delete(authSessions)
+    .where(
+      keep
+        ? and(eq(authSessions.accountId, accountId), ne(authSessions.id, keep))
+        : eq(authSessions.accountId, accountId),
+    );
 }

@@ -4,10 +4,20 @@ import { type Accounts, createAccounts } from '../accounts';
 import { audit } from '../audit';
 import { clientAddress } from '../client-address';
 import type { AppEnv } from '../context';
-import { deviceToken, ensureDeviceToken, startSession } from './sessions';
+import { CHALLENGE_MINUTES, type SecondFactor, createMfa } from './mfa';
+import {
+  challengeToken,
+  clearChallengeToken,
+  deviceToken,
+  ensureDeviceToken,
+  setChallengeToken,
+  startSession,
+} from './sessions';
 
 export type SignInAttempt =
   | { ok: true; account: Account }
+  /** The password was right; the authenticator code comes next (a challenge cookie is set). */
+  | { ok: false; refusal: 'code_needed' }
   /** Same answer for an unknown email, a wrong password and a paused account. */
   | { ok: false; refusal: 'bad_credentials' }
   /** This address failed too often; it waits, whichever account it tries. */
@@ -16,13 +26,17 @@ export type SignInAttempt =
 /**
  * One password check, wherever a password is asked for (sign in, confirm an email): the address
  * throttle first, then the account's own lock, every outcome in the audit trail, the owner mailed
- * when their account locks, and on success a fresh session on a browser now known to the account.
+ * when their account locks. A right password signs in, or, with an authenticator, starts the
+ * halfway sign-in that `attemptCode` finishes.
  */
 export async function attemptSignIn(
   c: Context<AppEnv>,
   organization: Organization,
   email: string,
   password: string,
+  next: string | null = null,
+  /** The email-confirmation link itself signs in an account not yet confirmed. */
+  unconfirmed: 'refuse' | 'allow' = 'refuse',
 ): Promise<SignInAttempt> {
   const deps = c.get('deps');
   const address = clientAddress(c);
@@ -33,11 +47,14 @@ export async function attemptSignIn(
   }
 
   const accounts: Accounts = createAccounts(deps);
-  const outcome = await accounts.signIn(organization, email, password, deviceToken(c));
+  const outcome = await accounts.signIn(organization, email, password, deviceToken(c), { unconfirmed });
   if (outcome.ok) {
-    await startSession(c, outcome.account.id);
-    await accounts.rememberDevice(outcome.account.id, ensureDeviceToken(c));
-    await audit(c, 'sign_in_succeeded', { accountId: outcome.account.id });
+    if (outcome.account.totpEnabledAt) {
+      const token = await createMfa(deps).startChallenge(outcome.account.id, next);
+      setChallengeToken(c, token, CHALLENGE_MINUTES * 60);
+      return { ok: false, refusal: 'code_needed' };
+    }
+    await completeSignIn(c, outcome.account, null);
     return { ok: true, account: outcome.account };
   }
 
@@ -53,5 +70,63 @@ export async function attemptSignIn(
     // The page must not wait for (or reveal) the mail.
     deps.background.run('unlock mail', () => accounts.mailUnlockLink(organization, account, until));
   }
+  if (account && outcome.reason === 'unconfirmed') {
+    // The right password for an account whose link was never opened: send the link again.
+    deps.background.run('confirmation mail', () => accounts.resendEmailConfirmation(organization, account));
+  }
   return { ok: false, refusal: 'bad_credentials' };
+}
+
+export type CodeAttempt =
+  | { ok: true; account: Account; next: string | null }
+  /** No halfway sign-in in this browser (never started, expired, or out of tries). */
+  | { ok: false; refusal: 'start_again' }
+  | { ok: false; refusal: 'wrong_code'; triesLeft: number }
+  | { ok: false; refusal: 'sign_in_paused'; retryAfterSeconds: number };
+
+/** The second step: a code from the authenticator app, or a recovery code. */
+export async function attemptCode(
+  c: Context<AppEnv>,
+  organization: Organization,
+  code: string,
+): Promise<CodeAttempt> {
+  const deps = c.get('deps');
+  const mfa = createMfa(deps);
+  const address = clientAddress(c);
+  const waitSeconds = await deps.rateLimits.signInFailuresByAddress.wait(address);
+  if (waitSeconds > 0) {
+    await audit(c, 'sign_in_throttled', { detail: { retryAfterSeconds: waitSeconds } });
+    return { ok: false, refusal: 'sign_in_paused', retryAfterSeconds: waitSeconds };
+  }
+  const token = challengeToken(c);
+  const pending = await mfa.challenge(token);
+  if (!token || !pending || pending.account.organizationId !== organization.id) {
+    clearChallengeToken(c);
+    return { ok: false, refusal: 'start_again' };
+  }
+  const factor = await mfa.verify(organization, pending.account, code);
+  if (!factor) {
+    await deps.rateLimits.signInFailuresByAddress.fail(address);
+    await audit(c, 'sign_in_failed', { accountId: pending.account.id, detail: { reason: 'wrong_code' } });
+    const triesLeft = await mfa.wrongCode(token);
+    if (triesLeft === 0) {
+      clearChallengeToken(c);
+      return { ok: false, refusal: 'start_again' };
+    }
+    return { ok: false, refusal: 'wrong_code', triesLeft };
+  }
+  await mfa.endChallenge(token);
+  clearChallengeToken(c);
+  await completeSignIn(c, pending.account, factor);
+  return { ok: true, account: pending.account, next: pending.next };
+}
+
+/** A fresh session on a browser now known to the account, in the audit trail. */
+async function completeSignIn(c: Context<AppEnv>, account: Account, secondFactor: SecondFactor | null) {
+  await startSession(c, account.id);
+  await createAccounts(c.get('deps')).rememberDevice(account.id, ensureDeviceToken(c));
+  await audit(c, 'sign_in_succeeded', {
+    accountId: account.id,
+    detail: secondFactor ? { secondFactor } : {},
+  });
 }

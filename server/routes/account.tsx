@@ -6,7 +6,7 @@ import { ForgotPasswordPage } from '../../views/forgot-password-page';
 import { OrganizationHomePage } from '../../views/organization-home-page';
 import { ProfilePage, profileValues } from '../../views/profile-page';
 import { ResetPasswordPage } from '../../views/reset-password-page';
-import { SignInPage } from '../../views/sign-in-page';
+import { SignInCodePage, SignInPage } from '../../views/sign-in-page';
 import { SignUpPage } from '../../views/sign-up-page';
 import { DomainError, ERRORS } from '../../workflows/errors';
 import { allow, anyone, signedIn } from '../access';
@@ -17,14 +17,16 @@ import {
   forgotPasswordInput,
   profileInput,
   resetPasswordInput,
+  signInCodeInput,
   signInInput,
   signUpInput,
 } from '../accounts';
 import type { AppEnv } from '../context';
 import type { Account } from '../../db/schema';
 import { audit } from '../audit';
-import { endSession, ensureDeviceToken } from '../auth/sessions';
-import { attemptSignIn } from '../auth/sign-in';
+import { challengeToken, endSession, ensureDeviceToken } from '../auth/sessions';
+import { createMfa } from '../auth/mfa';
+import { attemptCode, attemptSignIn } from '../auth/sign-in';
 import { retryMessage, throttle } from '../throttle';
 import { validForm } from '../forms';
 import { chrome, sameOrganizationPath } from '../page';
@@ -32,28 +34,12 @@ import { renderError } from '../respond';
 
 export const accountRoutes = new Hono<AppEnv>();
 
-const HOME_NOTICES = {
-  confirmed: 'Your email address is confirmed.',
-  sent: 'We sent a new confirmation link. Check your email, and your spam folder if it does not arrive.',
-} as const;
-
 accountRoutes.get(
   '/',
   allow(anyone),
-  zValidator(
-    'query',
-    z.object({
-      confirmed: z.string().optional().catch(undefined),
-      confirmation: z.string().optional().catch(undefined),
-    }),
-  ),
+  zValidator('query', z.object({ confirmed: z.string().optional().catch(undefined) })),
   (c) => {
-    const { confirmed, confirmation } = c.req.valid('query');
-    const notice = confirmed
-      ? HOME_NOTICES.confirmed
-      : confirmation === 'sent'
-        ? HOME_NOTICES.sent
-        : undefined;
+    const notice = c.req.valid('query').confirmed ? 'Your email address is confirmed.' : undefined;
     return c.html(
       <OrganizationHomePage {...chrome(c)} organization={c.get('organization')} notice={notice} />,
     );
@@ -96,18 +82,21 @@ accountRoutes.get(
       next: z.string().max(2000).optional().catch(undefined),
       reset: z.string().optional().catch(undefined),
       unlocked: z.string().optional().catch(undefined),
+      expired: z.string().optional().catch(undefined),
     }),
   ),
   (c) => {
     const organization = c.get('organization');
-    const { next, reset, unlocked } = c.req.valid('query');
+    const { next, reset, unlocked, expired } = c.req.valid('query');
     const back = sameOrganizationPath(next, organization.code) ?? undefined;
     if (c.get('viewer')) return c.redirect(back ?? `/${organization.code}`, 303);
     const notice = reset
       ? 'Your new password is set. Sign in with it.'
       : unlocked
         ? 'Your account is unlocked, and this browser will not be paused again. Sign in with your password.'
-        : undefined;
+        : expired
+          ? 'That sign-in took too long or had too many wrong codes. Start again with your password.'
+          : undefined;
     return c.html(<SignInPage {...chrome(c)} organization={organization} next={back} notice={notice} />);
   },
 );
@@ -131,8 +120,9 @@ accountRoutes.post(
     const organization = c.get('organization');
     const { email, password, next } = c.req.valid('form');
     const back = sameOrganizationPath(next, organization.code);
-    const attempt = await attemptSignIn(c, organization, email, password);
+    const attempt = await attemptSignIn(c, organization, email, password, back);
     if (attempt.ok) return c.redirect(back ?? `/${organization.code}`, 303);
+    if (attempt.refusal === 'code_needed') return c.redirect(`/${organization.code}/sign-in/code`, 303);
     const message =
       attempt.refusal === 'sign_in_paused'
         ? retryMessage(attempt.retryAfterSeconds, `${ERRORS.sign_in_paused.message.split('.')[0]}.`)
@@ -147,6 +137,60 @@ accountRoutes.post(
         next={back ?? undefined}
       />,
       ERRORS[attempt.refusal].status,
+    );
+  },
+);
+
+// ---- The second step: a code from the authenticator app ----
+
+accountRoutes.get('/sign-in/code', allow(anyone), async (c) => {
+  const organization = c.get('organization');
+  if (c.get('viewer')) return c.redirect(`/${organization.code}`, 303);
+  if (!(await createMfa(c.get('deps')).challenge(challengeToken(c)))) {
+    return c.redirect(`/${organization.code}/sign-in?expired=1`, 303);
+  }
+  return c.html(<SignInCodePage {...chrome(c)} organization={organization} />);
+});
+
+accountRoutes.post(
+  '/sign-in/code',
+  allow(anyone),
+  throttle('sign-in'),
+  validForm(signInCodeInput, (c, rejected) =>
+    c.html(<SignInCodePage {...chrome(c)} organization={c.get('organization')} {...rejected} />, 400),
+  ),
+  async (c) => {
+    const organization = c.get('organization');
+    const attempt = await attemptCode(c, organization, c.req.valid('form').code);
+    if (attempt.ok) {
+      return c.redirect(
+        sameOrganizationPath(attempt.next ?? undefined, organization.code) ?? `/${organization.code}`,
+        303,
+      );
+    }
+    if (attempt.refusal === 'start_again') return c.redirect(`/${organization.code}/sign-in?expired=1`, 303);
+    if (attempt.refusal === 'sign_in_paused') {
+      c.header('Retry-After', String(attempt.retryAfterSeconds));
+      return c.html(
+        <SignInCodePage
+          {...chrome(c)}
+          organization={organization}
+          errors={{
+            code: retryMessage(attempt.retryAfterSeconds, `${ERRORS.sign_in_paused.message.split('.')[0]}.`),
+          }}
+        />,
+        ERRORS.sign_in_paused.status,
+      );
+    }
+    return c.html(
+      <SignInCodePage
+        {...chrome(c)}
+        organization={organization}
+        errors={{
+          code: `That code is not right. ${attempt.triesLeft} ${attempt.triesLeft === 1 ? 'try' : 'tries'} left before you start again.`,
+        }}
+      />,
+      401,
     );
   },
 );
@@ -325,7 +369,11 @@ accountRoutes.post(
     }
     // The link proves the mailbox; the password proves it is the person who signed up.
     if (c.get('viewer')?.account.id !== holder.id) {
-      const attempt = await attemptSignIn(c, organization, holder.email, password ?? '');
+      const attempt = await attemptSignIn(c, organization, holder.email, password ?? '', null, 'allow');
+      // With an authenticator: finish signing in, then open the link again, signed in.
+      if (!attempt.ok && attempt.refusal === 'code_needed') {
+        return c.redirect(`/${organization.code}/sign-in/code`, 303);
+      }
       if (!attempt.ok || attempt.account.id !== holder.id) {
         const refusal = attempt.ok ? 'bad_credentials' : attempt.refusal;
         return c.html(
@@ -350,14 +398,6 @@ accountRoutes.post(
     return c.redirect(`/${organization.code}?confirmed=1`, 303);
   },
 );
-
-accountRoutes.post('/confirm-email/resend', allow(signedIn), async (c) => {
-  const viewer = c.get('viewer');
-  if (!viewer) return renderError(c, 'not_signed_in');
-  const organization = c.get('organization');
-  await createAccounts(c.get('deps')).resendEmailConfirmation(organization, viewer.account);
-  return c.redirect(`/${organization.code}?confirmation=sent`, 303);
-});
 
 // ---- Unlock sign-in by the owner's emailed link ----
 

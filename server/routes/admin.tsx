@@ -12,7 +12,7 @@ import { audit } from '../audit';
 import { type AccountWithRoles, createAccounts, rolesInput } from '../accounts';
 import type { AppEnv } from '../context';
 import { saveSettings, settingsInput, settingsValues, timeZones } from '../organization-settings';
-import { validForm, validParams } from '../forms';
+import { formValues, validForm, validParams } from '../forms';
 import { chrome } from '../page';
 import { renderError } from '../respond';
 
@@ -56,7 +56,27 @@ adminRoutes.post(
   ),
   async (c) => {
     const deps = c.get('deps');
-    const saved = await saveSettings(deps, c.get('organization'), c.req.valid('form'));
+    const input = c.req.valid('form');
+    // Requiring what the admin lacks would shut them out of this very page.
+    if (input.mfaRequiredForStaff && !c.get('viewer')?.account.totpEnabledAt) {
+      return c.html(
+        <AdminSettingsPage
+          {...chrome(c)}
+          organization={c.get('organization')}
+          timeZones={timeZones()}
+          values={{
+            ...settingsValues(c.get('organization')),
+            ...formValues(await c.req.parseBody({ all: true })),
+          }}
+          errors={{
+            mfaRequiredForStaff:
+              'Set up your own authenticator app first (Password and sign-in), so requiring one does not shut you out.',
+          }}
+        />,
+        400,
+      );
+    }
+    const saved = await saveSettings(deps, c.get('organization'), input);
     const organization = saved.organization;
     c.set('organization', organization);
     if (saved.seriesYearsMustReplan) {

@@ -117,6 +117,64 @@ describe('lockout stops the attacker, not the owner', () => {
   });
 });
 
+describe('what the lock must not give away', () => {
+  test('the unlock link does not confirm an email: whoever chose the password may not own the mailbox', async () => {
+    const bo = await seedMember(database.db, organization, {
+      email: 'bo@example.org',
+      emailConfirmedAt: null,
+    });
+    for (let i = 0; i < 5; i++)
+      await signIn(new Visitor(t.app, '198.51.100.3'), organization, 'bo@example.org', `x${i}`);
+    await t.background.idle();
+    const link = linkIn((await mailTo(database.db, 'bo@example.org'))[0]!, '/river/unlock');
+    const visitor = new Visitor(t.app);
+    await visitor.get(link);
+    await visitor.post('/river/unlock', { token: new URL(link, 'http://x').searchParams.get('token')! });
+    expect(await stored(bo)).toMatchObject({ lockedUntil: null, emailConfirmedAt: null });
+  });
+
+  test('a known browser that types a wrong password is known no longer, and a reset forgets every known browser', async () => {
+    const desk = new Visitor(t.app, '192.0.2.60');
+    await signIn(desk, organization, 'ann@example.org');
+    await desk.post('/river/sign-out');
+    await signIn(desk, organization, 'ann@example.org', 'a colleague guessing');
+    await attack(5);
+    expect((await signIn(desk, organization, 'ann@example.org')).status).toBe(401);
+
+    const laptop = new Visitor(t.app, '192.0.2.61');
+    await database.db
+      .update(accounts)
+      .set({ lockedUntil: null, failedSignIns: 0 })
+      .where(eq(accounts.id, ann.id));
+    await signIn(laptop, organization, 'ann@example.org');
+    await laptop.get('/river/forgot-password');
+    await laptop.post('/river/forgot-password', { email: 'ann@example.org' });
+    await t.background.idle();
+    const reset = (await mailTo(database.db, 'ann@example.org')).find((m) => m.kind === 'password-reset')!;
+    const token = new URL(linkIn(reset, '/river/reset-password'), 'http://x').searchParams.get('token')!;
+    await laptop.post('/river/reset-password', {
+      token,
+      password: 'a brand new passphrase',
+      confirmPassword: 'a brand new passphrase',
+    });
+    await attack(5, '198.51.100.62');
+    expect((await signIn(laptop, organization, 'ann@example.org', 'a brand new passphrase')).status).toBe(
+      401,
+    );
+  });
+
+  test('mails a stranger can cause are capped per account, whatever their kind', async () => {
+    await attack(5);
+    for (let i = 0; i < 5; i++) {
+      const visitor = new Visitor(t.app, `192.0.2.${70 + i}`);
+      await visitor.get('/river/forgot-password');
+      await visitor.post('/river/forgot-password', { email: 'ann@example.org' });
+    }
+    await t.background.idle();
+    expect(await mailTo(database.db, 'ann@example.org')).toHaveLength(MAILS_PER_ACCOUNT_PER_HOUR);
+  });
+});
+
 describe('sign-in tells a stranger nothing', () => {
   test('an unknown email, a wrong password and a locked account get the same answer', async () => {
     await seedMember(database.db, organization, { email: 'bo@example.org' });
@@ -190,6 +248,19 @@ describe('rate limits', () => {
     await t.background.idle();
     const sent = await database.db.select().from(messages).where(eq(messages.kind, 'password-reset'));
     expect(sent).toHaveLength(MAILS_PER_ACCOUNT_PER_HOUR);
+  });
+
+  test('an IPv6 client is its /64, so a fresh address per request buys no fresh budget', async () => {
+    const visitor = (n: number) => new Visitor(t.app, `2001:db8:1234:5678::${n.toString(16)}`);
+    for (let i = 0; i <= LIMITS['sign-up'].points; i++) {
+      const one = visitor(i + 1);
+      await one.get('/river/sign-up');
+      const answer = await one.post('/river/sign-up', { email: 'x' });
+      expect(answer.status, `request ${i + 1}`).toBe(i < LIMITS['sign-up'].points ? 400 : 429);
+    }
+    const elsewhere = new Visitor(t.app, '2001:db8:1234:9999::1');
+    await elsewhere.get('/river/sign-up');
+    expect((await elsewhere.post('/river/sign-up', { email: 'x' })).status).toBe(400);
   });
 
   test('behind a trusted proxy the address is the one the proxy saw, not one the client wrote', async () => {

@@ -86,6 +86,7 @@ describe('organization settings', () => {
       claimMinutesBefore: 15,
       claimMinutesAfter: 90,
       passwordPolicy: 'upper-lower-digit-special',
+      mfaRequiredForStaff: false,
       lockoutThreshold: 7,
       renewalReminderDates: ['10-01', '11-01'],
       holidays: ['2026-11-26', '2026-12-25'],

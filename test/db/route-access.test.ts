@@ -21,6 +21,8 @@ const PUBLIC_ROUTES = new Set([
   'POST /:org/sign-up',
   'GET /:org/sign-in',
   'POST /:org/sign-in',
+  'GET /:org/sign-in/code',
+  'POST /:org/sign-in/code',
   'POST /:org/sign-out',
   'GET /:org/forgot-password',
   'POST /:org/forgot-password',

@@ -109,21 +109,20 @@ describe('signing up', () => {
     expect(alerts(again.html)).toEqual([ERRORS.link_invalid.message]);
   });
 
-  test('until the email is confirmed every page says so, and the link can be sent again', async () => {
+  test('until the link is opened the password alone does not sign in; trying answers as a wrong password would and sends the link again', async () => {
     await submitSignUp(new Visitor(t.app), ann);
     const visitor = new Visitor(t.app);
-    expect((await signIn(visitor, organization, ann.email, ann.password)).status).toBe(303);
-    const home = await visitor.get('/river');
-    expect(home.html).toContain('Confirm your email address: we sent a link to');
-    const resent = await visitor.post('/river/confirm-email/resend');
-    expect(resent.location).toBe('/river?confirmation=sent');
+    const right = await signIn(visitor, organization, ann.email, ann.password);
+    await t.background.idle();
+    const wrong = await signIn(new Visitor(t.app), organization, ann.email, 'not the password');
+    expect(right.status).toBe(401);
+    expect(alerts(right.html)).toEqual(alerts(wrong.html));
+    expect((await visitor.get('/river/profile')).status).toBe(303);
     const sent = await mailTo(database.db, ann.email);
     expect(sent.map((m) => m.kind)).toEqual(['email-confirmation', 'email-confirmation']);
 
-    // Signed in as the account, the link needs no password.
     const page = await visitor.get(linkIn(sent[0]!, '/river/confirm-email'));
-    expect(page.html).toContain('Confirm my email');
-    expect(page.html).not.toContain('name="password"');
+    expect(page.html).toContain('Confirm and sign in');
   });
 
   test('each rejected field says why and keeps what was typed, but never the password', async () => {

@@ -58,6 +58,10 @@ const ASSETS: Record<string, { file: URL; type: string }> = {
     file: new URL('../views/assets/rounds.js', import.meta.url),
     type: 'text/javascript; charset=utf-8',
   },
+  'favicon.svg': {
+    file: new URL('../views/assets/favicon.svg', import.meta.url),
+    type: 'image/svg+xml',
+  },
   'rounds.css': {
     file: new URL('../views/assets/rounds.css', import.meta.url),
     type: 'text/css; charset=utf-8',
@@ -97,6 +101,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     return c.body(body, 200, { 'Content-Type': asset.type, 'Cache-Control': 'public, max-age=300' });
   });
 
+  // Browsers ask for /favicon.ico whatever the page says; answer with the same icon.
+  app.get('/favicon.ico', allow(anyone), (c) => c.redirect('/assets/favicon.svg', 301));
   app.route('/', healthRoutes);
   app.route('/', homeRoutes);
 

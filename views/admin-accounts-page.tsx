@@ -1,3 +1,4 @@
+import { formatInstant } from './time';
 import { type Organization, ROLES } from '../db/schema';
 import type { AccountWithRoles } from '../server/accounts';
 import { Field, FormAlert, Notice } from './field';
@@ -17,6 +18,8 @@ export function AdminAccountsPage(
     truncated?: boolean;
     /** Only admins change roles; reviewers see them. */
     canChangeRoles: boolean;
+    /** To tell a lock still running from one that has ended. */
+    now: Date;
     notice?: string | undefined;
     problem?: string | undefined;
   },
@@ -68,6 +71,7 @@ export function AdminAccountsPage(
               account={account}
               csrfToken={props.csrfToken}
               canChangeRoles={props.canChangeRoles}
+              now={props.now}
             />
           ))}
         </tbody>
@@ -82,6 +86,7 @@ export function AccountRow(props: {
   account: AccountWithRoles;
   csrfToken: string;
   canChangeRoles: boolean;
+  now: Date;
   notice?: string;
 }) {
   const { account, organization } = props;
@@ -89,22 +94,25 @@ export function AccountRow(props: {
   const name = `${account.firstName} ${account.lastName}`;
   return (
     <tr id={`account-${account.id}`} class={account.lockedAt ? 'locked' : undefined}>
-      <td>
+      <td data-label="Name">
         <strong>{name}</strong>
         <br />
         <span class="muted">{account.email}</span>
       </td>
-      <td>
+      <td data-label="Degree and profession">
         {account.degree}, {account.profession}
       </td>
-      <td>
+      <td data-label="Status">
         {account.lockedAt ? (
           <>
             <span class="badge badge-locked">Locked</span>
             <br />
             <span class="muted">
-              since {account.lockedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC after{' '}
-              {account.failedSignIns} failed sign-ins
+              since {formatInstant(account.lockedAt, organization.timeZone)} after {account.failedSignIns}{' '}
+              failed sign-ins
+              {account.lockedUntil && account.lockedUntil > props.now
+                ? `; password sign-in paused until ${formatInstant(account.lockedUntil, organization.timeZone)}`
+                : ''}
             </span>
             <form
               method="post"
@@ -128,7 +136,7 @@ export function AccountRow(props: {
           </p>
         )}
       </td>
-      <td>
+      <td data-label="Roles">
         {props.canChangeRoles ? (
           <form
             method="post"

@@ -14,6 +14,23 @@ export function Layout(props: PageChrome & { title: string; children?: Child }) 
   const base = organization ? `/${organization.code}` : '';
   const roles = viewer?.roles;
   const staff = roles && (roles.has('reviewer') || roles.has('admin'));
+  // Each role sees only what it can use: series are for the people who run or review them.
+  const runsSeries = staff || roles?.has('coordinator') || roles?.has('owner');
+  const links = viewer && (
+    <>
+      {runsSeries && <a href={`${base}/series`}>Series</a>}
+      <a href={`${base}/profile`}>Profile</a>
+      {staff && <a href={`${base}/admin/accounts`}>Accounts</a>}
+      {roles?.has('admin') && <a href={`${base}/admin/settings`}>Settings</a>}
+      {roles?.has('admin') && <a href={`${base}/admin/outbox`}>Outbox</a>}
+      <form method="post" action={`${base}/sign-out`} class="inline">
+        <input type="hidden" name="_csrf" value={csrfToken} />
+        <button type="submit" class="link">
+          Sign out ({viewer.account.firstName})
+        </button>
+      </form>
+    </>
+  );
   return (
     <html lang="en">
       <head>
@@ -21,33 +38,35 @@ export function Layout(props: PageChrome & { title: string; children?: Child }) 
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="csrf-token" content={csrfToken} />
         <title>{organization ? `${title} · ${organization.name}` : `${title} · Rounds`}</title>
+        <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/assets/rounds.css" />
         <script src="/assets/htmx.js" defer></script>
         <script src="/assets/rounds.js" defer></script>
       </head>
       <body>
+        <a class="skip-link" href="#main">
+          Skip to content
+        </a>
         <header class="topbar">
           <a class="brand" href={base || '/'}>
             {organization ? organization.name : 'Rounds'}
           </a>
-          {organization && (
+          {organization && !viewer && (
             <nav aria-label="Main">
-              {viewer && <a href={`${base}/series`}>Series</a>}
-              {viewer && <a href={`${base}/profile`}>Profile</a>}
-              {staff && <a href={`${base}/admin/accounts`}>Accounts</a>}
-              {roles?.has('admin') && <a href={`${base}/admin/settings`}>Settings</a>}
-              {roles?.has('admin') && <a href={`${base}/admin/outbox`}>Outbox</a>}
-              {viewer ? (
-                <form method="post" action={`${base}/sign-out`} class="inline">
-                  <input type="hidden" name="_csrf" value={csrfToken} />
-                  <button type="submit" class="link">
-                    Sign out ({viewer.account.firstName})
-                  </button>
-                </form>
-              ) : (
-                <a href={`${base}/sign-in`}>Sign in</a>
-              )}
+              <a href={`${base}/sign-in`}>Sign in</a>
             </nav>
+          )}
+          {organization && viewer && (
+            <>
+              <nav aria-label="Main" class="nav-wide">
+                {links}
+              </nav>
+              {/* On a phone the same links fold into a menu, so the bar stays one row. No script: <details>. */}
+              <details class="nav-narrow">
+                <summary>Menu</summary>
+                <nav aria-label="Main menu">{links}</nav>
+              </details>
+            </>
           )}
         </header>
         <main id="main">{props.children}</main>

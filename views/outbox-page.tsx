@@ -1,9 +1,6 @@
+import { formatInstant } from './time';
 import type { Message, Organization } from '../db/schema';
 import { Layout, type PageChrome } from './layout';
-
-function when(date: Date) {
-  return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
-}
 
 /** Development outbox: every message Rounds recorded for this organization, newest first. */
 export function OutboxPage(props: PageChrome & { organization: Organization; messages: Message[] }) {
@@ -28,13 +25,13 @@ export function OutboxPage(props: PageChrome & { organization: Organization; mes
           <tbody>
             {props.messages.map((message) => (
               <tr>
-                <td>{when(message.createdAt)}</td>
-                <td>{message.to}</td>
-                <td>
+                <td data-label="When">{formatInstant(message.createdAt, props.organization.timeZone)}</td>
+                <td data-label="To">{message.to}</td>
+                <td data-label="Subject">
                   <a href={`${base}/${message.id}`}>{message.subject}</a>
                 </td>
-                <td>{message.kind}</td>
-                <td>{message.status}</td>
+                <td data-label="Kind">{message.kind}</td>
+                <td data-label="Status">{message.status}</td>
               </tr>
             ))}
           </tbody>
@@ -62,7 +59,7 @@ export function OutboxMessagePage(props: PageChrome & { organization: Organizati
         <dt>To</dt>
         <dd>{message.to}</dd>
         <dt>Recorded</dt>
-        <dd>{when(message.createdAt)}</dd>
+        <dd>{formatInstant(message.createdAt, props.organization.timeZone)}</dd>
         <dt>Kind</dt>
         <dd>{message.kind}</dd>
         <dt>Status</dt>

@@ -51,14 +51,14 @@ export function SeriesListPage(props: SeriesListProps) {
             <tbody>
               {props.series.map(({ series, roles }) => (
                 <tr>
-                  <td>
+                  <td data-label="Series">
                     <SeriesLink organization={organization} series={series} />
                   </td>
-                  <td>{series.year}</td>
-                  <td>
+                  <td data-label="Year">{series.year}</td>
+                  <td data-label="Status">
                     <StatusBadge status={series.status} />
                   </td>
-                  <td>{roles.map((role) => ROLE_LABELS[role]).join(', ')}</td>
+                  <td data-label="Your role">{roles.map((role) => ROLE_LABELS[role]).join(', ')}</td>
                 </tr>
               ))}
             </tbody>
@@ -121,15 +121,15 @@ export function SeriesListPage(props: SeriesListProps) {
           <tbody>
             {props.series.map((series) => (
               <tr>
-                <td>
+                <td data-label="Series">
                   <SeriesLink organization={organization} series={series} />
                 </td>
-                <td>{series.department}</td>
-                <td>{series.year}</td>
-                <td>
+                <td data-label="Department">{series.department}</td>
+                <td data-label="Year">{series.year}</td>
+                <td data-label="Status">
                   <StatusBadge status={series.status} />
                 </td>
-                <td>{series.creditsPerSession}</td>
+                <td data-label="Credits per session">{series.creditsPerSession}</td>
               </tr>
             ))}
           </tbody>

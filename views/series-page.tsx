@@ -1,3 +1,5 @@
+import { yearEndsAt } from '../workflows/calendar';
+import { formatInstant } from './time';
 import type { Organization, Series, SeriesStatus } from '../db/schema';
 import type { SeriesDetail, SeriesPerson } from '../server/series';
 import type { SeriesYearState } from '../workflows/series-year';
@@ -39,21 +41,9 @@ export interface SeriesStatusPanelProps {
   message?: PanelMessage | undefined;
 }
 
-/** The year ends at Dec 31 23:59:59 in the organization's zone (SPEC, series year). */
+/** The year ends at Dec 31 23:59:59 in the organization's zone (SPEC, series year); shown to the minute. */
 export function activeThrough(year: number, timeZone: string): string {
-  return `Dec 31, ${year} 11:59:59 PM ${timeZone}`;
-}
-
-function formatInstant(iso: string, timeZone: string): string {
-  const text = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    month: 'short',
-    day: 'numeric',
-    year: 'numeric',
-    hour: 'numeric',
-    minute: '2-digit',
-  }).format(new Date(iso));
-  return `${text} ${timeZone}`;
+  return formatInstant(new Date(yearEndsAt(year, timeZone).getTime() - 60_000), timeZone);
 }
 
 /** 'YYYY-MM-DD' (a local date already) as "Oct 1, 2027". */

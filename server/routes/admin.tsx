@@ -143,6 +143,7 @@ adminRoutes.get(
         filter={filter}
         truncated={shown.length === ACCOUNTS_SHOWN}
         canChangeRoles={Boolean(c.get('viewer')?.roles.has('admin'))}
+        now={c.get('deps').clock.now()}
         notice={notice}
       />,
     );
@@ -163,6 +164,7 @@ adminRoutes.post('/accounts/:id/unlock', allow(staff), validParams(accountId), a
         account={account}
         csrfToken={c.get('csrfToken')}
         canChangeRoles={Boolean(c.get('viewer')?.roles.has('admin'))}
+        now={c.get('deps').clock.now()}
         notice="Unlocked: they can sign in again."
       />,
     );
@@ -204,6 +206,7 @@ adminRoutes.post(
           account={account}
           csrfToken={c.get('csrfToken')}
           canChangeRoles
+          now={c.get('deps').clock.now()}
           notice="Roles saved."
         />,
       );

@@ -269,6 +269,7 @@ describe('the development outbox', () => {
       const visitor = new Visitor(t.app);
       await visitor.get('/river/forgot-password');
       await visitor.post('/river/forgot-password', { email });
+      await t.background.idle();
       t.clock.advance(1);
     }
     const admin = await visitorAs('admin@example.org');

@@ -15,6 +15,7 @@ import { createTestApp } from '../support/test-app';
 const PUBLIC_ROUTES = new Set([
   'GET /',
   'GET /healthz',
+  'GET /favicon.ico',
   'GET /assets/:name',
   'GET /:org',
   'GET /:org/sign-up',
@@ -86,7 +87,7 @@ test("the app's own top-level paths are all reserved, so no organization code ca
       .map((route) => route.path.split('/')[1] ?? '')
       .filter((segment) => segment !== '' && !segment.startsWith(':') && segment !== '*'),
   );
-  expect([...topLevel].sort()).toEqual(['assets', 'healthz']);
+  expect([...topLevel].sort()).toEqual(['assets', 'favicon.ico', 'healthz']);
   for (const segment of topLevel) expect(RESERVED_ORGANIZATION_CODES.has(segment), segment).toBe(true);
 });
 

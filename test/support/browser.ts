@@ -3,7 +3,8 @@
  * starts it. One app and one browser per test file, a fresh browser context (cookies, storage) per
  * visitor, so no test sees another's session.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { type RoundsProcess, removeDataDirectories, startRounds } from './app-process';
@@ -36,6 +37,107 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
+/** axe-core's own build, evaluated in each page checked (CDP evaluation is not subject to the page's CSP). */
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+/** WCAG 2.0, 2.1 and 2.2, levels A and AA: the rules the product promises. */
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+/** A desktop and the narrowest phone the seeds' people use. */
+export const CHECKED_WIDTHS = [1280, 390] as const;
+
+interface PageProblem {
+  url: string;
+  width: number;
+  problem: string;
+}
+
+/**
+ * Every page a visitor is sent (each HTML document the server answers a navigation with) is
+ * checked twice, at 1280 and at 390 pixels, in a separate page of the same browser context that is
+ * given exactly that HTML: axe-core's WCAG 2.2 AA rules must find nothing, and at 390 pixels
+ * nothing may make the page scroll sideways. Checking the server's answer, not the live page,
+ * keeps the checks out of the test's way; afterEach fails the test with every problem found.
+ */
+function pageChecker(context: BrowserContext) {
+  const problems: PageProblem[] = [];
+  let queue: Promise<void> = Promise.resolve();
+
+  async function check(url: string, html: string) {
+    for (const width of CHECKED_WIDTHS) {
+      const page = await context.newPage();
+      try {
+        await page.setViewportSize({ width, height: 900 });
+        await page.route(url, (route) =>
+          route.request().isNavigationRequest()
+            ? route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html })
+            : route.continue(),
+        );
+        await page.goto(url, { waitUntil: 'load' });
+        await page.evaluate(AXE_SOURCE);
+        const violations = await page.evaluate(async (tags) => {
+          const axe = (window as unknown as { axe: { run(...args: unknown[]): Promise<AxeResults> } }).axe;
+          const results = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
+          return results.violations.map(
+            (v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+          );
+        }, AXE_TAGS);
+        for (const violation of violations) problems.push({ url, width, problem: violation });
+        const overflow = await page.evaluate(() => {
+          const root = document.documentElement;
+          if (root.scrollWidth <= root.clientWidth) return null;
+          const wide = [...document.querySelectorAll('body *')]
+            .filter((element) => element.getBoundingClientRect().right > root.clientWidth + 0.5)
+            .slice(0, 3)
+            .map(
+              (element) =>
+                `${element.tagName.toLowerCase()}${element.id ? `#${element.id}` : ''}${element.className ? `.${String(element.className).replace(/\s+/g, '.')}` : ''}`,
+            );
+          return `scrolls sideways: ${root.scrollWidth}px wide (${wide.join(', ')})`;
+        });
+        if (overflow) problems.push({ url, width, problem: overflow });
+      } finally {
+        await page.close();
+      }
+    }
+  }
+
+  return {
+    /**
+     * Watches a visitor's page: each document the server answers a navigation with is queued for
+     * checking. The page's own navigations are fetched through the route and handed on unchanged,
+     * so the HTML is in hand even when the test navigates on at once.
+     */
+    async watch(page: Page) {
+      await page.route('**/*', async (route) => {
+        const request = route.request();
+        if (!request.isNavigationRequest() || request.frame() !== page.mainFrame()) return route.fallback();
+        const response = await route.fetch({ maxRedirects: 0 });
+        const body = await response.body();
+        await route.fulfill({ response, body });
+        const isPage = (response.headers()['content-type'] ?? '').startsWith('text/html');
+        if (!isPage || (response.status() >= 300 && response.status() < 400)) return;
+        const url = request.url();
+        const html = body.toString('utf8');
+        queue = queue.then(async () => {
+          try {
+            await check(url, html);
+          } catch (error) {
+            problems.push({ url, width: 0, problem: `could not be checked: ${String(error)}` });
+          }
+        });
+      });
+    },
+    /** Waits for every queued check; returns what they found and forgets it. */
+    async results(): Promise<PageProblem[]> {
+      await queue;
+      return problems.splice(0);
+    },
+  };
+}
+
+interface AxeResults {
+  violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[];
+}
+
 export interface BrowserSuite {
   /** A new person at their own browser: a fresh context, closed after the test. */
   visitor(): Promise<Page>;
@@ -50,7 +152,7 @@ export function browserSuite(): BrowserSuite {
   let browser: Browser | undefined;
   let noBrowser: unknown;
   let rounds: RoundsProcess | undefined;
-  const contexts: BrowserContext[] = [];
+  const contexts: { context: BrowserContext; checker: ReturnType<typeof pageChecker> }[] = [];
 
   beforeAll(async () => {
     try {
@@ -62,7 +164,17 @@ export function browserSuite(): BrowserSuite {
     rounds = await startRounds();
   });
   afterEach(async () => {
-    for (const context of contexts.splice(0)) await context.close();
+    const problems: PageProblem[] = [];
+    for (const { context, checker } of contexts.splice(0)) {
+      problems.push(...(await checker.results()));
+      await context.close();
+    }
+    if (problems.length > 0) {
+      const lines = problems.map((p) => `  ${new URL(p.url).pathname} at ${p.width}px: ${p.problem}`);
+      throw new Error(
+        `Pages failed the accessibility and phone-width checks:\n${[...new Set(lines)].join('\n')}`,
+      );
+    }
   });
   afterAll(async () => {
     await browser?.close();
@@ -76,8 +188,11 @@ export function browserSuite(): BrowserSuite {
       if (!browser || !rounds) throw new Error('Rounds did not start (see the beforeAll error)');
       const context = await browser.newContext({ baseURL: rounds.url });
       context.setDefaultTimeout(STEP_TIMEOUT_MS);
-      contexts.push(context);
-      return context.newPage();
+      const checker = pageChecker(context);
+      contexts.push({ context, checker });
+      const page = await context.newPage();
+      await checker.watch(page);
+      return page;
     },
   };
 }

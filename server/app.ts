@@ -6,7 +6,7 @@ import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { organizations } from '../db/schema';
 import { allow, anyone, unguardedRoutes } from './access';
-import { authenticatorGate } from './auth/mfa-gate';
+import { firstThingsFirst } from './auth/first-things';
 import { sessionMiddleware } from './auth/sessions';
 import type { AppDeps, AppEnv } from './context';
 import { organizationCodeProblem } from './identifiers';
@@ -15,6 +15,7 @@ import { accountRoutes } from './routes/account';
 import { adminRoutes } from './routes/admin';
 import { healthRoutes } from './routes/health';
 import { homeRoutes } from './routes/home';
+import { institutionSignInRoutes } from './routes/institution-sign-in';
 import { securityRoutes } from './routes/security';
 import { seriesRoutes } from './routes/series';
 
@@ -120,10 +121,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     return next();
   });
   organizationApp.use('*', sessionMiddleware);
-  organizationApp.use('*', authenticatorGate);
+  organizationApp.use('*', firstThingsFirst);
   organizationApp.route('/', accountRoutes);
   organizationApp.route('/', seriesRoutes);
   organizationApp.route('/', securityRoutes);
+  organizationApp.route('/', institutionSignInRoutes);
   organizationApp.route('/admin', adminRoutes);
   app.route('/:org', organizationApp);
 

@@ -25,6 +25,8 @@ export const AUDIT_ACTIONS = [
   'authenticator_enabled',
   'authenticator_disabled',
   'recovery_codes_replaced',
+  'institution_sign_in_linked',
+  'settings_changed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

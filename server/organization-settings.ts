@@ -4,7 +4,7 @@ import type { Database } from '../db/client';
 import { type Organization, organizations } from '../db/schema';
 import { DomainError } from '../workflows/errors';
 import type { Clock } from './clock';
-import type { FormValues } from './forms';
+import type { FieldErrors, FormValues } from './forms';
 import { lines } from './forms';
 import { normalizeMobile } from './identifiers';
 import { isMonthDay } from '../workflows/calendar';
@@ -75,6 +75,22 @@ function isIsoDate(entry: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === entry;
 }
 
+const optionalSetting = (label: string, max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `${label} can be at most ${max} characters.`)
+    .optional()
+    .transform((value) => (value ? value : null));
+
+/** An issuer is https, except a provider on this machine (a trial, a test). */
+const issuerUrl = optionalSetting('The issuer URL', 500).refine((value) => {
+  if (value === null) return true;
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return url.protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+}, 'Enter the issuer as an https:// address, like https://login.example.org.');
+
 export const settingsInput = z.object({
   name: text('Name', 200),
   timeZone: text('Time zone', 100).refine(
@@ -124,6 +140,10 @@ export const settingsInput = z.object({
   }).transform((dates) => dates.sort()),
   accreditationStatement: statement('The accreditation statement'),
   creditDesignationStatement: statement('The credit designation statement'),
+  ssoIssuer: issuerUrl,
+  ssoClientId: optionalSetting('The client ID', 200),
+  ssoClientSecret: optionalSetting('The client secret', 500),
+  ssoButtonLabel: optionalSetting('The sign-in button', 60),
 });
 
 export type SettingsInput = z.output<typeof settingsInput>;
@@ -145,6 +165,11 @@ export function settingsValues(organization: Organization): FormValues {
     holidays: organization.holidays.join('\n'),
     accreditationStatement: organization.accreditationStatement,
     creditDesignationStatement: organization.creditDesignationStatement,
+    ssoIssuer: organization.ssoIssuer ?? '',
+    ssoClientId: organization.ssoClientId ?? '',
+    // The secret is write-only: never sent back to a browser.
+    ssoClientSecret: '',
+    ssoButtonLabel: organization.ssoButtonLabel ?? '',
   };
 }
 
@@ -156,7 +181,7 @@ export async function saveSettings(
 ): Promise<{ organization: Organization; seriesYearsMustReplan: boolean }> {
   const [updated] = await deps.db
     .update(organizations)
-    .set({ ...input, updatedAt: deps.clock.now() })
+    .set({ ...input, ...institutionSignIn(organization, input), updatedAt: deps.clock.now() })
     .where(eq(organizations.id, organization.id))
     .returning();
   if (!updated) throw new DomainError('not_found');
@@ -166,4 +191,29 @@ export async function saveSettings(
     organization: updated,
     seriesYearsMustReplan: before !== after || organization.timeZone !== updated.timeZone,
   };
+}
+
+/**
+ * Institution sign-in is all or nothing: no issuer turns it off (and forgets the secret); an empty
+ * secret keeps the one saved, which is never shown again.
+ */
+function institutionSignIn(organization: Organization, input: SettingsInput) {
+  if (!input.ssoIssuer)
+    return { ssoIssuer: null, ssoClientId: null, ssoClientSecret: null, ssoButtonLabel: null };
+  return { ssoClientSecret: input.ssoClientSecret ?? organization.ssoClientSecret };
+}
+
+/** Problems with the institution sign-in fields, before anything is saved; null when there are none. */
+export function institutionSignInProblems(
+  organization: Organization,
+  input: SettingsInput,
+): FieldErrors | null {
+  if (!input.ssoIssuer) return null;
+  const errors: FieldErrors = {};
+  if (!input.ssoClientId) errors.ssoClientId = 'Enter the client ID your provider gave Rounds.';
+  if (!input.ssoClientSecret && !organization.ssoClientSecret) {
+    errors.ssoClientSecret = 'Enter the client secret your provider gave Rounds.';
+  }
+  if (!input.ssoButtonLabel) errors.ssoButtonLabel = 'Enter the words for the sign-in button.';
+  return Object.keys(errors).length > 0 ? errors : null;
 }

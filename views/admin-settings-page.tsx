@@ -1,12 +1,13 @@
 import type { Organization } from '../db/schema';
 import { PASSWORD_POLICIES } from '../server/auth/password-policy';
 
-/** NIST SP 800-63B and OWASP ASVS 5.0 both advise against composition rules. */
-export const STRONGER_DEFAULT =
-  'The default is the stronger policy: length and refusing common passwords resist guessing better than required character kinds, which push people to patterns like Password1!.';
 import type { FieldErrors, FormValues } from '../server/forms';
 import { CheckboxField, Field, FormAlert, Notice, SelectField, TextAreaField, typed } from './field';
 import { CsrfField, Layout, type PageChrome } from './layout';
+
+/** NIST SP 800-63B and OWASP ASVS 5.0 both advise against composition rules. */
+export const STRONGER_DEFAULT =
+  'The default is the stronger policy: length and refusing common passwords resist guessing better than required character kinds, which push people to patterns like Password1!.';
 
 export function AdminSettingsPage(
   props: PageChrome & {
@@ -15,6 +16,8 @@ export function AdminSettingsPage(
     values: FormValues;
     errors?: FieldErrors;
     saved?: boolean;
+    /** The address the identity provider sends people back to, to register there. */
+    ssoCallbackUrl: string;
   },
 ) {
   const { organization, values, errors = {} } = props;
@@ -115,6 +118,44 @@ export function AdminSettingsPage(
           hint="They set one up at their next sign-in, before anything else; recovery codes cover a lost phone."
           checked={typed(values, 'mfaRequiredForStaff') === 'on'}
           error={errors.mfaRequiredForStaff}
+        />
+        <h2>Institution sign-in</h2>
+        <p class="muted">
+          Let staff sign in through your institution's identity provider (OpenID Connect). Register Rounds
+          there as a web application with this redirect address:{' '}
+          <code class="secret">{props.ssoCallbackUrl}</code>
+        </p>
+        <Field
+          name="ssoIssuer"
+          label="Issuer URL"
+          hint="The provider's issuer, like https://login.example.org/realms/staff. Leave empty to turn institution sign-in off."
+          value={typed(values, 'ssoIssuer')}
+          error={errors.ssoIssuer}
+        />
+        <Field
+          name="ssoClientId"
+          label="Client ID"
+          value={typed(values, 'ssoClientId')}
+          error={errors.ssoClientId}
+        />
+        <Field
+          name="ssoClientSecret"
+          label="Client secret"
+          type="password"
+          autocomplete="off"
+          hint={
+            organization.ssoClientSecret
+              ? 'A secret is saved. Leave this empty to keep it; it is never shown again.'
+              : 'Shown once by your provider; it is never shown again here.'
+          }
+          error={errors.ssoClientSecret}
+        />
+        <Field
+          name="ssoButtonLabel"
+          label="Sign-in button"
+          hint="The words on the button, as your staff know them, like Use My Cedars Login."
+          value={typed(values, 'ssoButtonLabel')}
+          error={errors.ssoButtonLabel}
         />
         <h2>Series and calendar</h2>
         <TextAreaField

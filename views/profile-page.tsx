@@ -33,6 +33,13 @@ export function ProfilePage(
     <Layout {...props} title="Your profile">
       <h1>Your profile</h1>
       {props.saved && <Notice>Your profile was saved.</Notice>}
+      {!props.saved &&
+        (!account.degree || !account.profession || !account.firstName || !account.lastName) && (
+          <p class="alert alert-warn" role="status">
+            Welcome to {organization.name} CME. Before anything else, tell us your name as it should appear on
+            certificates, your degree and your profession.
+          </p>
+        )}
       <FormAlert>{errors.form}</FormAlert>
       <p>
         Signed in as <strong>{account.email}</strong>

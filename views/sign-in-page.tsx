@@ -20,6 +20,19 @@ export function SignInPage(
       <h1>Sign in</h1>
       {props.notice && <Notice>{props.notice}</Notice>}
       <FormAlert>{errors.form}</FormAlert>
+      {organization.ssoIssuer && organization.ssoClientId && (
+        <>
+          <p>
+            <a
+              class="button"
+              href={`${base}/sso/start${props.next ? `?next=${encodeURIComponent(props.next)}` : ''}`}
+            >
+              {organization.ssoButtonLabel}
+            </a>
+          </p>
+          <p class="muted">Or sign in with your email and password:</p>
+        </>
+      )}
       <form method="post" action={`${base}/sign-in`} novalidate>
         <CsrfField token={props.csrfToken} />
         {props.next && <input type="hidden" name="next" value={props.next} />}

@@ -37,6 +37,8 @@ export const accounts = pgTable(
     npi: text(),
     boardId: text(),
     passwordHash: text().notNull(),
+    /** "issuer sub" of the institution sign-in linked to this account, once it has been used. */
+    ssoSubject: text(),
     /** Set when the person proves the mailbox is theirs (a link); until then no credit, no faculty role. */
     emailConfirmedAt: timestamp({ withTimezone: true }),
     /** Consecutive failed sign-ins since the last success or unlock. */
@@ -56,7 +58,10 @@ export const accounts = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('accounts_org_email_key').on(t.organizationId, t.emailKey)],
+  (t) => [
+    uniqueIndex('accounts_org_email_key').on(t.organizationId, t.emailKey),
+    uniqueIndex('accounts_org_sso_subject').on(t.organizationId, t.ssoSubject),
+  ],
 );
 
 /** Organization-wide roles; series-level owner/coordinator live in series_roles. */
@@ -141,6 +146,23 @@ export const signInChallenges = pgTable('sign_in_challenges', {
   /** Where to go once the code is right (a path inside the organization). */
   next: text(),
   attempts: integer().notNull().default(0),
+  createdAt: timestamp({ withTimezone: true }).notNull(),
+  expiresAt: timestamp({ withTimezone: true }).notNull(),
+});
+
+/**
+ * An institution sign-in on its way: the browser holds the state by cookie; PKCE's verifier and
+ * the nonce wait here until the provider sends the person back (ten minutes at most).
+ */
+export const ssoRequests = pgTable('sso_requests', {
+  /** SHA-256 of the state sent to the provider and kept in the browser's cookie. */
+  id: text().primaryKey(),
+  organizationId: uuid()
+    .notNull()
+    .references(() => organizations.id, { onDelete: 'cascade' }),
+  codeVerifier: text().notNull(),
+  nonce: text().notNull(),
+  next: text(),
   createdAt: timestamp({ withTimezone: true }).notNull(),
   expiresAt: timestamp({ withTimezone: true }).notNull(),
 });

@@ -23,6 +23,14 @@ export const organizations = pgTable('organizations', {
     .notNull()
     .default('asvs'),
   lockoutThreshold: integer().notNull().default(5),
+  /**
+   * Institution sign-in (OpenID Connect): the provider's issuer URL, this organization's client id
+   * and secret there, and the words on the sign-in button ("Use My Cedars Login"). All or none.
+   */
+  ssoIssuer: text(),
+  ssoClientId: text(),
+  ssoClientSecret: text(),
+  ssoButtonLabel: text(),
   /** Reviewers and admins must sign in with an authenticator app as well as a password. */
   mfaRequiredForStaff: boolean().notNull().default(false),
   /** Month-day ('MM-DD') dates each fall when unrenewed series remind their owners. */

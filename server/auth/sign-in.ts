@@ -50,8 +50,7 @@ export async function attemptSignIn(
   const outcome = await accounts.signIn(organization, email, password, deviceToken(c), { unconfirmed });
   if (outcome.ok) {
     if (outcome.account.totpEnabledAt) {
-      const token = await createMfa(deps).startChallenge(outcome.account.id, next);
-      setChallengeToken(c, token, CHALLENGE_MINUTES * 60);
+      await startCodeStep(c, outcome.account, next);
       return { ok: false, refusal: 'code_needed' };
     }
     await completeSignIn(c, outcome.account, null);
@@ -122,11 +121,22 @@ export async function attemptCode(
 }
 
 /** A fresh session on a browser now known to the account, in the audit trail. */
-async function completeSignIn(c: Context<AppEnv>, account: Account, secondFactor: SecondFactor | null) {
+export async function completeSignIn(
+  c: Context<AppEnv>,
+  account: Account,
+  secondFactor: SecondFactor | null,
+  via: 'password' | 'institution' = 'password',
+) {
   await startSession(c, account.id);
   await createAccounts(c.get('deps')).rememberDevice(account.id, ensureDeviceToken(c));
   await audit(c, 'sign_in_succeeded', {
     accountId: account.id,
-    detail: secondFactor ? { secondFactor } : {},
+    detail: { via, ...(secondFactor ? { secondFactor } : {}) },
   });
+}
+
+/** The right password (or institution sign-in) for an account with an authenticator: the code comes next. */
+export async function startCodeStep(c: Context<AppEnv>, account: Account, next: string | null) {
+  const token = await createMfa(c.get('deps')).startChallenge(account.id, next);
+  setChallengeToken(c, token, CHALLENGE_MINUTES * 60);
 }

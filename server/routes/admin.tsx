@@ -11,8 +11,15 @@ import { allow, hasRole } from '../access';
 import { audit } from '../audit';
 import { type AccountWithRoles, createAccounts, rolesInput } from '../accounts';
 import type { AppEnv } from '../context';
-import { saveSettings, settingsInput, settingsValues, timeZones } from '../organization-settings';
-import { formValues, validForm, validParams } from '../forms';
+import {
+  institutionSignInProblems,
+  saveSettings,
+  settingsInput,
+  settingsValues,
+  timeZones,
+} from '../organization-settings';
+import { callbackUrl, providerConfiguration } from '../auth/institution-sign-in';
+import { type FieldErrors, type FormValues, formValues, validForm, validParams } from '../forms';
 import { chrome } from '../page';
 import { renderError } from '../respond';
 
@@ -28,57 +35,78 @@ const ACCOUNTS_SHOWN = 500;
 
 // ---- Organization settings ----
 
-adminRoutes.get('/settings', allow(admin), (c) => {
+/** The settings page: as saved, or with what was typed and what needs attention. */
+function settingsPage(
+  c: Context<AppEnv>,
+  options: { values?: FormValues; errors?: FieldErrors; saved?: boolean; status?: 200 | 400 } = {},
+) {
   const organization = c.get('organization');
   return c.html(
     <AdminSettingsPage
       {...chrome(c)}
       organization={organization}
       timeZones={timeZones()}
-      values={settingsValues(organization)}
+      ssoCallbackUrl={callbackUrl(c.get('deps').config, organization)}
+      values={options.values ?? settingsValues(organization)}
+      errors={options.errors}
+      saved={options.saved}
     />,
+    options.status ?? 200,
   );
-});
+}
+
+adminRoutes.get('/settings', allow(admin), (c) => settingsPage(c));
 
 adminRoutes.post(
   '/settings',
   allow(admin),
-  validForm(settingsInput, (c, rejected) =>
-    c.html(
-      <AdminSettingsPage
-        {...chrome(c)}
-        organization={c.get('organization')}
-        timeZones={timeZones()}
-        {...rejected}
-      />,
-      400,
-    ),
-  ),
+  validForm(settingsInput, (c, rejected) => settingsPage(c, { ...rejected, status: 400 })),
   async (c) => {
     const deps = c.get('deps');
     const input = c.req.valid('form');
+    const typed = async () => ({
+      ...settingsValues(c.get('organization')),
+      ...formValues(await c.req.parseBody({ all: true })),
+      ssoClientSecret: '',
+    });
     // Requiring what the admin lacks would shut them out of this very page.
     if (input.mfaRequiredForStaff && !c.get('viewer')?.account.totpEnabledAt) {
-      return c.html(
-        <AdminSettingsPage
-          {...chrome(c)}
-          organization={c.get('organization')}
-          timeZones={timeZones()}
-          values={{
-            ...settingsValues(c.get('organization')),
-            ...formValues(await c.req.parseBody({ all: true })),
-          }}
-          errors={{
-            mfaRequiredForStaff:
-              'Set up your own authenticator app first (Password and sign-in), so requiring one does not shut you out.',
-          }}
-        />,
-        400,
-      );
+      return settingsPage(c, {
+        values: await typed(),
+        errors: {
+          mfaRequiredForStaff:
+            'Set up your own authenticator app first (Password and sign-in), so requiring one does not shut you out.',
+        },
+        status: 400,
+      });
+    }
+    const ssoProblems = institutionSignInProblems(c.get('organization'), input);
+    if (ssoProblems) return settingsPage(c, { values: await typed(), errors: ssoProblems, status: 400 });
+    if (input.ssoIssuer) {
+      // A provider Rounds cannot reach, or a wrong issuer, is said now, not at the first sign-in.
+      try {
+        await providerConfiguration({
+          issuer: input.ssoIssuer,
+          clientId: input.ssoClientId ?? '',
+          clientSecret: input.ssoClientSecret ?? c.get('organization').ssoClientSecret ?? '',
+          buttonLabel: input.ssoButtonLabel ?? '',
+        });
+      } catch (error) {
+        return settingsPage(c, {
+          values: await typed(),
+          errors: {
+            ssoIssuer: `Rounds could not read this provider's OpenID configuration (${error instanceof Error ? error.message : String(error)}). Check the issuer URL.`,
+          },
+          status: 400,
+        });
+      }
     }
     const saved = await saveSettings(deps, c.get('organization'), input);
     const organization = saved.organization;
     c.set('organization', organization);
+    await audit(c, 'settings_changed', {
+      detail: { fields: Object.keys(input).filter((key) => key !== 'ssoClientSecret') },
+    });
     if (saved.seriesYearsMustReplan) {
       // Every running series year re-plans: its end (Dec 31 in the zone) and its renewal reminders.
       try {
@@ -95,15 +123,7 @@ adminRoutes.post(
         );
       }
     }
-    return c.html(
-      <AdminSettingsPage
-        {...chrome(c)}
-        organization={organization}
-        timeZones={timeZones()}
-        values={settingsValues(organization)}
-        saved
-      />,
-    );
+    return settingsPage(c, { saved: true });
   },
 );
 

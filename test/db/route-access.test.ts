@@ -23,6 +23,8 @@ const PUBLIC_ROUTES = new Set([
   'GET /:org/sign-in',
   'POST /:org/sign-in',
   'GET /:org/sign-in/code',
+  'GET /:org/sso/start',
+  'GET /:org/sso/callback',
   'POST /:org/sign-in/code',
   'POST /:org/sign-out',
   'GET /:org/forgot-password',

@@ -10,7 +10,10 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { seedDemo } from '../db/seed/demo';
+import { eq } from 'drizzle-orm';
+import type { Database } from '../db/client';
+import { organizations } from '../db/schema';
+import { DEMO_ORGANIZATION_CODE, DEMO_PASSWORD, demoEmail, seedDemo } from '../db/seed/demo';
 import { ConfigError, loadConfig } from '../server/config';
 import { type Log, createLog } from '../server/log';
 import { createWorker, installTemporalRuntime, openRuntime, startWeb } from '../server/runtime';
@@ -108,7 +111,8 @@ async function main() {
   const dataDir = resolve(config.ROUNDS_DATA_DIR);
   await mkdir(dataDir, { recursive: true });
   log = createLog(config.LOG_LEVEL);
-  installTemporalRuntime(config);
+  // The SDK's bundler and worker chatter (dozens of lines per start) only at LOG_LEVEL=debug.
+  installTemporalRuntime(config, config.LOG_LEVEL === 'debug' ? 'debug' : 'warn');
 
   let temporal: ChildProcess | null = null;
 
@@ -142,10 +146,12 @@ async function main() {
         String(config.TEMPORAL_UI_PORT),
         '--namespace',
         config.TEMPORAL_NAMESPACE,
+        // Its own warnings (a poller losing its connection at Ctrl-C) look like failures to a newcomer.
         '--log-level',
-        'warn',
+        'error',
       ],
-      { stdio: ['ignore', 'inherit', 'inherit'] },
+      // Its banner repeats what the line above says; errors still reach the terminal.
+      { stdio: ['ignore', 'ignore', 'inherit'] },
     );
     temporal = child;
     // If this process is killed outright, the next start finds and stops this server by its pid.
@@ -198,8 +204,22 @@ async function main() {
 
   const web = await startWeb(runtime);
   cleanups.push(() => web.close());
-  log.info(`ready in ${((Date.now() - startedAt) / 1000).toFixed(1)}s: http://localhost:${web.port}`);
+  const demoThere = config.seedDemo && (await hasDemoOrganization(runtime.database.db));
+  const address = `http://localhost:${web.port}${demoThere ? `/${DEMO_ORGANIZATION_CODE}` : ''}`;
+  log.info(`ready in ${((Date.now() - startedAt) / 1000).toFixed(1)}s: ${address}`);
+  if (demoThere) {
+    log.info(`sign in as ${demoEmail('admin')} with ${DEMO_PASSWORD} (every demo account: README)`);
+  }
   if (temporal) log.info(`Temporal UI: http://localhost:${config.TEMPORAL_UI_PORT}`);
+}
+
+async function hasDemoOrganization(db: Database): Promise<boolean> {
+  const [demo] = await db
+    .select({ id: organizations.id })
+    .from(organizations)
+    .where(eq(organizations.code, DEMO_ORGANIZATION_CODE))
+    .limit(1);
+  return Boolean(demo);
 }
 
 main().catch((error) => {

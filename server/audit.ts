@@ -27,6 +27,10 @@ export const AUDIT_ACTIONS = [
   'recovery_codes_replaced',
   'institution_sign_in_linked',
   'settings_changed',
+  'profile_updated',
+  'series_created',
+  'series_approved',
+  'renewal_requested',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

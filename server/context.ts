@@ -18,6 +18,8 @@ export interface Viewer {
   roles: ReadonlySet<Role>;
   /** Hash of the sign-in session token (the auth_sessions row id). */
   sessionId: string;
+  /** Owns or coordinates at least one series (series roles, not account roles). */
+  runsSeries: boolean;
 }
 
 export interface AppDeps {

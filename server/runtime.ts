@@ -49,9 +49,9 @@ export async function openRuntime(config: Config, options: { migrate?: boolean }
  * Once per process that runs a worker, before it: the SDK logs at LOG_LEVEL, and shutdown is ours
  * to start (server/shutdown.ts), so the SDK does not listen for signals itself.
  */
-export function installTemporalRuntime(config: Config): void {
+export function installTemporalRuntime(config: Config, level: Config['LOG_LEVEL'] = config.LOG_LEVEL): void {
   TemporalRuntime.install({
-    logger: new DefaultLogger(temporalLogLevel(config.LOG_LEVEL)),
+    logger: new DefaultLogger(temporalLogLevel(level)),
     shutdownSignals: [],
   });
 }

@@ -1,6 +1,6 @@
 import type { Organization } from '../db/schema';
 import type { FieldErrors } from '../server/forms';
-import { Field, FormAlert } from './field';
+import { ErrorSummary, Field, FormAlert } from './field';
 import { CsrfField, Layout, type PageChrome } from './layout';
 
 /** A link that did not work: say so, and where to get a new one. */
@@ -52,7 +52,7 @@ export function ConfirmEmailPage(
             Confirm that <strong>{props.email}</strong> is your address. Then you can claim credit and be
             added as faculty.
           </p>
-          <FormAlert>{errors.form}</FormAlert>
+          <ErrorSummary errors={errors} />
           <form method="post" action={`${base}/confirm-email`} novalidate>
             <CsrfField token={props.csrfToken} />
             <input type="hidden" name="token" value={props.token ?? ''} />

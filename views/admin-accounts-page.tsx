@@ -33,13 +33,7 @@ export function AdminAccountsPage(
       {props.notice && <Notice>{props.notice}</Notice>}
       <FormAlert>{props.problem}</FormAlert>
       <form method="get" action={base} class="stack">
-        <Field
-          name="search"
-          label="Find by name or email"
-          type="text"
-          required={false}
-          value={filter.search}
-        />
+        <Field name="search" label="Find by name or email" type="text" value={filter.search} />
         <p>
           <input type="checkbox" id="field-locked" name="locked" value="1" checked={filter.lockedOnly} />{' '}
           <label for="field-locked" class="inline">
@@ -51,31 +45,45 @@ export function AdminAccountsPage(
         </button>
       </form>
       <p class="muted">
+        Roles here are organization-wide. Who owns or coordinates a series is chosen on that series' page.
+      </p>
+      {accounts.length === 0 && (
+        <p role="status">
+          {filter.search
+            ? `No accounts match “${filter.search}”${filter.lockedOnly ? ' among locked accounts' : ''}.`
+            : filter.lockedOnly
+              ? 'No account is locked.'
+              : 'No accounts yet.'}
+        </p>
+      )}
+      <p class="muted">
         {accounts.length} {accounts.length === 1 ? 'account' : 'accounts'}
         {locked > 0 && `, ${locked} locked`}
         {props.truncated && ' shown; more match, so narrow the search to find someone'}
       </p>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Degree and profession</th>
-            <th scope="col">Status</th>
-            <th scope="col">Roles</th>
-          </tr>
-        </thead>
-        <tbody>
-          {accounts.map((account) => (
-            <AccountRow
-              organization={organization}
-              account={account}
-              csrfToken={props.csrfToken}
-              canChangeRoles={props.canChangeRoles}
-              now={props.now}
-            />
-          ))}
-        </tbody>
-      </table>
+      {accounts.length > 0 && (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Degree and profession</th>
+              <th scope="col">Status</th>
+              <th scope="col">Roles</th>
+            </tr>
+          </thead>
+          <tbody>
+            {accounts.map((account) => (
+              <AccountRow
+                organization={organization}
+                account={account}
+                csrfToken={props.csrfToken}
+                canChangeRoles={props.canChangeRoles}
+                now={props.now}
+              />
+            ))}
+          </tbody>
+        </table>
+      )}
     </Layout>
   );
 }
@@ -131,7 +139,7 @@ export function AccountRow(props: {
           <span class="badge">Active</span>
         )}
         {props.notice && (
-          <p class="muted" role="status">
+          <p class="muted" role="status" tabindex={-1} data-focus-here>
             {props.notice}
           </p>
         )}

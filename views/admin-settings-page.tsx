@@ -2,7 +2,7 @@ import type { Organization } from '../db/schema';
 import { PASSWORD_POLICIES } from '../server/auth/password-policy';
 
 import type { FieldErrors, FormValues } from '../server/forms';
-import { CheckboxField, Field, FormAlert, Notice, SelectField, TextAreaField, typed } from './field';
+import { CheckboxField, ErrorSummary, Field, Notice, SelectField, TextAreaField, typed } from './field';
 import { CsrfField, Layout, type PageChrome } from './layout';
 
 /** NIST SP 800-63B and OWASP ASVS 5.0 both advise against composition rules. */
@@ -25,9 +25,7 @@ export function AdminSettingsPage(
     <Layout {...props} title="Organization settings">
       <h1>Organization settings</h1>
       {props.saved && <Notice>The settings were saved.</Notice>}
-      <FormAlert>
-        {Object.keys(errors).length > 0 ? 'Some settings need attention; see below.' : undefined}
-      </FormAlert>
+      <ErrorSummary errors={errors} />
       <p class="muted">
         Organization code <strong>{organization.code}</strong>: part of every address of this office, so it
         does not change here.

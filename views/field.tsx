@@ -151,6 +151,34 @@ export function CheckboxField(props: FieldProps & { checked: boolean }) {
   );
 }
 
+/**
+ * What needs attention in a form that came back: a list linking each field at fault, so a keyboard
+ * or screen-reader user goes straight to it. rounds.js moves focus here when the page loads.
+ */
+export function ErrorSummary(props: { errors: Partial<Record<string, string>> }) {
+  const { form, ...fields } = props.errors;
+  const atFault = Object.entries(fields).filter((entry): entry is [string, string] => Boolean(entry[1]));
+  if (!form && atFault.length === 0) return null;
+  return (
+    <div class="alert alert-error" role="alert" tabindex={-1} data-error-summary>
+      {atFault.length === 0 ? (
+        <p>{form}</p>
+      ) : (
+        <>
+          <p>{form && form !== 'Some fields need attention.' ? form : 'Please check these:'}</p>
+          <ul>
+            {atFault.map(([name, message]) => (
+              <li>
+                <a href={`#field-${name}`}>{message}</a>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </div>
+  );
+}
+
 export function FormAlert(props: { children?: Child }) {
   if (isEmpty(props.children)) return null;
   return (

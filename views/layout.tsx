@@ -15,7 +15,7 @@ export function Layout(props: PageChrome & { title: string; children?: Child }) 
   const roles = viewer?.roles;
   const staff = roles && (roles.has('reviewer') || roles.has('admin'));
   // Each role sees only what it can use: series are for the people who run or review them.
-  const runsSeries = staff || roles?.has('coordinator') || roles?.has('owner');
+  const runsSeries = staff || viewer?.runsSeries;
   const links = viewer && (
     <>
       {runsSeries && <a href={`${base}/series`}>Series</a>}

@@ -31,7 +31,7 @@ export function OrganizationHomePage(
     );
   }
   const roles = viewer.roles;
-  const runsSeries = roles.has('coordinator') || roles.has('owner') || roles.has('reviewer');
+  const runsSeries = viewer.runsSeries || roles.has('reviewer') || roles.has('admin');
   return (
     <Layout {...props} title="Home">
       <h1>Welcome, {viewer.account.firstName}</h1>
@@ -66,6 +66,20 @@ export function OrganizationHomePage(
           </li>
         )}
       </ul>
+      {!runsSeries && !roles.has('admin') && (
+        <section aria-labelledby="coming-heading">
+          <h2 id="coming-heading">Coming to this page</h2>
+          <ul>
+            <li>Claim credit for a session you attend: text its code, scan its QR code, or enter it here.</li>
+            <li>Evaluations to complete, and certificates to download once they are done.</li>
+            <li>Your transcript of credit, to download or email.</li>
+            {roles.has('faculty') && <li>Your financial disclosures, and the sessions you speak at.</li>}
+          </ul>
+          <p class="muted">
+            Until then, keep your profile up to date: certificates use your name and degree.
+          </p>
+        </section>
+      )}
     </Layout>
   );
 }

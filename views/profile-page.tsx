@@ -1,6 +1,6 @@
 import type { Account, Organization } from '../db/schema';
 import type { FieldErrors, FormValues } from '../server/forms';
-import { Field, FormAlert, Notice, typed } from './field';
+import { ErrorSummary, Field, Notice, typed } from './field';
 import { CsrfField, Layout, type PageChrome } from './layout';
 import { MobileField, PersonFields } from './person-fields';
 
@@ -40,7 +40,7 @@ export function ProfilePage(
             certificates, your degree and your profession.
           </p>
         )}
-      <FormAlert>{errors.form}</FormAlert>
+      <ErrorSummary errors={errors} />
       <p>
         Signed in as <strong>{account.email}</strong>
         {account.mobile && account.smsPairedAt && <span class="muted"> · phone paired for text claims</span>}

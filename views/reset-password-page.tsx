@@ -1,6 +1,6 @@
 import type { Organization } from '../db/schema';
 import type { FieldErrors } from '../server/forms';
-import { FormAlert } from './field';
+import { ErrorSummary, FormAlert } from './field';
 import { CsrfField, Layout, type PageChrome } from './layout';
 import { NewPasswordFields } from './person-fields';
 
@@ -27,7 +27,7 @@ export function ResetPasswordPage(
         </>
       ) : (
         <>
-          <FormAlert>{errors.form}</FormAlert>
+          <ErrorSummary errors={errors} />
           <form method="post" action={`${base}/reset-password`} novalidate>
             <CsrfField token={props.csrfToken} />
             <input type="hidden" name="token" value={props.token} />

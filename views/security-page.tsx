@@ -1,6 +1,6 @@
 import type { Organization } from '../db/schema';
 import type { FieldErrors } from '../server/forms';
-import { Field, FormAlert, Notice } from './field';
+import { ErrorSummary, Field, Notice } from './field';
 import { CsrfField, Layout, type PageChrome } from './layout';
 import { NewPasswordFields } from './person-fields';
 
@@ -128,7 +128,7 @@ export function SecurityPage(
       <section aria-labelledby="password-heading">
         <h2 id="password-heading">Change your password</h2>
         <p class="muted">Changing it signs you out everywhere else.</p>
-        <FormAlert>{errors.form}</FormAlert>
+        <ErrorSummary errors={errors} />
         <form method="post" action={`${base}/security/password`} novalidate>
           <CsrfField token={props.csrfToken} />
           <Field

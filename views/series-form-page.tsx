@@ -1,6 +1,6 @@
 import type { Organization } from '../db/schema';
 import type { SeriesFieldErrors, SeriesPerson } from '../server/series';
-import { Field, FormAlert } from './field';
+import { ErrorSummary, Field } from './field';
 import { CsrfField, Layout, type PageChrome } from './layout';
 
 /** The form as typed, so a refused form comes back with everything still in it. */
@@ -112,14 +112,13 @@ export function SeriesFormPage(
 ) {
   const { organization, values, errors = {} } = props;
   const base = `/${organization.code}`;
-  const anyError = Object.values(errors).some(Boolean);
   return (
     <Layout {...props} title="New series">
       <p>
         <a href={`${base}/series`}>All series</a>
       </p>
       <h1>New series</h1>
-      <FormAlert>{anyError && (errors.form ?? 'Some fields need attention.')}</FormAlert>
+      <ErrorSummary errors={errors} />
       <form method="post" action={`${base}/series/new`} novalidate>
         <CsrfField token={props.csrfToken} />
         <Field name="name" label="Series name" value={values.name} error={errors.name} />

@@ -107,8 +107,16 @@ export function SeriesStatusPanel(props: SeriesStatusPanelProps) {
       <h2 id="series-status-heading">
         Status <StatusBadge status={series.status} />
       </h2>
-      {message?.tone === 'ok' && <Notice>{message.text}</Notice>}
-      {message?.tone === 'error' && <FormAlert>{message.text}</FormAlert>}
+      {message && (
+        <p
+          class={message.tone === 'ok' ? 'alert alert-ok' : 'alert alert-error'}
+          role={message.tone === 'ok' ? 'status' : 'alert'}
+          tabindex={-1}
+          data-focus-here
+        >
+          {message.text}
+        </p>
+      )}
       {series.status === 'submitted' && <p>Awaiting review for {series.year}.</p>}
       {series.status === 'approved' && (
         <p>

@@ -1,6 +1,6 @@
 import type { Organization } from '../db/schema';
 import type { FieldErrors, FormValues } from '../server/forms';
-import { Field, FormAlert, Notice, typed } from './field';
+import { ErrorSummary, Field, Notice, typed } from './field';
 import { CsrfField, Layout, type PageChrome } from './layout';
 
 export function SignInPage(
@@ -19,7 +19,7 @@ export function SignInPage(
     <Layout {...props} title="Sign in">
       <h1>Sign in</h1>
       {props.notice && <Notice>{props.notice}</Notice>}
-      <FormAlert>{errors.form}</FormAlert>
+      <ErrorSummary errors={errors} />
       {organization.ssoIssuer && organization.ssoClientId && (
         <>
           <p>
@@ -73,7 +73,7 @@ export function SignInCodePage(
     <Layout {...props} title="Enter your code">
       <h1>Enter your code</h1>
       <p>Your password was right. Now open your authenticator app and type the six-digit code it shows.</p>
-      <FormAlert>{errors.form}</FormAlert>
+      <ErrorSummary errors={errors} />
       <form method="post" action={`${base}/sign-in/code`} novalidate>
         <CsrfField token={props.csrfToken} />
         <Field

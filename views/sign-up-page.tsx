@@ -1,6 +1,6 @@
 import type { Organization } from '../db/schema';
 import type { FieldErrors, FormValues } from '../server/forms';
-import { Field, FormAlert, Notice, typed } from './field';
+import { ErrorSummary, Field, Notice, typed } from './field';
 import { CsrfField, Layout, type PageChrome } from './layout';
 import { MobileField, NewPasswordFields, PersonFields } from './person-fields';
 
@@ -39,7 +39,7 @@ export function SignUpPage(
         Attended a {organization.name} activity before? You already have an account: please do not create a
         second one. <a href={`${base}/sign-in`}>Sign in</a> instead.
       </p>
-      <FormAlert>{errors.form}</FormAlert>
+      <ErrorSummary errors={errors} />
       <form method="post" action={`${base}/sign-up`} novalidate>
         <CsrfField token={props.csrfToken} />
         <Field

@@ -11,7 +11,11 @@ import {
 } from 'drizzle-orm/pg-core';
 import { organizations } from './organizations';
 
-export const ROLES = ['learner', 'faculty', 'coordinator', 'owner', 'reviewer', 'admin'] as const;
+/**
+ * Organization-wide roles. Owning or coordinating a series is not one of them: those are series
+ * roles (series_roles), given on each series.
+ */
+export const ROLES = ['learner', 'faculty', 'reviewer', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** A person's login in one organization. Email is the login, unique per organization. */

@@ -76,14 +76,15 @@ export const DEMO_PEOPLE: Record<DemoRole, DemoPerson> = {
     lastName: 'Kim',
     degree: 'MS',
     profession: 'Other',
-    roles: ['coordinator'],
+    // A coordinator runs series through series roles; as an account, a learner like anyone.
+    roles: ['learner'],
   },
   owner: {
     firstName: 'Robert',
     lastName: 'Alvarez',
     degree: 'MD',
     profession: 'Physician',
-    roles: ['owner'],
+    roles: ['faculty'],
   },
   reviewer: { firstName: 'Priya', lastName: 'Shah', degree: 'PhD', profession: 'Other', roles: ['reviewer'] },
   admin: {

@@ -4,7 +4,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { HTTPException } from 'hono/http-exception';
 import type { Database } from '../../db/client';
-import { accountRoles, accounts, authSessions } from '../../db/schema';
+import { accountRoles, accounts, authSessions, seriesRoles } from '../../db/schema';
 import type { AppEnv } from '../context';
 import type { Config } from '../config';
 import { renderError } from '../respond';
@@ -113,7 +113,17 @@ export const sessionMiddleware: MiddlewareHandler<AppEnv> = async (c, next) => {
           .select({ role: accountRoles.role })
           .from(accountRoles)
           .where(eq(accountRoles.accountId, account.id));
-        c.set('viewer', { account, roles: new Set(roles.map((r) => r.role)), sessionId: id });
+        const [seriesRole] = await db
+          .select({ seriesId: seriesRoles.seriesId })
+          .from(seriesRoles)
+          .where(eq(seriesRoles.accountId, account.id))
+          .limit(1);
+        c.set('viewer', {
+          account,
+          roles: new Set(roles.map((r) => r.role)),
+          sessionId: id,
+          runsSeries: Boolean(seriesRole),
+        });
         c.set('csrfToken', session.csrfToken);
         if (now.getTime() - session.lastSeenAt.getTime() >= TOUCH_EVERY_MS) {
           await db.update(authSessions).set({ lastSeenAt: now }).where(eq(authSessions.id, id));

@@ -29,22 +29,16 @@ import { createMfa } from '../auth/mfa';
 import { attemptCode, attemptSignIn } from '../auth/sign-in';
 import { retryMessage, throttle } from '../throttle';
 import { validForm } from '../forms';
+import { noticeNext, takeNotice } from '../notice';
 import { chrome, sameOrganizationPath } from '../page';
 import { renderError } from '../respond';
 
 export const accountRoutes = new Hono<AppEnv>();
 
-accountRoutes.get(
-  '/',
-  allow(anyone),
-  zValidator('query', z.object({ confirmed: z.string().optional().catch(undefined) })),
-  (c) => {
-    const notice = c.req.valid('query').confirmed ? 'Your email address is confirmed.' : undefined;
-    return c.html(
-      <OrganizationHomePage {...chrome(c)} organization={c.get('organization')} notice={notice} />,
-    );
-  },
-);
+accountRoutes.get('/', allow(anyone), (c) => {
+  const notice = takeNotice(c) === 'email-confirmed' ? 'Your email address is confirmed.' : undefined;
+  return c.html(<OrganizationHomePage {...chrome(c)} organization={c.get('organization')} notice={notice} />);
+});
 
 // ---- Sign up ----
 
@@ -76,30 +70,24 @@ accountRoutes.post(
 accountRoutes.get(
   '/sign-in',
   allow(anyone),
-  zValidator(
-    'query',
-    z.object({
-      next: z.string().max(2000).optional().catch(undefined),
-      reset: z.string().optional().catch(undefined),
-      unlocked: z.string().optional().catch(undefined),
-      expired: z.string().optional().catch(undefined),
-    }),
-  ),
+  zValidator('query', z.object({ next: z.string().max(2000).optional().catch(undefined) })),
   (c) => {
     const organization = c.get('organization');
-    const { next, reset, unlocked, expired } = c.req.valid('query');
-    const back = sameOrganizationPath(next, organization.code) ?? undefined;
+    const back = sameOrganizationPath(c.req.valid('query').next, organization.code) ?? undefined;
     if (c.get('viewer')) return c.redirect(back ?? `/${organization.code}`, 303);
-    const notice = reset
-      ? 'Your new password is set. Sign in with it.'
-      : unlocked
-        ? 'Your account is unlocked, and this browser will not be paused again. Sign in with your password.'
-        : expired
-          ? 'That sign-in took too long or had too many wrong codes. Start again with your password.'
-          : undefined;
+    const notice = SIGN_IN_NOTICES[takeNotice(c) ?? ''];
     return c.html(<SignInPage {...chrome(c)} organization={organization} next={back} notice={notice} />);
   },
 );
+
+/** What the sign-in page says after the step that led to it. */
+const SIGN_IN_NOTICES: Partial<Record<string, string>> = {
+  'password-reset': 'Your new password is set. Sign in with it.',
+  'account-unlocked':
+    'Your account is unlocked, and this browser will not be paused again. Sign in with your password.',
+  'sign-in-expired':
+    'That sign-in took too long or had too many wrong codes. Start again with your password.',
+};
 
 accountRoutes.post(
   '/sign-in',
@@ -147,7 +135,8 @@ accountRoutes.get('/sign-in/code', allow(anyone), async (c) => {
   const organization = c.get('organization');
   if (c.get('viewer')) return c.redirect(`/${organization.code}`, 303);
   if (!(await createMfa(c.get('deps')).challenge(challengeToken(c)))) {
-    return c.redirect(`/${organization.code}/sign-in?expired=1`, 303);
+    noticeNext(c, 'sign-in-expired');
+    return c.redirect(`/${organization.code}/sign-in`, 303);
   }
   return c.html(<SignInCodePage {...chrome(c)} organization={organization} />);
 });
@@ -168,7 +157,10 @@ accountRoutes.post(
         303,
       );
     }
-    if (attempt.refusal === 'start_again') return c.redirect(`/${organization.code}/sign-in?expired=1`, 303);
+    if (attempt.refusal === 'start_again') {
+      noticeNext(c, 'sign-in-expired');
+      return c.redirect(`/${organization.code}/sign-in`, 303);
+    }
     if (attempt.refusal === 'sign_in_paused') {
       c.header('Retry-After', String(attempt.retryAfterSeconds));
       return c.html(
@@ -302,7 +294,8 @@ accountRoutes.post(
     await audit(c, 'password_reset', { accountId: account.id });
     // A reset ends every session of the account, including this browser's, if it had one.
     await endSession(c);
-    return c.redirect(`/${organization.code}/sign-in?reset=1`, 303);
+    noticeNext(c, 'password-reset');
+    return c.redirect(`/${organization.code}/sign-in`, 303);
   },
 );
 
@@ -395,7 +388,8 @@ accountRoutes.post(
       throw error;
     }
     await audit(c, 'email_confirmed', { accountId: holder.id });
-    return c.redirect(`/${organization.code}?confirmed=1`, 303);
+    noticeNext(c, 'email-confirmed');
+    return c.redirect(`/${organization.code}`, 303);
   },
 );
 
@@ -445,7 +439,8 @@ accountRoutes.post(
         ERRORS.link_invalid.status,
       );
     }
-    return c.redirect(`/${organization.code}/sign-in?unlocked=1`, 303);
+    noticeNext(c, 'account-unlocked');
+    return c.redirect(`/${organization.code}/sign-in`, 303);
   },
 );
 
@@ -489,6 +484,7 @@ accountRoutes.post(
       viewer.account.id,
       c.req.valid('form'),
     );
+    await audit(c, 'profile_updated', { accountId: account.id });
     const updatedViewer = { ...viewer, account };
     c.set('viewer', updatedViewer);
     return c.html(

@@ -20,6 +20,7 @@ import {
 } from '../organization-settings';
 import { callbackUrl, providerConfiguration } from '../auth/institution-sign-in';
 import { type FieldErrors, type FormValues, formValues, validForm, validParams } from '../forms';
+import { noticeNext, takeNotice } from '../notice';
 import { chrome } from '../page';
 import { renderError } from '../respond';
 
@@ -137,8 +138,6 @@ adminRoutes.get(
     z.object({
       search: z.string().trim().optional().catch(undefined),
       locked: z.string().optional().catch(undefined),
-      unlocked: z.string().optional().catch(undefined),
-      saved: z.string().optional().catch(undefined),
     }),
   ),
   async (c) => {
@@ -150,11 +149,13 @@ adminRoutes.get(
       lockedOnly: filter.lockedOnly,
       limit: ACCOUNTS_SHOWN,
     });
-    const notice = query.unlocked
-      ? 'The account was unlocked; its owner can sign in again.'
-      : query.saved
-        ? 'The roles were saved.'
-        : undefined;
+    const waiting = takeNotice(c);
+    const notice =
+      waiting === 'account-unlocked-by-staff'
+        ? 'The account was unlocked; its owner can sign in again.'
+        : waiting === 'roles-saved'
+          ? 'The roles were saved.'
+          : undefined;
     return c.html(
       <AdminAccountsPage
         {...chrome(c)}
@@ -189,7 +190,8 @@ adminRoutes.post('/accounts/:id/unlock', allow(staff), validParams(accountId), a
       />,
     );
   }
-  return c.redirect(`/${organization.code}/admin/accounts?unlocked=1`, 303);
+  noticeNext(c, 'account-unlocked-by-staff');
+  return c.redirect(`/${organization.code}/admin/accounts`, 303);
 });
 
 adminRoutes.post(
@@ -231,7 +233,8 @@ adminRoutes.post(
         />,
       );
     }
-    return c.redirect(`/${organization.code}/admin/accounts?saved=1`, 303);
+    noticeNext(c, 'roles-saved');
+    return c.redirect(`/${organization.code}/admin/accounts`, 303);
   },
 );
 

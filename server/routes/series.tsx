@@ -2,7 +2,7 @@ import { zValidator } from '@hono/zod-validator';
 import { type Context, Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
-import { SERIES_STATUSES, type Series } from '../../db/schema';
+import { type Organization, SERIES_STATUSES, type Series } from '../../db/schema';
 import { emptySeriesForm, SeriesFormPage, type SeriesFormValues } from '../../views/series-form-page';
 import { SeriesListPage } from '../../views/series-list-page';
 import {
@@ -14,9 +14,11 @@ import {
 import { currentYearIn } from '../../workflows/calendar';
 import { DomainError, ERRORS } from '../../workflows/errors';
 import { allow, hasRole, signedIn } from '../access';
+import { audit } from '../audit';
 import type { AppDeps, AppEnv, Viewer } from '../context';
 import { validForm } from '../forms';
 import { chrome } from '../page';
+import { noticeNext, takeNotice } from '../notice';
 import { renderError } from '../respond';
 import { InvalidSeriesInput, isSeriesMember, type SeriesOperations, seriesOperations } from '../series';
 
@@ -149,7 +151,9 @@ seriesRoutes.post(
         { ...values, specialties: values.specialties.split(',') },
         viewerOf(c),
       );
-      return c.redirect(`/${organization.code}/series/${created.id}?created=1`, 303);
+      await audit(c, 'series_created', { detail: { seriesId: created.id, year: created.year } });
+      noticeNext(c, 'series-created');
+      return c.redirect(`/${organization.code}/series/${created.id}`, 303);
     } catch (error) {
       if (error instanceof InvalidSeriesInput) return renderForm(c, values, error.fields);
       throw error;
@@ -203,37 +207,31 @@ async function seriesView(c: Context<AppEnv>, seriesId: string) {
   };
 }
 
-const NOTICES = {
-  created: 'Series created. It now awaits review.',
-  approved: 'Approved. The series year has started.',
-  renewal: 'Renewal requested. This draft for next year now awaits review.',
-} as const;
+/**
+ * What approving did, said once: a series for this year is active at once; one for next year (a
+ * renewal) waits for January 1, while this year's series carries on.
+ */
+function approvedMessage(series: Series, organization: Organization, now: Date): string {
+  const thisYear = currentYearIn(organization.timeZone, now);
+  return series.year > thisYear
+    ? `Approved. It becomes active on Jan 1, ${series.year}; until then the ${thisYear} series carries on.`
+    : 'Approved. The series is active now: sessions can be added.';
+}
 
-const pageQuery = z.object({
-  created: z.string().optional().catch(undefined),
-  approved: z.string().optional().catch(undefined),
-  renewal: z.string().optional().catch(undefined),
-});
-
-seriesRoutes.get(
-  '/series/:id',
-  allow(staff, member),
-  seriesParam,
-  zValidator('query', pageQuery),
-  async (c) => {
-    const view = await seriesView(c, c.req.valid('param').id);
-    if (!view) return renderError(c, 'not_found');
-    const query = c.req.valid('query');
-    const notice = query.created
-      ? NOTICES.created
-      : query.approved
-        ? NOTICES.approved
-        : query.renewal
-          ? NOTICES.renewal
+seriesRoutes.get('/series/:id', allow(staff, member), seriesParam, async (c) => {
+  const view = await seriesView(c, c.req.valid('param').id);
+  if (!view) return renderError(c, 'not_found');
+  const waiting = takeNotice(c);
+  const notice =
+    waiting === 'series-created'
+      ? 'Series created. It now awaits review.'
+      : waiting === 'series-approved'
+        ? approvedMessage(view.detail.series, c.get('organization'), c.get('deps').clock.now())
+        : waiting === 'series-renewal-requested'
+          ? 'Renewal requested. This draft for next year now awaits review.'
           : undefined;
-    return c.html(<SeriesPage {...view} notice={notice} />);
-  },
-);
+  return c.html(<SeriesPage {...view} notice={notice} />);
+});
 
 /**
  * After approving or requesting renewal: htmx gets the status panel (with the message), a plain
@@ -280,15 +278,17 @@ seriesRoutes.post('/series/:id/approve', allow(staff), seriesParam, async (c) =>
   } catch (error) {
     return refusal(c, id, error);
   }
+  await audit(c, 'series_approved', { detail: { seriesId: id, year: approved.year } });
   if (c.req.header('HX-Request')) {
     return answerAction(
       c,
       id,
-      { tone: 'ok', text: `Approved for ${approved.year}. The series year has started.` },
+      { tone: 'ok', text: approvedMessage(approved, organization, c.get('deps').clock.now()) },
       200,
     );
   }
-  return c.redirect(`/${organization.code}/series/${id}?approved=1`, 303);
+  noticeNext(c, 'series-approved');
+  return c.redirect(`/${organization.code}/series/${id}`, 303);
 });
 
 seriesRoutes.post('/series/:id/renew', allow(member), seriesParam, async (c) => {
@@ -300,7 +300,9 @@ seriesRoutes.post('/series/:id/renew', allow(member), seriesParam, async (c) => 
   } catch (error) {
     return refusal(c, id, error);
   }
-  const draft = `/${organization.code}/series/${renewal.id}?renewal=1`;
+  await audit(c, 'renewal_requested', { detail: { seriesId: id, renewalId: renewal.id } });
+  const draft = `/${organization.code}/series/${renewal.id}`;
+  noticeNext(c, 'series-renewal-requested');
   // htmx would follow a redirect and swap the whole page into the panel; tell it to navigate.
   if (c.req.header('HX-Request')) return c.body(null, 200, { 'HX-Redirect': draft });
   return c.redirect(draft, 303);

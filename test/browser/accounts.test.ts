@@ -104,7 +104,13 @@ describe('accounts in the browser', () => {
     await fillSignUp(page, person, 'password123');
     await submit(page, 'Create account');
 
-    expect(await page.getByRole('alert').innerText()).toContain('one of the most commonly used passwords');
+    expect(await page.getByRole('alert').first().innerText()).toContain(
+      'one of the most commonly used passwords',
+    );
+    // The summary of what needs attention has the focus, and its link leads to the field.
+    expect(await page.evaluate(() => document.activeElement?.hasAttribute('data-error-summary'))).toBe(true);
+    await page.locator('[data-error-summary]').getByRole('link').first().click();
+    expect(await page.evaluate(() => location.hash)).toBe('#field-password');
     expect(await page.getByLabel('Email').inputValue()).toBe(person.email);
     expect(await page.getByLabel('First name').inputValue()).toBe(person.firstName);
     expect(await page.getByLabel('Last name').inputValue()).toBe(person.lastName);
@@ -223,6 +229,8 @@ describe('accounts in the browser', () => {
     await row.getByRole('button', { name: `Unlock ${name}` }).click();
     await row.getByRole('status').filter({ hasText: 'Unlocked: they can sign in again.' }).waitFor();
     expect(await row.innerText()).toContain('Active');
+    // Focus stays on the row that changed, on the words saying what happened.
+    expect(await reviewer.evaluate(() => document.activeElement?.closest('tr')?.id)).toMatch(/^account-/);
     expect(await row.getByRole('button', { name: `Unlock ${name}` }).count()).toBe(0);
     // Swapped in place: the row changed and the page never reloaded.
     expect(loads()).toBe(0);

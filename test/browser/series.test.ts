@@ -32,9 +32,12 @@ describe('series in the browser', () => {
     await panel.getByRole('button', { name: `Approve for ${year}` }).click();
     await panel
       .getByRole('status')
-      .filter({ hasText: `Approved for ${year}. The series year has started.` })
+      .filter({ hasText: `Approved. It becomes active on Jan 1, ${year};` })
       .waitFor();
     expect(loads()).toBe(0);
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toContain(
+      'Approved. It becomes active',
+    );
 
     const approved = await panel.innerText();
     expect(approved).toMatch(/^Status Approved/);

@@ -95,7 +95,8 @@ describe('lockout stops the attacker, not the owner', () => {
     expect((await stored(ann)).lockedUntil).not.toBeNull();
     const token = new URL(link, 'http://x').searchParams.get('token')!;
     const unlocked = await annsNewPhone.post('/river/unlock', { token });
-    expect(unlocked.location).toBe('/river/sign-in?unlocked=1');
+    expect(unlocked.location).toBe('/river/sign-in');
+    expect((await annsNewPhone.follow(unlocked)).html).toContain('Your account is unlocked');
     expect(await stored(ann)).toMatchObject({ failedSignIns: 0, lockedAt: null, lockedUntil: null });
 
     // The stranger locks it again at once; the phone that unlocked it still signs in.

@@ -141,7 +141,7 @@ describe('forgot password', () => {
       confirmPassword: 'a brand new passphrase',
     });
     expect(done.status).toBe(303);
-    expect(done.location).toBe('/river/sign-in?reset=1');
+    expect(done.location).toBe('/river/sign-in');
     expect((await visitor.follow(done)).html).toContain('Your new password is set.');
 
     expect(await stored(ann)).toMatchObject({ lockedAt: null, failedSignIns: 0 });

@@ -35,13 +35,13 @@ beforeEach(async () => {
     email: 'owner@example.org',
     firstName: 'Omar',
     lastName: 'Owner',
-    roles: ['owner'],
+    roles: ['faculty'],
   });
   coordinator = await seedMember(database.db, organization, {
     email: 'coordinator@example.org',
     firstName: 'Cora',
     lastName: 'Coordinator',
-    roles: ['coordinator'],
+    roles: ['learner'],
   });
   await seedMember(database.db, organization, { email: 'learner@example.org', roles: ['learner'] });
 });
@@ -125,6 +125,8 @@ describe('creating a series', () => {
     const page = await reviewer.follow(created);
     const text = textOf(page.html);
     expect(text).toContain('Series created. It now awaits review.');
+    // Said once: a reload shows the series, not the news.
+    expect(textOf((await reviewer.get(created.location!)).html)).not.toContain('Series created.');
     expect(text).toContain('Tumor Board 2027');
     expect(text).toContain('Awaiting review for 2027.');
     expect(text).toContain('Credits per session 1.50');
@@ -149,7 +151,10 @@ describe('creating a series', () => {
     });
 
     expect(refused.status).toBe(400);
-    expect(alerts(refused.html)[0]).toBe(ERRORS.invalid_input.message);
+    // The summary links each field at fault, in the form's order.
+    expect(alerts(refused.html)[0]).toMatch(/^Please check these:Enter the department\./);
+    const summaryLinks = [...refused.html.matchAll(/<li><a href="#field-(\w+)">/g)].map((m) => m[1]);
+    expect(summaryLinks).toEqual(['department', 'year', 'coordinators', 'creditsPerSession']);
     expect(fieldError(refused.html, 'department')).toBe('Enter the department.');
     expect(fieldError(refused.html, 'year')).toBe(
       '2025 has already ended; choose the current year or a later one.',
@@ -188,8 +193,9 @@ describe('approving a series', () => {
     expect(panel.status).toBe(200);
     expect(panel.html).toMatch(/^<section id="series-status"/);
     const text = textOf(panel.html);
-    expect(text).toContain('Approved for 2026. The series year has started.');
+    expect(text).toContain('Approved. The series is active now: sessions can be added.');
     expect(text).toContain('Approved for 2026: active through Dec 31, 2026, 11:59 PM CST.');
+    expect(text.split('Approved for 2026')).toHaveLength(2);
     expect(text).toContain('Next renewal reminder Nov 1, 2026, 9:00 AM CST');
     expect(text).toContain('Renewal reminders sent Oct 1, 2026');
     expect((await stored(submitted.id)).status).toBe('approved');
@@ -249,10 +255,26 @@ describe('approving a series', () => {
     const answer = await reviewer.post(`/river/series/${submitted.id}/approve`);
 
     expect(answer.status).toBe(303);
-    expect(answer.location).toBe(`/river/series/${submitted.id}?approved=1`);
+    expect(answer.location).toBe(`/river/series/${submitted.id}`);
     const page = textOf((await reviewer.follow(answer)).html);
-    expect(page).toContain('Approved. The series year has started.');
+    expect(page).toContain('Approved. The series is active now: sessions can be added.');
     expect(page).toContain('active through Dec 31, 2026, 11:59 PM CST');
+    expect(textOf((await reviewer.get(answer.location!)).html)).not.toContain(
+      'Approved. The series is active',
+    );
+  });
+
+  test("approving next year's series says when it becomes active, not that its year has started", async () => {
+    const renewal = await grandRounds({ year: 2027 });
+    const reviewer = await visitorAs('reviewer@example.org');
+    await reviewer.get(`/river/series/${renewal.id}`);
+    const panel = textOf(
+      (await reviewer.post(`/river/series/${renewal.id}/approve`, {}, { htmx: true })).html,
+    );
+    expect(panel).toContain(
+      'Approved. It becomes active on Jan 1, 2027; until then the 2026 series carries on.',
+    );
+    expect(panel).not.toContain('has started');
   });
 
   test('a series for a year already over shows the message on the page and stays awaiting review', async () => {
@@ -374,7 +396,7 @@ describe('lists', () => {
 });
 
 describe('renewing a series', () => {
-  async function memberVisitor(role: Extract<Role, 'owner' | 'coordinator'>) {
+  async function memberVisitor(role: 'owner' | 'coordinator') {
     return visitorAs(`${role}@example.org`);
   }
 
@@ -388,7 +410,7 @@ describe('renewing a series', () => {
 
     expect(answer.status).toBe(200);
     const draftPath = answer.headers.get('HX-Redirect');
-    expect(draftPath).toMatch(/^\/river\/series\/[0-9a-f-]{36}\?renewal=1$/);
+    expect(draftPath).toMatch(/^\/river\/series\/[0-9a-f-]{36}$/);
     const draft = textOf((await visitor.get(draftPath ?? '')).html);
     expect(draft).toContain('Renewal requested. This draft for next year now awaits review.');
     expect(draft).toContain('Medicine Grand Rounds 2027');

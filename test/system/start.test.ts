@@ -84,7 +84,13 @@ describe('npm start', () => {
     expect(groupAlive(rounds.child.pid!)).toBe(false);
     for (const port of [rounds.port, rounds.temporalPort, rounds.uiPort])
       expect(await portIsFree(port)).toBe(true);
-    expect(rounds.output()).toContain('stopping');
+    const output = rounds.output();
+    expect(output).toContain('stopping');
+    // A newcomer reads where to go and how to sign in, not the bundler or shutdown warnings.
+    expect(output).toMatch(/ready in [\d.]+s: http:\/\/localhost:\d+\/demo\n/);
+    expect(output).toContain('sign in as admin@demo.rounds.test with Rounds-demo-2026!');
+    expect(output).not.toMatch(/webpack|asset workflow-bundle|level=WARN|Worker state changed/);
+    expect(output.split('\n').filter((line) => line.trim() !== '').length).toBeLessThan(15);
   });
 
   it('a second start finds the same data and the same running series-year workflows', async () => {

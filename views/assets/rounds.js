@@ -6,3 +6,25 @@ document.addEventListener('htmx:config:request', (event) => {
     detail.ctx.request.headers['X-CSRF-Token'] = meta.getAttribute('content');
   }
 });
+
+// A form that came back with problems: its summary takes focus, so the list of fields to fix is
+// the first thing read and reached.
+document.addEventListener('DOMContentLoaded', () => {
+  const summary = document.querySelector('[data-error-summary]');
+  if (summary instanceof HTMLElement) summary.focus();
+});
+
+// After an in-place change (approve, unlock, save roles) the swapped-in part says what happened and
+// carries data-focus-here: focus goes there, on the changed row, not back to the top of the page.
+new MutationObserver((records) => {
+  for (const record of records) {
+    for (const node of record.addedNodes) {
+      if (!(node instanceof HTMLElement)) continue;
+      const target = node.matches('[data-focus-here]') ? node : node.querySelector('[data-focus-here]');
+      if (target instanceof HTMLElement) {
+        target.focus();
+        return;
+      }
+    }
+  }
+}).observe(document.documentElement, { childList: true, subtree: true });

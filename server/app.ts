@@ -16,6 +16,7 @@ import { adminRoutes } from './routes/admin';
 import { healthRoutes } from './routes/health';
 import { homeRoutes } from './routes/home';
 import { institutionSignInRoutes } from './routes/institution-sign-in';
+import { peopleRoutes } from './routes/people';
 import { securityRoutes } from './routes/security';
 import { seriesRoutes } from './routes/series';
 
@@ -126,6 +127,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   organizationApp.route('/', seriesRoutes);
   organizationApp.route('/', securityRoutes);
   organizationApp.route('/', institutionSignInRoutes);
+  organizationApp.route('/', peopleRoutes);
   organizationApp.route('/admin', adminRoutes);
   app.route('/:org', organizationApp);
 

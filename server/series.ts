@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../db/client';
+import { type Person, personColumns } from './people';
 import {
   type Account,
   accountRoles,
@@ -50,22 +51,8 @@ export interface Actor {
 }
 
 /** Who an owner or coordinator is, as pages show them. */
-export interface SeriesPerson {
-  id: string;
-  firstName: string;
-  lastName: string;
-  email: string;
-  degree: string;
-}
-
-/** The columns a SeriesPerson is read from. */
-const personColumns = {
-  id: accounts.id,
-  firstName: accounts.firstName,
-  lastName: accounts.lastName,
-  email: accounts.email,
-  degree: accounts.degree,
-};
+/** A series' owner or coordinator, as its pages show them. */
+export type SeriesPerson = Person;
 
 export interface SeriesDetail {
   series: Series;
@@ -532,13 +519,6 @@ async function seriesRolesOf(db: Database, seriesId: string, accountId: string):
 }
 
 /** The organization's accounts, for choosing owners and coordinators. */
-async function organizationPeople(db: Database, organizationId: string): Promise<SeriesPerson[]> {
-  return db
-    .select(personColumns)
-    .from(accounts)
-    .where(eq(accounts.organizationId, organizationId))
-    .orderBy(asc(accounts.lastName), asc(accounts.firstName), asc(accounts.email));
-}
 
 /**
  * The series operations over their dependencies. Commands throw DomainError (InvalidSeriesInput
@@ -554,7 +534,6 @@ export function seriesOperations(deps: SeriesDeps) {
     listSeriesOf: (account: Pick<Account, 'id' | 'organizationId'>) => listSeriesOf(deps.db, account),
     getSeries: (organizationId: string, seriesId: string) => getSeries(deps.db, organizationId, seriesId),
     seriesRolesOf: (seriesId: string, accountId: string) => seriesRolesOf(deps.db, seriesId, accountId),
-    organizationPeople: (organizationId: string) => organizationPeople(deps.db, organizationId),
   };
 }
 

@@ -1,5 +1,7 @@
 import type { Organization } from '../db/schema';
-import type { SeriesFieldErrors, SeriesPerson } from '../server/series';
+import type { Person } from '../server/people';
+import type { SeriesFieldErrors } from '../server/series';
+import { PeoplePicker } from './people-picker';
 import { ErrorSummary, Field } from './field';
 import { CsrfField, Layout, type PageChrome } from './layout';
 
@@ -27,50 +29,6 @@ export function emptySeriesForm(year: number): SeriesFormValues {
     professions: [],
     creditsPerSession: '1',
   };
-}
-
-function describedBy(id: string, hint: boolean, error: string | undefined): string | undefined {
-  const ids = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean);
-  return ids.length > 0 ? ids.join(' ') : undefined;
-}
-
-/** Choose several accounts: owners or coordinators. */
-function PeopleField(props: {
-  name: 'owners' | 'coordinators';
-  label: string;
-  people: SeriesPerson[];
-  selected: string[];
-  error?: string | undefined;
-}) {
-  const id = `field-${props.name}`;
-  const chosen = new Set(props.selected);
-  return (
-    <div class={props.error ? 'field invalid' : 'field'}>
-      <label for={id}>{props.label}</label>
-      <p class="hint" id={`${id}-hint`}>
-        Hold Ctrl (Cmd on a Mac) to choose more than one.
-      </p>
-      <select
-        id={id}
-        name={props.name}
-        multiple
-        size={Math.min(8, Math.max(3, props.people.length))}
-        aria-invalid={props.error ? 'true' : undefined}
-        aria-describedby={describedBy(id, true, props.error)}
-      >
-        {props.people.map((person) => (
-          <option value={person.id} selected={chosen.has(person.id)}>
-            {person.lastName}, {person.firstName} ({person.email})
-          </option>
-        ))}
-      </select>
-      {props.error && (
-        <p class="error" role="alert" id={`${id}-error`}>
-          {props.error}
-        </p>
-      )}
-    </div>
-  );
 }
 
 function ProfessionsField(props: { professions: string[]; selected: string[]; error?: string | undefined }) {
@@ -105,7 +63,8 @@ function ProfessionsField(props: { professions: string[]; selected: string[]; er
 export function SeriesFormPage(
   props: PageChrome & {
     organization: Organization;
-    people: SeriesPerson[];
+    /** The people chosen so far, as the form came back (ids the form carried, looked up). */
+    chosen: { owners: Person[]; coordinators: Person[] };
     values: SeriesFormValues;
     errors?: SeriesFieldErrors & { form?: string | undefined };
   },
@@ -132,18 +91,20 @@ export function SeriesFormPage(
           value={values.year}
           error={errors.year}
         />
-        <PeopleField
+        <PeoplePicker
+          base={`/${organization.code}`}
           name="owners"
           label="Owners"
-          people={props.people}
-          selected={values.owners}
+          one="owner"
+          chosen={props.chosen.owners}
           error={errors.owners}
         />
-        <PeopleField
+        <PeoplePicker
+          base={`/${organization.code}`}
           name="coordinators"
           label="Coordinators"
-          people={props.people}
-          selected={values.coordinators}
+          one="coordinator"
+          chosen={props.chosen.coordinators}
           error={errors.coordinators}
         />
         <Field

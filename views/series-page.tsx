@@ -3,7 +3,7 @@ import { formatInstant } from './time';
 import type { Organization, Series, SeriesStatus } from '../db/schema';
 import type { SeriesDetail, SeriesPerson } from '../server/series';
 import type { SeriesYearState } from '../workflows/series-year';
-import { FormAlert, Notice } from './field';
+import { Notice } from './field';
 import { CsrfField, Layout, type PageChrome } from './layout';
 
 export const STATUS_LABELS: Record<SeriesStatus, string> = {

@@ -19,6 +19,7 @@ import type { AppDeps, AppEnv, Viewer } from '../context';
 import { validForm } from '../forms';
 import { chrome } from '../page';
 import { noticeNext, takeNotice } from '../notice';
+import { peopleByIds } from '../people';
 import { renderError } from '../respond';
 import { InvalidSeriesInput, isSeriesMember, type SeriesOperations, seriesOperations } from '../series';
 
@@ -97,12 +98,16 @@ async function renderForm(
   errors?: InvalidSeriesInput['fields'] & { form?: string },
 ) {
   const organization = c.get('organization');
-  const people = await operationsOf(c).organizationPeople(organization.id);
+  const { db } = c.get('deps');
+  const chosen = {
+    owners: await peopleByIds(db, organization.id, values.owners),
+    coordinators: await peopleByIds(db, organization.id, values.coordinators),
+  };
   return c.html(
     <SeriesFormPage
       {...chrome(c)}
       organization={organization}
-      people={people}
+      chosen={chosen}
       values={values}
       {...(errors ? { errors } : {})}
     />,

@@ -72,4 +72,44 @@ describe('pages in the browser', () => {
     await submit(page, 'Sign in');
     expect(await page.getByRole('heading', { level: 1 }).innerText()).toMatch(/^Welcome, /);
   });
+
+  it('a reviewer creates a series choosing its owner and coordinator by typing their names, by keyboard alone', async () => {
+    const page = await suite.visitor();
+    await signIn(page, demoEmail('reviewer'), DEMO_PASSWORD);
+    await page.goto('/demo/series/new');
+    await page.getByLabel('Series name').fill('Nephrology Journal Club');
+    await page.getByLabel('Department').fill('Medicine');
+
+    const owners = page.getByRole('group', { name: 'Owners' });
+    await owners.getByLabel('Add an owner').focus();
+    await page.keyboard.type('Alva');
+    const addRobert = owners.getByRole('button', { name: /^Add Robert Alvarez/ });
+    await addRobert.waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toMatch(
+      /^Add Robert Alvarez/,
+    );
+    await page.keyboard.press('Enter');
+    await owners.getByRole('list', { name: 'Chosen owners' }).getByText('Alvarez, Robert').waitFor();
+
+    const coordinators = page.getByRole('group', { name: 'Coordinators' });
+    await coordinators.getByLabel('Add a coordinator').fill('Kim');
+    await coordinators.getByRole('button', { name: /^Add Grace Kim/ }).click();
+    await coordinators.getByText('Kim, Grace').waitFor();
+    // A wrong pick is taken back with its Remove button, and focus returns to the search box.
+    await coordinators.getByLabel('Add a coordinator').fill('Shah');
+    await coordinators.getByRole('button', { name: /^Add Priya Shah/ }).click();
+    await coordinators.getByRole('button', { name: 'Remove Priya Shah' }).press('Enter');
+    expect(await coordinators.getByText('Shah, Priya').count()).toBe(0);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('field-coordinators');
+
+    await page.getByLabel('Physician', { exact: true }).check();
+    await page.getByLabel('Credits per session').fill('1');
+    await submit(page, 'Create series');
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toMatch(/^Nephrology Journal Club/);
+    const details = await page.locator('dl.facts').innerText();
+    expect(details).toContain('Robert Alvarez');
+    expect(details).toContain('Grace Kim');
+    expect(details).not.toContain('Priya Shah');
+  });
 });

@@ -1,13 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import {
-  type Account,
-  type Organization,
-  type Role,
-  type Series,
-  series,
-  seriesRoles,
-} from '../../db/schema';
+import { type Account, type Organization, type Series, series, seriesRoles } from '../../db/schema';
 import { ERRORS } from '../../workflows/errors';
 import type { SeriesYearState } from '../../workflows/series-year';
 import { seedMember, signIn } from '../support/accounts';
@@ -103,12 +96,70 @@ function textOf(html: string): string {
 
 const starts = () => t.seriesYear.calls.filter((call) => call.call === 'start');
 
+describe('the people picker', () => {
+  test('finds people by the start of a last name, first name, email or "Last, First", a bounded number at a time', async () => {
+    const reviewer = await visitorAs('reviewer@example.org');
+    const find = async (q: string, extra = '') =>
+      textOf((await reviewer.get(`/river/people?for=owners&q=${encodeURIComponent(q)}${extra}`)).html);
+    expect(await find('coord')).toContain('Coordinator, Cora');
+    expect(await find('cor')).toContain('Coordinator, Cora');
+    expect(await find('coordinator@')).toContain('Coordinator, Cora');
+    expect(await find('Coordinator, C')).toContain('Coordinator, Cora');
+    expect(await find('zzz')).toBe('No one matches “zzz”.');
+    expect(await find('%')).toBe('No one matches “%”.');
+    // Someone already chosen is not offered again.
+    expect(await find('coord', `&owners=${coordinator.id}`)).toBe('No one matches “coord”.');
+
+    for (let i = 0; i < 25; i++) {
+      await seedMember(database.db, organization, {
+        email: `smith${i}@example.org`,
+        lastName: 'Smith',
+        firstName: `P${i}`,
+      });
+    }
+    const many = await reviewer.get('/river/people?for=owners&q=smith');
+    expect([...many.html.matchAll(/aria-label="Add /g)]).toHaveLength(20);
+    expect(textOf(many.html)).toContain('More people match: type more of the name.');
+  });
+
+  test('choosing adds the person as a hidden field of the form; people of another organization cannot be chosen', async () => {
+    const reviewer = await visitorAs('reviewer@example.org');
+    const chosen = await reviewer.get(`/river/people/chosen?for=coordinators&id=${coordinator.id}`);
+    expect(chosen.html).toContain(`<input type="hidden" name="coordinators" value="${coordinator.id}"/>`);
+    expect(chosen.html).toContain('aria-label="Remove Cora Coordinator"');
+    const lake = await seedOrganization(database.db, { code: 'lake' });
+    const stranger = await seedMember(database.db, lake, { email: 'stranger@example.org' });
+    expect((await reviewer.get(`/river/people/chosen?for=owners&id=${stranger.id}`)).status).toBe(404);
+    expect(textOf((await reviewer.get('/river/people?for=owners&q=stranger')).html)).toBe(
+      'No one matches “stranger”.',
+    );
+  });
+
+  test('a form that comes back keeps the people chosen, and learners cannot search people', async () => {
+    const reviewer = await visitorAs('reviewer@example.org');
+    const back = await reviewer.post('/river/series/new', {
+      name: '',
+      owners: [owner.id],
+      coordinators: [coordinator.id],
+    });
+    expect(back.status).toBe(400);
+    expect(back.html).toContain(`<input type="hidden" name="owners" value="${owner.id}"/>`);
+    expect(back.html).toContain(`<input type="hidden" name="coordinators" value="${coordinator.id}"/>`);
+    const learner = await visitorAs('learner@example.org');
+    expect((await learner.get('/river/people?for=owners&q=own')).status).toBe(403);
+  });
+});
+
 describe('creating a series', () => {
   test('a reviewer fills in the form and finds the new series awaiting review', async () => {
     const reviewer = await visitorAs('reviewer@example.org');
     const form = await reviewer.get('/river/series/new');
     expect(form.status).toBe(200);
-    expect(form.html).toContain('Omar');
+    // Nobody is listed until someone is looked for: the picker finds people as a name is typed.
+    expect(form.html).not.toContain('Omar');
+    const matches = await reviewer.get('/river/people?for=owners&q=own', { 'HX-Request': 'true' });
+    expect(textOf(matches.html)).toContain('Owner, Omar');
+    expect(matches.html).toContain(`/river/people/chosen?for=owners&amp;id=${owner.id}`);
 
     const created = await reviewer.post('/river/series/new', {
       name: 'Tumor Board',

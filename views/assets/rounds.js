@@ -28,3 +28,13 @@ new MutationObserver((records) => {
     }
   }
 }).observe(document.documentElement, { childList: true, subtree: true });
+
+// People pickers: "Remove" takes the person out of the chosen list, and focus goes back to the
+// picker's search box, ready for the next name.
+document.addEventListener('click', (event) => {
+  const button = event.target instanceof Element ? event.target.closest('[data-remove-chosen]') : null;
+  if (!button) return;
+  const picker = button.closest('fieldset');
+  button.closest('li')?.remove();
+  picker?.querySelector('input[type="search"]')?.focus();
+});

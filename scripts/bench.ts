@@ -5,12 +5,44 @@
  *   cold start  `npm start` on an empty data directory until /healthz is 200 (includes seeding)
  *   warm start  `npm start` again on the same data
  *   requests    sequential GETs of /healthz, the sign-in page and a signed-in series page
+ *   enumeration what a stranger could time: sign-in for an unknown email, a wrong password and a
+ *               locked account; forgot-password for a known and an unknown email (each attempt
+ *               from its own forwarded address, so rate limits do not shape the figures)
  */
 import { cpus, totalmem } from 'node:os';
 import { removeDataDirectories, startRounds } from '../test/support/app-process';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
+const ATTEMPTS = Number(process.env.BENCH_ATTEMPTS ?? 25);
+let nextAddress = 1;
+
+/** One signed-out form post from a fresh address (the app trusts one proxy here); milliseconds. */
+async function timeFormPost(base: string, path: string, form: Record<string, string>): Promise<number> {
+  const address = `198.18.${Math.floor(nextAddress / 250)}.${(nextAddress++ % 250) + 1}`;
+  const headers = { 'x-forwarded-for': address };
+  const page = await fetch(`${base}${path}`, { headers });
+  const cookies = page.headers.getSetCookie().map((c) => c.split(';')[0]);
+  const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+  const t0 = performance.now();
+  const response = await fetch(`${base}${path}`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded', cookie: cookies.join('; ') },
+    body: new URLSearchParams({ ...form, _csrf: token }),
+  });
+  await response.arrayBuffer();
+  const elapsed = performance.now() - t0;
+  if (response.status === 429)
+    throw new Error(`${path} was rate limited: the benchmark needs fresh addresses`);
+  return elapsed;
+}
+
+async function timeAttempts(base: string, path: string, form: Record<string, string>): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < ATTEMPTS; i++) times.push(await timeFormPost(base, path, form));
+  return times;
+}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -60,9 +92,10 @@ console.log(`Rounds benchmarks on ${machine}\n`);
 const cold: number[] = [];
 const warm: number[] = [];
 let requestRows: [string, number[]][] = [];
+let enumerationRows: [string, number[]][] = [];
 for (let run = 0; run < RUNS; run++) {
   let t0 = performance.now();
-  const first = await startRounds();
+  const first = await startRounds({ env: { TRUST_PROXY_HOPS: '1' } });
   cold.push(performance.now() - t0);
   if (run === 0) {
     const cookie = await signInCookie(first.url);
@@ -75,6 +108,44 @@ for (let run = 0; run < RUNS; run++) {
       [
         'GET series page (signed in, queries the workflow)',
         await timeRequests(`${first.url}${seriesPath}`, { headers: { cookie } }),
+      ],
+    ];
+    // The demo faculty account is locked first, by a stranger's wrong passwords.
+    for (let i = 0; i < 5; i++) {
+      await timeFormPost(first.url, '/demo/sign-in', {
+        email: 'faculty@demo.rounds.test',
+        password: `guess ${i}`,
+      });
+    }
+    enumerationRows = [
+      [
+        'sign-in, unknown email',
+        await timeAttempts(first.url, '/demo/sign-in', {
+          email: 'nobody@demo.rounds.test',
+          password: 'a wrong one',
+        }),
+      ],
+      [
+        'sign-in, wrong password',
+        await timeAttempts(first.url, '/demo/sign-in', {
+          email: 'learner@demo.rounds.test',
+          password: 'a wrong one',
+        }),
+      ],
+      [
+        'sign-in, locked account',
+        await timeAttempts(first.url, '/demo/sign-in', {
+          email: 'faculty@demo.rounds.test',
+          password: 'a wrong one',
+        }),
+      ],
+      [
+        'forgot password, known email',
+        await timeAttempts(first.url, '/demo/forgot-password', { email: 'owner@demo.rounds.test' }),
+      ],
+      [
+        'forgot password, unknown email',
+        await timeAttempts(first.url, '/demo/forgot-password', { email: 'nobody@demo.rounds.test' }),
       ],
     ];
   }
@@ -98,5 +169,9 @@ console.log(
 );
 console.log(`\nsequential requests (${REQUESTS} each): median / p95`);
 for (const [name, times] of requestRows) {
+  console.log(`  ${name}: ${median(times).toFixed(1)} ms / ${percentile(times, 95).toFixed(1)} ms`);
+}
+console.log(`\nwhat a stranger could time (${ATTEMPTS} attempts each): median / p95`);
+for (const [name, times] of enumerationRows) {
   console.log(`  ${name}: ${median(times).toFixed(1)} ms / ${percentile(times, 95).toFixed(1)} ms`);
 }

@@ -17,6 +17,8 @@ export function createBackground(log: Log): Background {
   return {
     run(name, work) {
       const task: Promise<void> = (async () => {
+        // Begins after the answer is on its way, so the request's timing carries none of it.
+        await new Promise((resolve) => setImmediate(resolve));
         try {
           await work();
         } catch (error) {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Database } from '../db/client';
 import {
   type Account,
+  type AccountLinkPurpose,
   type Organization,
   ROLES,
   type Role,
@@ -314,6 +315,30 @@ export function createAccounts(deps: AccountsDeps) {
     });
   }
 
+  /**
+   * Uses up a link and makes its change to the account, in one transaction: a link submitted twice
+   * (two tabs) changes the account once.
+   */
+  async function redeem(
+    token: string,
+    purpose: AccountLinkPurpose,
+    account: Account,
+    changes: Partial<typeof accounts.$inferInsert>,
+    alsoInTransaction?: (tx: Database) => Promise<void>,
+  ): Promise<Account> {
+    return db.transaction(async (tx) => {
+      await links.use(tx, token, purpose, account.id);
+      await alsoInTransaction?.(tx);
+      const [updated] = await tx
+        .update(accounts)
+        .set({ ...changes, updatedAt: clock.now() })
+        .where(eq(accounts.id, account.id))
+        .returning();
+      if (!updated) throw new DomainError('not_found');
+      return updated;
+    });
+  }
+
   async function sendEmailConfirmation(organization: Organization, account: Account): Promise<void> {
     const link = await links.issue(organization, account, 'email-confirmation');
     const mail = await renderEmailConfirmation({
@@ -441,16 +466,8 @@ export function createAccounts(deps: AccountsDeps) {
     ): Promise<Account> {
       const account = await links.check(organization, token, 'email-confirmation');
       if (account.id !== signedInAccountId) throw new DomainError('link_invalid');
-      const now = clock.now();
-      return db.transaction(async (tx) => {
-        await links.use(tx, token, 'email-confirmation', account.id);
-        const [updated] = await tx
-          .update(accounts)
-          .set({ emailConfirmedAt: account.emailConfirmedAt ?? now, updatedAt: now })
-          .where(eq(accounts.id, account.id))
-          .returning();
-        if (!updated) throw new DomainError('not_found');
-        return updated;
+      return redeem(token, 'email-confirmation', account, {
+        emailConfirmedAt: account.emailConfirmedAt ?? clock.now(),
       });
     },
 
@@ -552,18 +569,8 @@ export function createAccounts(deps: AccountsDeps) {
     /** The owner's unlock link: sign-in with a password works again and the count starts over. */
     async unlockWithLink(organization: Organization, token: string): Promise<Account> {
       const account = await links.check(organization, token, 'unlock');
-      const now = clock.now();
-      return db.transaction(async (tx) => {
-        await links.use(tx, token, 'unlock', account.id);
-        const [updated] = await tx
-          .update(accounts)
-          // Not a confirmation of the email: whoever chose the password may not own the mailbox.
-          .set({ failedSignIns: 0, lockedAt: null, lockedUntil: null, updatedAt: now })
-          .where(eq(accounts.id, account.id))
-          .returning();
-        if (!updated) throw new DomainError('not_found');
-        return updated;
-      });
+      // Not a confirmation of the email: whoever chose the password may not own the mailbox.
+      return redeem(token, 'unlock', account, { failedSignIns: 0, lockedAt: null, lockedUntil: null });
     },
 
     /**
@@ -602,26 +609,17 @@ export function createAccounts(deps: AccountsDeps) {
       const problem = passwordProblem(organization.passwordPolicy, password, account.email);
       if (problem) throw new InvalidFields({ password: problem });
       const passwordHash = await hashPassword(password);
-      const now = clock.now();
-      return db.transaction(async (tx) => {
-        await links.use(tx, token, 'password-reset', account.id);
+      const changes = {
+        passwordHash,
+        failedSignIns: 0,
+        lockedAt: null,
+        lockedUntil: null,
+        emailConfirmedAt: account.emailConfirmedAt ?? clock.now(),
+      };
+      return redeem(token, 'password-reset', account, changes, async (tx) => {
         // After a reset nothing the old password opened stays open: sessions, known browsers.
         await tx.delete(authSessions).where(eq(authSessions.accountId, account.id));
         await tx.delete(knownDevices).where(eq(knownDevices.accountId, account.id));
-        const [updated] = await tx
-          .update(accounts)
-          .set({
-            passwordHash,
-            failedSignIns: 0,
-            lockedAt: null,
-            lockedUntil: null,
-            emailConfirmedAt: account.emailConfirmedAt ?? now,
-            updatedAt: now,
-          })
-          .where(eq(accounts.id, account.id))
-          .returning();
-        if (!updated) throw new DomainError('not_found');
-        return updated;
       });
     },
 

@@ -80,7 +80,7 @@ export function PeopleMatches(props: {
   people: Person[];
   more: boolean;
 }) {
-  if (props.typed.trim() === '') return <></>;
+  if (props.typed.trim() === '') return null;
   if (props.people.length === 0) return <p class="muted">No one matches “{props.typed}”.</p>;
   return (
     <>

@@ -316,6 +316,36 @@ export function createAccounts(deps: AccountsDeps) {
   }
 
   /**
+   * One more consecutive failure (a wrong password, or a wrong authenticator code): at the
+   * organization's threshold sign-in pauses for FIRST_LOCK_MINUTES, twice as long with each
+   * failure after that, at most MAX_LOCK_MINUTES.
+   */
+  async function countFailure(
+    organization: Organization,
+    account: Account,
+  ): Promise<{ account: Account; lockedNow?: { until: Date } }> {
+    const now = clock.now();
+    const [counted] = await db
+      .update(accounts)
+      .set({ failedSignIns: sql`${accounts.failedSignIns} + 1`, updatedAt: now })
+      .where(eq(accounts.id, account.id))
+      .returning();
+    const failures = counted?.failedSignIns ?? 0;
+    if (!counted || failures < organization.lockoutThreshold) return { account: counted ?? account };
+    const minutes = Math.min(
+      FIRST_LOCK_MINUTES * 2 ** (failures - organization.lockoutThreshold),
+      MAX_LOCK_MINUTES,
+    );
+    const until = new Date(now.getTime() + minutes * 60_000);
+    const [locked] = await db
+      .update(accounts)
+      .set({ lockedAt: counted.lockedAt ?? now, lockedUntil: until })
+      .where(eq(accounts.id, account.id))
+      .returning();
+    return { account: locked ?? counted, lockedNow: { until } };
+  }
+
+  /**
    * Uses up a link and makes its change to the account, in one transaction: a link submitted twice
    * (two tabs) changes the account once.
    */
@@ -500,6 +530,9 @@ export function createAccounts(deps: AccountsDeps) {
         if (!account.emailConfirmedAt && options.unconfirmed !== 'allow') {
           return { ok: false, reason: 'unconfirmed', account };
         }
+        // With an authenticator the count starts over only once the code is right too, so a
+        // stolen password does not buy endless guesses at codes.
+        if (account.totpEnabledAt) return { ok: true, account };
         // Checked again after the slow hash: guesses sent all at once must not outrun the lock.
         const [cleared] = await db
           .update(accounts)
@@ -523,24 +556,17 @@ export function createAccounts(deps: AccountsDeps) {
           .delete(knownDevices)
           .where(and(eq(knownDevices.id, sha256(deviceToken)), eq(knownDevices.accountId, account.id)));
       }
-      const [counted] = await db
+      return { ok: false, reason: 'wrong_password', ...(await countFailure(organization, account)) };
+    },
+
+    countFailure,
+
+    /** A sign-in completed (password and, with an authenticator, its code): the count starts over. */
+    async clearFailures(accountId: string): Promise<void> {
+      await db
         .update(accounts)
-        .set({ failedSignIns: sql`${accounts.failedSignIns} + 1`, updatedAt: now })
-        .where(eq(accounts.id, account.id))
-        .returning({ failedSignIns: accounts.failedSignIns });
-      const failures = counted?.failedSignIns ?? 0;
-      if (failures < organization.lockoutThreshold) return { ok: false, reason: 'wrong_password', account };
-      const minutes = Math.min(
-        FIRST_LOCK_MINUTES * 2 ** (failures - organization.lockoutThreshold),
-        MAX_LOCK_MINUTES,
-      );
-      const until = new Date(now.getTime() + minutes * 60_000);
-      const [locked] = await db
-        .update(accounts)
-        .set({ lockedAt: account.lockedAt ?? now, lockedUntil: until })
-        .where(eq(accounts.id, account.id))
-        .returning();
-      return { ok: false, reason: 'wrong_password', account: locked ?? account, lockedNow: { until } };
+        .set({ failedSignIns: 0, lockedAt: null, lockedUntil: null })
+        .where(eq(accounts.id, accountId));
     },
 
     /** After a successful sign-in: this browser is known to the account from now on. */

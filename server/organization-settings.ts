@@ -213,6 +213,12 @@ export function institutionSignInProblems(
   if (!input.ssoClientId) errors.ssoClientId = 'Enter the client ID your provider gave Rounds.';
   if (!input.ssoClientSecret && !organization.ssoClientSecret) {
     errors.ssoClientSecret = 'Enter the client secret your provider gave Rounds.';
+  } else if (
+    !input.ssoClientSecret &&
+    (input.ssoIssuer !== organization.ssoIssuer || input.ssoClientId !== organization.ssoClientId)
+  ) {
+    // The saved secret goes only to the provider it was saved for.
+    errors.ssoClientSecret = 'Enter the client secret again: the issuer or client ID changed.';
   }
   if (!input.ssoButtonLabel) errors.ssoButtonLabel = 'Enter the words for the sign-in button.';
   return Object.keys(errors).length > 0 ? errors : null;

@@ -2,6 +2,8 @@ import { and, asc, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { accounts } from '../db/schema';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** A person as pickers and series pages show them. */
 export interface Person {
   id: string;
@@ -41,7 +43,7 @@ export async function findPeople(
     eq(accounts.organizationId, organizationId),
     sql`(lower(${accounts.lastName}) like ${prefix} or lower(${accounts.firstName}) like ${prefix} or ${accounts.emailKey} like ${prefix} or lower(${accounts.lastName} || ', ' || ${accounts.firstName}) like ${prefix})`,
   ];
-  const exclude = (options.exclude ?? []).filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+  const exclude = (options.exclude ?? []).filter((id) => UUID.test(id));
   if (exclude.length > 0) conditions.push(notInArray(accounts.id, exclude));
   return db
     .select(personColumns)
@@ -53,7 +55,7 @@ export async function findPeople(
 
 /** These people, when they belong to the organization (others are silently not found). */
 export async function peopleByIds(db: Database, organizationId: string, ids: string[]): Promise<Person[]> {
-  const wanted = [...new Set(ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id)))];
+  const wanted = [...new Set(ids.filter((id) => UUID.test(id)))];
   if (wanted.length === 0) return [];
   const found = await db
     .select(personColumns)

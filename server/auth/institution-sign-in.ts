@@ -1,11 +1,22 @@
-import { and, eq, lt } from 'drizzle-orm';
+import { and, eq, isNull, lt } from 'drizzle-orm';
 import * as oidc from 'openid-client';
 import type { Database } from '../../db/client';
-import { type Account, type Organization, accountRoles, accounts, ssoRequests } from '../../db/schema';
+import {
+  type Account,
+  type Organization,
+  accountRoles,
+  accounts,
+  ssoRequests,
+  authSessions,
+  knownDevices,
+} from '../../db/schema';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
 import { emailKey } from '../identifiers';
 import { sha256 } from './sessions';
+
+/** No password until the person sets one ("Forgot your password?"): nothing verifies against this. */
+const NO_PASSWORD = 'institution-sign-in';
 
 /** How long a person may spend at their institution's sign-in page before coming back. */
 export const SSO_REQUEST_MINUTES = 10;
@@ -73,7 +84,9 @@ export interface InstitutionIdentity {
 export type SsoOutcome =
   | { ok: true; account: Account; created: boolean; linked: boolean }
   /** The provider vouches for no email Rounds can use: nothing to link or create. */
-  | { ok: false; reason: 'no_verified_email' };
+  | { ok: false; reason: 'no_verified_email' }
+  /** The account with this email is linked to another identity already: never silently moved. */
+  | { ok: false; reason: 'linked_to_another_identity' };
 
 export function createInstitutionSignIn(deps: { db: Database; clock: Clock; config: Config }) {
   const { db, clock, config } = deps;
@@ -170,16 +183,31 @@ export function createInstitutionSignIn(deps: { db: Database; clock: Clock; conf
         )
         .limit(1);
       if (byEmail) {
-        const [updated] = await db
-          .update(accounts)
-          .set({
-            ssoSubject: identity.subject,
-            emailConfirmedAt: byEmail.emailConfirmedAt ?? now,
-            updatedAt: now,
-          })
-          .where(eq(accounts.id, byEmail.id))
-          .returning();
-        return { ok: true, account: updated ?? byEmail, created: false, linked: true };
+        if (byEmail.ssoSubject) return { ok: false, reason: 'linked_to_another_identity' };
+        // An unconfirmed account may have been made by someone who typed this email to claim it
+        // first: the institution proves whose it is, so that stranger's password stops working.
+        const claimedByStranger = !byEmail.emailConfirmedAt;
+        const updated = await db.transaction(async (tx) => {
+          const [linked] = await tx
+            .update(accounts)
+            .set({
+              ssoSubject: identity.subject,
+              emailConfirmedAt: byEmail.emailConfirmedAt ?? now,
+              ...(claimedByStranger
+                ? { passwordHash: NO_PASSWORD, totpSecret: null, totpEnabledAt: null }
+                : {}),
+              updatedAt: now,
+            })
+            .where(and(eq(accounts.id, byEmail.id), isNull(accounts.ssoSubject)))
+            .returning();
+          if (linked && claimedByStranger) {
+            await tx.delete(authSessions).where(eq(authSessions.accountId, byEmail.id));
+            await tx.delete(knownDevices).where(eq(knownDevices.accountId, byEmail.id));
+          }
+          return linked;
+        });
+        if (!updated) return { ok: false, reason: 'linked_to_another_identity' };
+        return { ok: true, account: updated, created: false, linked: true };
       }
       const account = await db.transaction(async (tx) => {
         const [made] = await tx
@@ -193,8 +221,7 @@ export function createInstitutionSignIn(deps: { db: Database; clock: Clock; conf
             // Left empty on purpose: the profile gate asks for them before anything else.
             degree: '',
             profession: '',
-            // No password until the person sets one ("Forgot your password?"): nothing verifies against this.
-            passwordHash: 'institution-sign-in',
+            passwordHash: NO_PASSWORD,
             ssoSubject: identity.subject,
             emailConfirmedAt: now,
             createdAt: now,

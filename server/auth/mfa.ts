@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
 import { Secret, TOTP } from 'otpauth';
 import QRCode from 'qrcode';
 import type { Database } from '../../db/client';
@@ -114,7 +114,12 @@ export function createMfa(deps: { db: Database; clock: Clock }) {
      * Checks a code from the app (each good once) or an unused recovery code (used up now). Returns
      * which it was, or null.
      */
-    async verify(organization: Organization, account: Account, typed: string): Promise<SecondFactor | null> {
+    async verify(
+      organization: Organization,
+      account: Account,
+      typed: string,
+      accept: { recoveryCodes: boolean } = { recoveryCodes: true },
+    ): Promise<SecondFactor | null> {
       if (!account.totpEnabledAt || !account.totpSecret) return null;
       const accepted = totpStep(organization, account, account.totpSecret, typed);
       if (accepted !== null) {
@@ -131,7 +136,7 @@ export function createMfa(deps: { db: Database; clock: Clock }) {
           .returning({ id: accounts.id });
         return used ? 'totp' : null;
       }
-      if (typed.replace(/[^a-zA-Z0-9]/g, '').length !== 10) return null;
+      if (!accept.recoveryCodes || typed.replace(/[^a-zA-Z0-9]/g, '').length !== 10) return null;
       const [used] = await db
         .update(recoveryCodes)
         .set({ usedAt: clock.now() })
@@ -205,16 +210,28 @@ export function createMfa(deps: { db: Database; clock: Clock }) {
       return { account: found.account, next: found.challenge.next };
     },
 
-    /** Counts a wrong code; returns how many tries are left (0: the challenge is gone). */
-    async wrongCode(token: string): Promise<number> {
-      const [counted] = await db
+    /**
+     * Takes one try of a fresh challenge before the code is even looked at, so requests sent at
+     * once cannot share a try. Returns the account, where it was going and the tries left after
+     * this one, or null when the challenge is unknown, expired or used up.
+     */
+    async takeAttempt(token: string | undefined) {
+      if (!token) return null;
+      const [taken] = await db
         .update(signInChallenges)
         .set({ attempts: sql`${signInChallenges.attempts} + 1` })
-        .where(eq(signInChallenges.id, sha256(token)))
-        .returning({ attempts: signInChallenges.attempts });
-      const left = CHALLENGE_ATTEMPTS - (counted?.attempts ?? CHALLENGE_ATTEMPTS);
-      if (left <= 0) await db.delete(signInChallenges).where(eq(signInChallenges.id, sha256(token)));
-      return Math.max(left, 0);
+        .where(
+          and(
+            eq(signInChallenges.id, sha256(token)),
+            lt(signInChallenges.attempts, CHALLENGE_ATTEMPTS),
+            gt(signInChallenges.expiresAt, clock.now()),
+          ),
+        )
+        .returning();
+      if (!taken) return null;
+      const [account] = await db.select().from(accounts).where(eq(accounts.id, taken.accountId)).limit(1);
+      if (!account) return null;
+      return { account, next: taken.next, triesLeft: CHALLENGE_ATTEMPTS - taken.attempts };
     },
 
     async endChallenge(token: string): Promise<void> {

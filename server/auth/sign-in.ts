@@ -83,7 +83,11 @@ export type CodeAttempt =
   | { ok: false; refusal: 'wrong_code'; triesLeft: number }
   | { ok: false; refusal: 'sign_in_paused'; retryAfterSeconds: number };
 
-/** The second step: a code from the authenticator app, or a recovery code. */
+/**
+ * The second step: a code from the authenticator app, or a recovery code. Wrong codes count
+ * against the account like wrong passwords (and can lock it), as well as against the address and
+ * the halfway sign-in's own few tries.
+ */
 export async function attemptCode(
   c: Context<AppEnv>,
   organization: Organization,
@@ -91,6 +95,7 @@ export async function attemptCode(
 ): Promise<CodeAttempt> {
   const deps = c.get('deps');
   const mfa = createMfa(deps);
+  const accounts = createAccounts(deps);
   const address = clientAddress(c);
   const waitSeconds = await deps.rateLimits.signInFailuresByAddress.wait(address);
   if (waitSeconds > 0) {
@@ -98,8 +103,14 @@ export async function attemptCode(
     return { ok: false, refusal: 'sign_in_paused', retryAfterSeconds: waitSeconds };
   }
   const token = challengeToken(c);
-  const pending = await mfa.challenge(token);
-  if (!token || !pending || pending.account.organizationId !== organization.id) {
+  const pending = token ? await mfa.takeAttempt(token) : null;
+  const now = deps.clock.now();
+  const paused =
+    pending?.account.lockedUntil && pending.account.lockedUntil > now
+      ? !(await accounts.knownDevice(pending.account.id, deviceToken(c)))
+      : false;
+  if (!token || !pending || pending.account.organizationId !== organization.id || paused) {
+    if (token) await mfa.endChallenge(token);
     clearChallengeToken(c);
     return { ok: false, refusal: 'start_again' };
   }
@@ -107,15 +118,25 @@ export async function attemptCode(
   if (!factor) {
     await deps.rateLimits.signInFailuresByAddress.fail(address);
     await audit(c, 'sign_in_failed', { accountId: pending.account.id, detail: { reason: 'wrong_code' } });
-    const triesLeft = await mfa.wrongCode(token);
-    if (triesLeft === 0) {
+    const counted = await accounts.countFailure(organization, pending.account);
+    if (counted.lockedNow) {
+      const { until } = counted.lockedNow;
+      await audit(c, 'account_locked', {
+        accountId: pending.account.id,
+        detail: { failedSignIns: counted.account.failedSignIns, until: until.toISOString() },
+      });
+      deps.background.run('unlock mail', () => accounts.mailUnlockLink(organization, counted.account, until));
+    }
+    if (pending.triesLeft === 0 || counted.lockedNow) {
+      await mfa.endChallenge(token);
       clearChallengeToken(c);
       return { ok: false, refusal: 'start_again' };
     }
-    return { ok: false, refusal: 'wrong_code', triesLeft };
+    return { ok: false, refusal: 'wrong_code', triesLeft: pending.triesLeft };
   }
   await mfa.endChallenge(token);
   clearChallengeToken(c);
+  await accounts.clearFailures(pending.account.id);
   await completeSignIn(c, pending.account, factor);
   return { ok: true, account: pending.account, next: pending.next };
 }

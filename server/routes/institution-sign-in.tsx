@@ -105,6 +105,14 @@ institutionSignInRoutes.get('/sso/callback', allow(anyone), throttle('sign-in'),
   }
 
   const outcome = await signIn.accountFor(organization, finished.identity);
+  if (!outcome.ok && outcome.reason === 'linked_to_another_identity') {
+    await audit(c, 'sign_in_failed', { detail: { reason: 'institution_email_linked_elsewhere' } });
+    return refused(
+      c,
+      `The account with your email is linked to another ${settings.buttonLabel} identity. Ask the CME office to check it.`,
+      403,
+    );
+  }
   if (!outcome.ok) {
     await audit(c, 'sign_in_failed', { detail: { reason: 'institution_email_not_verified' } });
     return refused(

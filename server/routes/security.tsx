@@ -12,6 +12,8 @@ import type { FieldErrors } from '../forms';
 import { validForm } from '../forms';
 import { chrome } from '../page';
 import { renderError } from '../respond';
+import { throttle } from '../throttle';
+import { clientAddress } from '../client-address';
 
 /** Password change and the authenticator app, for the signed-in person themselves. */
 export const securityRoutes = new Hono<AppEnv>();
@@ -74,9 +76,12 @@ function refreshViewer(c: Context<AppEnv>, account: Partial<Account>) {
 
 securityRoutes.get('/security', allow(signedIn), (c) => page(c));
 
+// Both password checks below cost a scrypt each: a stolen session gets no more guesses (or CPU)
+// here than a stranger gets at sign-in.
 securityRoutes.post(
   '/security/password',
   allow(signedIn),
+  throttle('sign-in'),
   validForm(changePasswordInput, async (c, rejected) => page(c, { errors: rejected.errors, status: 400 })),
   async (c) => {
     const viewer = viewerOf(c);
@@ -88,7 +93,11 @@ securityRoutes.post(
         viewer.sessionId,
       );
     } catch (error) {
-      if (error instanceof InvalidFields) return page(c, { errors: error.fields, status: 400 });
+      if (error instanceof InvalidFields) {
+        if (error.fields.currentPassword)
+          await c.get('deps').rateLimits.signInFailuresByAddress.fail(clientAddress(c));
+        return page(c, { errors: error.fields, status: 400 });
+      }
       throw error;
     }
     await audit(c, 'password_changed', { accountId: viewer.account.id });
@@ -147,7 +156,10 @@ securityRoutes.post(
   async (c) => {
     const viewer = viewerOf(c);
     const mfa = createMfa(c.get('deps'));
-    const factor = await mfa.verify(c.get('organization'), viewer.account, c.req.valid('form').code);
+    // A recovery code typed here would be used up for nothing: only the app's codes make new ones.
+    const factor = await mfa.verify(c.get('organization'), viewer.account, c.req.valid('form').code, {
+      recoveryCodes: false,
+    });
     if (factor !== 'totp') {
       return page(c, {
         errors: { code: 'That code is not right. Type the newest code from your app.' },
@@ -163,6 +175,7 @@ securityRoutes.post(
 securityRoutes.post(
   '/security/authenticator/off',
   allow(signedIn),
+  throttle('sign-in'),
   validForm(offInput, async (c, rejected) => page(c, { errors: rejected.errors, status: 400 })),
   async (c) => {
     const viewer = viewerOf(c);
@@ -170,6 +183,7 @@ securityRoutes.post(
       return renderError(c, 'forbidden', 'Your organization requires an authenticator app for your role.');
     }
     if (!(await verifyPassword(c.req.valid('form').offPassword, viewer.account.passwordHash))) {
+      await c.get('deps').rateLimits.signInFailuresByAddress.fail(clientAddress(c));
       return page(c, { errors: { offPassword: 'That is not your password.' }, status: 401 });
     }
     await createMfa(c.get('deps')).disable(viewer.account.id);

@@ -83,8 +83,11 @@ describe('pages in the browser', () => {
     const owners = page.getByRole('group', { name: 'Owners' });
     await owners.getByLabel('Add an owner').focus();
     await page.keyboard.type('Alva');
+    // Enter looks people up; it does not submit the form around the box.
+    await page.keyboard.press('Enter');
     const addRobert = owners.getByRole('button', { name: /^Add Robert Alvarez/ });
     await addRobert.waitFor();
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('New series');
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toMatch(
       /^Add Robert Alvarez/,

@@ -38,6 +38,12 @@ beforeEach(async () => {
         given_name: 'Uma',
         family_name: 'Roy',
       },
+      'cedars-4004': {
+        email: 'ann@example.org',
+        email_verified: true,
+        given_name: 'Anne',
+        family_name: 'Other',
+      },
     },
   });
   organization = await seedOrganization(database.db, {
@@ -194,5 +200,67 @@ describe('institution sign-in', () => {
     const visitor = new Visitor(t.app);
     await seedMember(database.db, organization, { email: 'ann@example.org' });
     expect((await signInThroughInstitution(visitor, 'cedars-1001')).location).toBe('/river');
+  });
+
+  test('an account someone made with this email before its owner ever came is taken back: their password stops working', async () => {
+    const squatter = new Visitor(t.app);
+    await squatter.get('/river/sign-up');
+    await squatter.post('/river/sign-up', {
+      email: 'new.nurse@example.org',
+      firstName: 'Not',
+      lastName: 'Noor',
+      degree: 'MD',
+      profession: 'Physician',
+      password: 'the squatters passphrase',
+      confirmPassword: 'the squatters passphrase',
+    });
+    await t.background.idle();
+    const owner = new Visitor(t.app);
+    expect((await signInThroughInstitution(owner, 'cedars-2002')).location).toBe('/river');
+    const [account] = await database.db
+      .select()
+      .from(accounts)
+      .where(eq(accounts.email, 'new.nurse@example.org'));
+    expect(account?.emailConfirmedAt).not.toBeNull();
+    expect(
+      (await signIn(new Visitor(t.app), organization, 'new.nurse@example.org', 'the squatters passphrase'))
+        .status,
+    ).toBe(401);
+  });
+
+  test('an account already linked to one identity is never moved to another with the same email', async () => {
+    const ann = await seedMember(database.db, organization, { email: 'ann@example.org' });
+    await signInThroughInstitution(new Visitor(t.app), 'cedars-1001');
+    const other = new Visitor(t.app);
+    const refusedAnswer = await signInThroughInstitution(other, 'cedars-4004');
+    expect(refusedAnswer.status).toBe(403);
+    expect(alerts(refusedAnswer.html)[0]).toMatch(/^The account with your email is linked to another/);
+    const [stored] = await database.db.select().from(accounts).where(eq(accounts.id, ann.id));
+    expect(stored?.ssoSubject).toBe(`${provider.issuer} cedars-1001`);
+  });
+
+  test('a new issuer or client ID needs the secret typed again, so the saved one never goes to another server', async () => {
+    await seedMember(database.db, organization, { email: 'ada@example.org', roles: ['admin'] });
+    const admin = new Visitor(t.app);
+    await signIn(admin, organization, 'ada@example.org');
+    await admin.get('/river/admin/settings');
+    const moved = await admin.post('/river/admin/settings', {
+      name: organization.name,
+      timeZone: 'America/New_York',
+      degrees: 'MD',
+      professions: 'Physician',
+      claimMinutesBefore: '60',
+      claimMinutesAfter: '2880',
+      passwordPolicy: 'asvs',
+      lockoutThreshold: '5',
+      ssoIssuer: 'https://attacker.example.net',
+      ssoClientId: provider.clientId,
+      ssoClientSecret: '',
+      ssoButtonLabel: 'Use My Cedars Login',
+    });
+    expect(moved.status).toBe(400);
+    expect(fieldError(moved.html, 'ssoClientSecret')).toBe(
+      'Enter the client secret again: the issuer or client ID changed.',
+    );
   });
 });

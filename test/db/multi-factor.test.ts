@@ -273,4 +273,27 @@ describe('an organization that requires it', () => {
       .where(eq(organizations.id, organization.id));
     expect(saved?.mfaRequiredForStaff).toBe(true);
   });
+
+  test('wrong codes count against the account like wrong passwords: a stolen password buys only a few guesses', async () => {
+    await enrol(await signedIn());
+    for (let round = 0; round < 3; round++) {
+      const thief = new Visitor(t.app, `198.51.100.${round + 1}`);
+      const password = await signIn(thief, organization, 'ann@example.org');
+      if (password.location !== '/river/sign-in/code') break;
+      await thief.get('/river/sign-in/code');
+      for (let i = 0; i < 2; i++) await thief.post('/river/sign-in/code', { code: '000000' });
+    }
+    expect((await stored()).lockedUntil).not.toBeNull();
+    // Locked: even the right password from a new browser gets nowhere.
+    const late = new Visitor(t.app, '198.51.100.9');
+    expect((await signIn(late, organization, 'ann@example.org')).status).toBe(401);
+  });
+
+  test('making new recovery codes takes a code from the app; a recovery code typed there is not used up', async () => {
+    const visitor = await signedIn();
+    const [first] = await enrol(visitor);
+    const refused = await visitor.post('/river/security/recovery-codes', { code: first! });
+    expect(refused.status).toBe(401);
+    expect((await visitor.get('/river/security')).html).toContain('You have 10 unused recovery codes.');
+  });
 });

@@ -107,6 +107,8 @@ describe('the people picker', () => {
     expect(await find('Coordinator, C')).toContain('Coordinator, Cora');
     expect(await find('zzz')).toBe('No one matches “zzz”.');
     expect(await find('%')).toBe('No one matches “%”.');
+    // An id that is not one (36 letters) is ignored, not a crash.
+    expect(await find('coord', `&owners=${'a'.repeat(36)}`)).toContain('Coordinator, Cora');
     // Someone already chosen is not offered again.
     expect(await find('coord', `&owners=${coordinator.id}`)).toBe('No one matches “coord”.');
 

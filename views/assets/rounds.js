@@ -38,3 +38,12 @@ document.addEventListener('click', (event) => {
   button.closest('li')?.remove();
   picker?.querySelector('input[type="search"]')?.focus();
 });
+
+// Enter in a picker's search box looks people up; it must not submit the form around it.
+document.addEventListener('keydown', (event) => {
+  const box = event.target;
+  if (event.key !== 'Enter' || !(box instanceof HTMLInputElement) || !box.closest('.people-picker')) return;
+  if (box.type !== 'search') return;
+  event.preventDefault();
+  box.dispatchEvent(new Event('search'));
+});

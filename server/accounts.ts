@@ -22,7 +22,7 @@ import { formatInstant } from '../views/time';
 import { DomainError } from '../workflows/errors';
 import { decoyHash, hashPassword, verifyPassword } from './auth/password';
 import { passwordProblem } from './auth/password-policy';
-import { type IssuedLink, LINK_MINUTES, createAccountLinks } from './auth/account-links';
+import { LINK_MINUTES, createAccountLinks } from './auth/account-links';
 import { revokeSessions, sha256 } from './auth/sessions';
 import { record } from './audit';
 import type { Clock } from './clock';
@@ -298,13 +298,27 @@ export function createAccounts(deps: AccountsDeps) {
     }
   }
 
-  async function send(
+  /**
+   * Issues a single-use link and mails it to the account, rendered by `render` from what every such
+   * mail names. The link's hash is the idempotency key; the stored record keeps no token.
+   */
+  async function mailLink(
     organization: Organization,
     account: Account,
     kind: string,
-    link: IssuedLink,
-    mail: { subject: string; html: string; text: string },
+    purpose: AccountLinkPurpose,
+    render: (common: { organizationName: string; recipientFirstName: string; url: string }) => Promise<{
+      subject: string;
+      html: string;
+      text: string;
+    }>,
   ) {
+    const link = await links.issue(organization, account, purpose);
+    const mail = await render({
+      organizationName: organization.name,
+      recipientFirstName: account.firstName,
+      url: link.url,
+    });
     await mailer.send({
       idempotencyKey: `${kind}:${link.id}`,
       organizationId: organization.id,
@@ -370,14 +384,9 @@ export function createAccounts(deps: AccountsDeps) {
   }
 
   async function sendEmailConfirmation(organization: Organization, account: Account): Promise<void> {
-    const link = await links.issue(organization, account, 'email-confirmation');
-    const mail = await renderEmailConfirmation({
-      organizationName: organization.name,
-      recipientFirstName: account.firstName,
-      url: link.url,
-      expiresInDays: LINK_MINUTES['email-confirmation'] / (24 * 60),
-    });
-    await send(organization, account, 'email-confirmation', link, mail);
+    await mailLink(organization, account, 'email-confirmation', 'email-confirmation', (common) =>
+      renderEmailConfirmation({ ...common, expiresInDays: LINK_MINUTES['email-confirmation'] / (24 * 60) }),
+    );
   }
 
   async function insertAccount(
@@ -466,14 +475,9 @@ export function createAccounts(deps: AccountsDeps) {
         action: 'sign_up_for_existing_email',
       });
       if (!(await mayMail(existing, 'sign-up-attempt'))) return;
-      const link = await links.issue(organization, existing, 'password-reset');
-      const mail = await renderSignUpAttempt({
-        organizationName: organization.name,
-        recipientFirstName: existing.firstName,
-        url: link.url,
-        expiresInMinutes: LINK_MINUTES['password-reset'],
-      });
-      await send(organization, existing, 'sign-up-attempt', link, mail);
+      await mailLink(organization, existing, 'sign-up-attempt', 'password-reset', (common) =>
+        renderSignUpAttempt({ ...common, expiresInMinutes: LINK_MINUTES['password-reset'] }),
+      );
     },
 
     /** Sends a fresh confirmation link to a signed-in, unconfirmed account (at most a few an hour). */
@@ -581,15 +585,13 @@ export function createAccounts(deps: AccountsDeps) {
     /** Tells the owner that sign-in paused, with a link that unlocks it (a few such mails an hour at most). */
     async mailUnlockLink(organization: Organization, account: Account, until: Date): Promise<void> {
       if (!(await mayMail(account, 'unlock'))) return;
-      const link = await links.issue(organization, account, 'unlock');
-      const mail = await renderSignInPaused({
-        organizationName: organization.name,
-        recipientFirstName: account.firstName,
-        url: link.url,
-        failedSignIns: account.failedSignIns,
-        pausedUntil: formatInstant(until, organization.timeZone),
-      });
-      await send(organization, account, 'unlock', link, mail);
+      await mailLink(organization, account, 'unlock', 'unlock', (common) =>
+        renderSignInPaused({
+          ...common,
+          failedSignIns: account.failedSignIns,
+          pausedUntil: formatInstant(until, organization.timeZone),
+        }),
+      );
     },
 
     /** The owner's unlock link: sign-in with a password works again and the count starts over. */
@@ -612,14 +614,9 @@ export function createAccounts(deps: AccountsDeps) {
         action: 'password_reset_requested',
       });
       if (!(await mayMail(account, 'password-reset'))) return;
-      const link = await links.issue(organization, account, 'password-reset');
-      const mail = await renderPasswordReset({
-        organizationName: organization.name,
-        recipientFirstName: account.firstName,
-        resetUrl: link.url,
-        expiresInMinutes: LINK_MINUTES['password-reset'],
-      });
-      await send(organization, account, 'password-reset', link, mail);
+      await mailLink(organization, account, 'password-reset', 'password-reset', ({ url, ...common }) =>
+        renderPasswordReset({ ...common, resetUrl: url, expiresInMinutes: LINK_MINUTES['password-reset'] }),
+      );
     },
 
     /**

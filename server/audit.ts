@@ -22,6 +22,7 @@ export const AUDIT_ACTIONS = [
   'access_refused',
   'signed_out',
   'password_changed',
+  'authenticator_enrolment_started',
   'authenticator_enabled',
   'authenticator_disabled',
   'recovery_codes_replaced',

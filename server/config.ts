@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isLoopbackUrl } from './identifiers';
 
 const PORT_EXPECTED = { error: 'expected a port number from 1 to 65535' };
 const port = z.coerce
@@ -96,7 +97,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (
     c.NODE_ENV === 'production' &&
     c.PUBLIC_URL?.startsWith('http://') &&
-    !isLoopback(c.PUBLIC_URL) &&
+    !isLoopbackUrl(c.PUBLIC_URL) &&
     !c.ALLOW_HTTP_PUBLIC_URL
   ) {
     throw new ConfigError(
@@ -115,12 +116,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secureCookies: publicUrl.startsWith('https://'),
     seedDemo: c.SEED_DEMO ?? c.NODE_ENV !== 'production',
   };
-}
-
-/** http://localhost never crosses a network, so production may use it (a trial, a health probe). */
-function isLoopback(url: string): boolean {
-  const host = new URL(url).hostname;
-  return host === 'localhost' || host === '127.0.0.1' || host === '[::1]';
 }
 
 export function formatConfigError(error: z.ZodError): string {

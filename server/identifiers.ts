@@ -82,3 +82,11 @@ export function organizationCodeProblem(code: string): string | null {
   if (RESERVED_ORGANIZATION_CODES.has(code)) return `"${code}" is a name Rounds itself uses; choose another`;
   return null;
 }
+
+/**
+ * An address on this machine: http:// to it never crosses a network, so it is allowed where https
+ * is otherwise required (PUBLIC_URL in production, an identity provider's issuer) for trials and tests.
+ */
+export function isLoopbackUrl(url: string | URL): boolean {
+  return ['localhost', '127.0.0.1', '[::1]'].includes(new URL(url).hostname);
+}

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { clearCookie, readCookie, writeCookie } from './cookies';
 import type { AppEnv } from './context';
 
 /**
@@ -20,25 +20,15 @@ export const NOTICES = [
 ] as const;
 export type NoticeName = (typeof NOTICES)[number];
 
-function cookie(c: Context<AppEnv>) {
-  const secure = c.get('deps').config.secureCookies;
-  return {
-    name: secure ? '__Host-rounds-notice' : 'rounds-notice',
-    options: { path: '/', httpOnly: true, sameSite: 'Lax' as const, secure },
-  };
-}
-
 /** Says `name` on the next page this browser is sent to. */
 export function noticeNext(c: Context<AppEnv>, name: NoticeName): void {
-  const { name: cookieName, options } = cookie(c);
-  setCookie(c, cookieName, name, { ...options, maxAge: 60 });
+  writeCookie(c, 'notice', name, 60);
 }
 
 /** The notice waiting for this page, if any; it is gone once read. */
 export function takeNotice(c: Context<AppEnv>): NoticeName | undefined {
-  const { name: cookieName, options } = cookie(c);
-  const waiting = getCookie(c, cookieName);
+  const waiting = readCookie(c, 'notice');
   if (waiting === undefined) return undefined;
-  deleteCookie(c, cookieName, options);
+  clearCookie(c, 'notice');
   return (NOTICES as readonly string[]).includes(waiting) ? (waiting as NoticeName) : undefined;
 }

@@ -6,7 +6,7 @@ import { DomainError } from '../workflows/errors';
 import type { Clock } from './clock';
 import type { FieldErrors, FormValues } from './forms';
 import { lines } from './forms';
-import { normalizeMobile } from './identifiers';
+import { isLoopbackUrl, normalizeMobile } from './identifiers';
 import { isMonthDay } from '../workflows/calendar';
 
 const TIME_ZONES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('timeZone'));
@@ -88,7 +88,7 @@ const issuerUrl = optionalSetting('The issuer URL', 500).refine((value) => {
   if (value === null) return true;
   if (!URL.canParse(value)) return false;
   const url = new URL(value);
-  return url.protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  return url.protocol === 'https:' || isLoopbackUrl(url);
 }, 'Enter the issuer as an https:// address, like https://login.example.org.');
 
 export const settingsInput = z.object({

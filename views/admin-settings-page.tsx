@@ -1,4 +1,5 @@
 import type { Organization } from '../db/schema';
+import { FIRST_LOCK_MINUTES } from '../server/accounts';
 import { PASSWORD_POLICIES } from '../server/auth/password-policy';
 
 import type { FieldErrors, FormValues } from '../server/forms';
@@ -106,7 +107,7 @@ export function AdminSettingsPage(
           type="number"
           min={1}
           max={20}
-          hint="Consecutive wrong passwords (1 to 20) after which password sign-in pauses for 15 minutes, twice as long after each further one. The owner is emailed an unlock link; browsers they signed in from before, and their open sessions, carry on."
+          hint={`Consecutive wrong passwords (1 to 20) after which password sign-in pauses for ${FIRST_LOCK_MINUTES} minutes, twice as long after each further one. The owner is emailed an unlock link; browsers they signed in from before, and their open sessions, carry on.`}
           value={typed(values, 'lockoutThreshold')}
           error={errors.lockoutThreshold}
         />

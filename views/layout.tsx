@@ -9,13 +9,17 @@ export interface PageChrome {
   csrfToken: string;
 }
 
+/** Each role sees only what it can use: series are for the people who run or review them. */
+export function seesSeries(viewer: Viewer): boolean {
+  return viewer.runsSeries || viewer.roles.has('reviewer') || viewer.roles.has('admin');
+}
+
 export function Layout(props: PageChrome & { title: string; children?: Child }) {
   const { organization, viewer, csrfToken, title } = props;
   const base = organization ? `/${organization.code}` : '';
   const roles = viewer?.roles;
   const staff = roles && (roles.has('reviewer') || roles.has('admin'));
-  // Each role sees only what it can use: series are for the people who run or review them.
-  const runsSeries = staff || viewer?.runsSeries;
+  const runsSeries = viewer && seesSeries(viewer);
   const links = viewer && (
     <>
       {runsSeries && <a href={`${base}/series`}>Series</a>}

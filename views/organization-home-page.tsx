@@ -1,6 +1,6 @@
 import type { Organization } from '../db/schema';
 import { Notice } from './field';
-import { Layout, type PageChrome } from './layout';
+import { Layout, type PageChrome, seesSeries } from './layout';
 
 export function OrganizationHomePage(
   props: PageChrome & { organization: Organization; notice?: string | undefined },
@@ -31,7 +31,7 @@ export function OrganizationHomePage(
     );
   }
   const roles = viewer.roles;
-  const runsSeries = viewer.runsSeries || roles.has('reviewer') || roles.has('admin');
+  const runsSeries = seesSeries(viewer);
   return (
     <Layout {...props} title="Home">
       <h1>Welcome, {viewer.account.firstName}</h1>

@@ -1,3 +1,4 @@
+import { profileIncomplete } from '../server/profile';
 import type { Account, Organization } from '../db/schema';
 import type { FieldErrors, FormValues } from '../server/forms';
 import { ErrorSummary, Field, Notice, typed } from './field';
@@ -33,13 +34,12 @@ export function ProfilePage(
     <Layout {...props} title="Your profile">
       <h1>Your profile</h1>
       {props.saved && <Notice>Your profile was saved.</Notice>}
-      {!props.saved &&
-        (!account.degree || !account.profession || !account.firstName || !account.lastName) && (
-          <p class="alert alert-warn" role="status">
-            Welcome to {organization.name} CME. Before anything else, tell us your name as it should appear on
-            certificates, your degree and your profession.
-          </p>
-        )}
+      {!props.saved && profileIncomplete(account) && (
+        <p class="alert alert-warn" role="status">
+          Welcome to {organization.name} CME. Before anything else, tell us your name as it should appear on
+          certificates, your degree and your profession.
+        </p>
+      )}
       <ErrorSummary errors={errors} />
       <p>
         Signed in as <strong>{account.email}</strong>

@@ -31,10 +31,8 @@ export const ERRORS = {
     message:
       'That email and password do not match an account. Just created it? Open the link we emailed you first. After several tries sign-in pauses, and the account’s owner is emailed a link to unlock it.',
   },
-  sign_in_paused: {
-    status: 429,
-    message: 'Too many failed sign-ins from your network. Wait a little and try again.',
-  },
+  // Pages add how long to wait ("Try again in 2 minutes.").
+  sign_in_paused: { status: 429, message: 'Too many failed sign-ins from your network.' },
   link_invalid: {
     status: 400,
     message: 'This link has expired or was already used. Request a new one.',

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../context';
 import { renderError } from '../respond';
-import { profileIncomplete } from './institution-sign-in';
+import { profileIncomplete } from '../profile';
 import { mfaRequired } from './mfa';
 
 /** Where someone with something to do first may still go. */

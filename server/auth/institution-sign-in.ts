@@ -12,7 +12,7 @@ import {
 } from '../../db/schema';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
-import { emailKey } from '../identifiers';
+import { emailKey, isLoopbackUrl } from '../identifiers';
 import { sha256 } from './sessions';
 
 /** No password until the person sets one ("Forgot your password?"): nothing verifies against this. */
@@ -49,11 +49,6 @@ export function callbackUrl(config: Config, organization: Pick<Organization, 'co
   return `${config.publicUrl}/${organization.code}/sso/callback`;
 }
 
-/** http:// only for a provider on this machine (a test, a trial); a real one is https. */
-function isLoopback(issuer: URL): boolean {
-  return ['localhost', '127.0.0.1', '[::1]'].includes(issuer.hostname);
-}
-
 const discovered = new Map<string, { at: number; configuration: Promise<oidc.Configuration> }>();
 
 /** The provider's configuration (discovery), cached for an hour per issuer and client. */
@@ -64,7 +59,9 @@ export function providerConfiguration(settings: SsoSettings): Promise<oidc.Confi
   const issuer = new URL(settings.issuer);
   const configuration = oidc.discovery(issuer, settings.clientId, settings.clientSecret, undefined, {
     timeout: DISCOVERY_TIMEOUT_SECONDS,
-    ...(issuer.protocol === 'http:' && isLoopback(issuer) ? { execute: [oidc.allowInsecureRequests] } : {}),
+    ...(issuer.protocol === 'http:' && isLoopbackUrl(issuer)
+      ? { execute: [oidc.allowInsecureRequests] }
+      : {}),
   });
   // A failed discovery is not kept: the next sign-in tries again.
   configuration.catch(() => discovered.delete(key));
@@ -235,11 +232,4 @@ export function createInstitutionSignIn(deps: { db: Database; clock: Clock; conf
       return { ok: true, account, created: true, linked: false };
     },
   };
-}
-
-/** An account made by institution sign-in lacks what the office needs on a certificate until the person adds it. */
-export function profileIncomplete(
-  account: Pick<Account, 'firstName' | 'lastName' | 'degree' | 'profession'>,
-): boolean {
-  return !account.firstName || !account.lastName || !account.degree || !account.profession;
 }

@@ -1,12 +1,11 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, eq, lt, ne } from 'drizzle-orm';
 import type { Context, MiddlewareHandler } from 'hono';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { HTTPException } from 'hono/http-exception';
 import type { Database } from '../../db/client';
 import { accountRoles, accounts, authSessions, seriesRoles } from '../../db/schema';
 import type { AppEnv } from '../context';
-import type { Config } from '../config';
+import { clearCookie, readCookie, writeCookie } from '../cookies';
 import { renderError } from '../respond';
 
 /** 128 bits of randomness: OWASP Session Management's floor for a session identifier. */
@@ -26,62 +25,34 @@ export function sha256(token: string): string {
   return createHash('sha256').update(token).digest('base64url');
 }
 
-/** Under HTTPS the __Host- prefix pins cookies to this exact host, path / and Secure. */
-function cookieNames(config: Config) {
-  return config.secureCookies
-    ? { session: '__Host-rounds-session', csrf: '__Host-rounds-csrf' }
-    : { session: 'rounds-session', csrf: 'rounds-csrf' };
-}
-
 /** A browser's device cookie lives a year; each sign-in renews it. */
 const DEVICE_COOKIE_SECONDS = 365 * 24 * 3600;
 
-function deviceCookieName(config: Config) {
-  return config.secureCookies ? '__Host-rounds-device' : 'rounds-device';
-}
-
 /** This browser's device token, if it has one (see knownDevices in db/schema/accounts.ts). */
 export function deviceToken(c: Context<AppEnv>): string | undefined {
-  const token = getCookie(c, deviceCookieName(c.get('deps').config));
+  const token = readCookie(c, 'device');
   return token && /^[\w-]{22}$/.test(token) ? token : undefined;
 }
 
 /** This browser's device token, made and set now if it has none. */
 export function ensureDeviceToken(c: Context<AppEnv>): string {
-  const { config } = c.get('deps');
   const token = deviceToken(c) ?? newToken();
-  setCookie(c, deviceCookieName(config), token, cookieOptions(config, DEVICE_COOKIE_SECONDS));
+  writeCookie(c, 'device', token, DEVICE_COOKIE_SECONDS);
   return token;
 }
 
 /** The halfway sign-in (password right, code to come): see signInChallenges. */
-function challengeCookieName(config: Config) {
-  return config.secureCookies ? '__Host-rounds-sign-in' : 'rounds-sign-in';
-}
-
 export function challengeToken(c: Context<AppEnv>): string | undefined {
-  const token = getCookie(c, challengeCookieName(c.get('deps').config));
+  const token = readCookie(c, 'sign-in');
   return token && /^[\w-]{22}$/.test(token) ? token : undefined;
 }
 
 export function setChallengeToken(c: Context<AppEnv>, token: string, maxAgeSeconds: number): void {
-  const { config } = c.get('deps');
-  setCookie(c, challengeCookieName(config), token, cookieOptions(config, maxAgeSeconds));
+  writeCookie(c, 'sign-in', token, maxAgeSeconds);
 }
 
 export function clearChallengeToken(c: Context<AppEnv>): void {
-  const { config } = c.get('deps');
-  deleteCookie(c, challengeCookieName(config), cookieOptions(config));
-}
-
-function cookieOptions(config: Config, maxAgeSeconds?: number) {
-  return {
-    path: '/',
-    httpOnly: true,
-    sameSite: 'Lax' as const,
-    secure: config.secureCookies,
-    ...(maxAgeSeconds === undefined ? {} : { maxAge: maxAgeSeconds }),
-  };
+  clearCookie(c, 'sign-in');
 }
 
 /**
@@ -92,10 +63,9 @@ function cookieOptions(config: Config, maxAgeSeconds?: number) {
 export const sessionMiddleware: MiddlewareHandler<AppEnv> = async (c, next) => {
   const { db, clock, config } = c.get('deps');
   const organization = c.get('organization');
-  const names = cookieNames(config);
   const now = clock.now();
 
-  const token = getCookie(c, names.session);
+  const token = readCookie(c, 'session');
   if (token) {
     const id = sha256(token);
     const [found] = await db
@@ -130,18 +100,18 @@ export const sessionMiddleware: MiddlewareHandler<AppEnv> = async (c, next) => {
         }
       } else {
         await db.delete(authSessions).where(eq(authSessions.id, id));
-        deleteCookie(c, names.session, cookieOptions(config));
+        clearCookie(c, 'session');
       }
     } else if (!found) {
-      deleteCookie(c, names.session, cookieOptions(config));
+      clearCookie(c, 'session');
     }
   }
 
   if (!c.get('viewer')) {
-    let anonymous = getCookie(c, names.csrf);
+    let anonymous = readCookie(c, 'csrf');
     if (!anonymous || !/^[\w-]{22}$/.test(anonymous)) {
       anonymous = newToken();
-      setCookie(c, names.csrf, anonymous, cookieOptions(config));
+      writeCookie(c, 'csrf', anonymous);
     }
     c.set('csrfToken', anonymous);
   }
@@ -180,9 +150,8 @@ async function csrfTokenMatches(c: Context<AppEnv>, expected: string): Promise<b
  */
 export async function startSession(c: Context<AppEnv>, accountId: string): Promise<void> {
   const { db, clock, config } = c.get('deps');
-  const names = cookieNames(config);
   const now = clock.now();
-  const previous = getCookie(c, names.session);
+  const previous = readCookie(c, 'session');
   if (previous) await db.delete(authSessions).where(eq(authSessions.id, sha256(previous)));
   // Housekeeping: this account's sessions that can no longer be used.
   await db
@@ -200,16 +169,15 @@ export async function startSession(c: Context<AppEnv>, accountId: string): Promi
     lastSeenAt: now,
     expiresAt: new Date(now.getTime() + absoluteSeconds * 1000),
   });
-  setCookie(c, names.session, token, cookieOptions(config, absoluteSeconds));
+  writeCookie(c, 'session', token, absoluteSeconds);
   c.set('csrfToken', csrfToken);
 }
 
 export async function endSession(c: Context<AppEnv>): Promise<void> {
-  const { db, config } = c.get('deps');
-  const names = cookieNames(config);
-  const token = getCookie(c, names.session);
+  const { db } = c.get('deps');
+  const token = readCookie(c, 'session');
   if (token) await db.delete(authSessions).where(eq(authSessions.id, sha256(token)));
-  deleteCookie(c, names.session, cookieOptions(config));
+  clearCookie(c, 'session');
   c.set('viewer', null);
 }
 

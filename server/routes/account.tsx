@@ -113,7 +113,7 @@ accountRoutes.post(
     if (attempt.refusal === 'code_needed') return c.redirect(`/${organization.code}/sign-in/code`, 303);
     const message =
       attempt.refusal === 'sign_in_paused'
-        ? retryMessage(attempt.retryAfterSeconds, `${ERRORS.sign_in_paused.message.split('.')[0]}.`)
+        ? retryMessage(attempt.retryAfterSeconds, ERRORS.sign_in_paused.message)
         : ERRORS.bad_credentials.message;
     if (attempt.refusal === 'sign_in_paused') c.header('Retry-After', String(attempt.retryAfterSeconds));
     return c.html(
@@ -168,7 +168,7 @@ accountRoutes.post(
           {...chrome(c)}
           organization={organization}
           errors={{
-            code: retryMessage(attempt.retryAfterSeconds, `${ERRORS.sign_in_paused.message.split('.')[0]}.`),
+            code: retryMessage(attempt.retryAfterSeconds, ERRORS.sign_in_paused.message),
           }}
         />,
         ERRORS.sign_in_paused.status,

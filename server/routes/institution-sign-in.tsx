@@ -1,34 +1,20 @@
 import { zValidator } from '@hono/zod-validator';
 import { type Context, Hono } from 'hono';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
 import { SignInPage } from '../../views/sign-in-page';
 import { allow, anyone } from '../access';
 import { audit } from '../audit';
-import {
-  SSO_REQUEST_MINUTES,
-  createInstitutionSignIn,
-  profileIncomplete,
-  ssoSettings,
-} from '../auth/institution-sign-in';
+import { SSO_REQUEST_MINUTES, createInstitutionSignIn, ssoSettings } from '../auth/institution-sign-in';
 import { completeSignIn, startCodeStep } from '../auth/sign-in';
 import type { AppEnv } from '../context';
+import { clearCookie, readCookie, writeCookie } from '../cookies';
 import { chrome, sameOrganizationPath } from '../page';
+import { profileIncomplete } from '../profile';
 import { renderError } from '../respond';
 import { throttle } from '../throttle';
 
 /** Sign-in through the organization's own identity provider (OpenID Connect, code flow with PKCE). */
 export const institutionSignInRoutes = new Hono<AppEnv>();
-
-/** The state of a sign-in on its way, held by the browser that started it. */
-function stateCookie(c: Context<AppEnv>) {
-  const secure = c.get('deps').config.secureCookies;
-  return {
-    name: secure ? '__Host-rounds-sso' : 'rounds-sso',
-    // Lax: the provider sends the person back with a top-level GET, which carries it.
-    options: { path: '/', httpOnly: true, sameSite: 'Lax' as const, secure },
-  };
-}
 
 /** Back to the sign-in page with what went wrong, in words a person can act on. */
 function refused(c: Context<AppEnv>, message: string, status: 400 | 403 | 503) {
@@ -59,8 +45,8 @@ institutionSignInRoutes.get(
         503,
       );
     }
-    const cookie = stateCookie(c);
-    setCookie(c, cookie.name, started.state, { ...cookie.options, maxAge: SSO_REQUEST_MINUTES * 60 });
+    // The state, held by the browser that started; Lax lets the provider's redirect back carry it.
+    writeCookie(c, 'sso', started.state, SSO_REQUEST_MINUTES * 60);
     return c.redirect(started.url, 302);
   },
 );
@@ -70,9 +56,8 @@ institutionSignInRoutes.get('/sso/callback', allow(anyone), throttle('sign-in'),
   const organization = c.get('organization');
   const settings = ssoSettings(organization);
   if (!settings) return renderError(c, 'not_found');
-  const cookie = stateCookie(c);
-  const state = getCookie(c, cookie.name);
-  deleteCookie(c, cookie.name, cookie.options);
+  const state = readCookie(c, 'sso');
+  clearCookie(c, 'sso');
 
   const callback = new URL(c.req.url);
   if (callback.searchParams.get('error')) {

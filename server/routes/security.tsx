@@ -114,6 +114,7 @@ securityRoutes.post('/security/authenticator', allow(signedIn), async (c) => {
     c.get('organization'),
     viewer.account,
   );
+  await audit(c, 'authenticator_enrolment_started', { accountId: viewer.account.id });
   refreshViewer(c, { totpSecret: secret });
   return page(c, { authenticator: { step: 'scan', qrCode, secret } });
 });

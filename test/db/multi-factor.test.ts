@@ -120,6 +120,10 @@ describe('authenticator app', () => {
     const codes = [...done.html.matchAll(/<code>([a-z2-9]{5}-[a-z2-9]{5})<\/code>/g)].map((m) => m[1]);
     expect(codes).toHaveLength(10);
     expect((await stored()).totpEnabledAt).toEqual(t.clock.now());
+    const actions = (await database.db.select().from(auditEvents)).map((event) => event.action);
+    expect(actions).toEqual(
+      expect.arrayContaining(['authenticator_enrolment_started', 'authenticator_enabled']),
+    );
     const later = await visitor.get('/river/security');
     expect(later.html).toContain('You have 10 unused recovery codes.');
     expect(later.html).not.toContain(codes[0]);

@@ -14,10 +14,10 @@ import {
 } from '../db/schema';
 import {
   renderEmailConfirmation,
+  renderPasswordReset,
   renderSignInPaused,
   renderSignUpAttempt,
 } from '../views/mail/account-notice';
-import { renderPasswordReset } from '../views/mail/password-reset';
 import { formatInstant } from '../views/time';
 import { DomainError } from '../workflows/errors';
 import { decoyHash, hashPassword, verifyPassword } from './auth/password';
@@ -98,6 +98,17 @@ const newPassword = z
 const confirmation = z.string().max(PASSWORD_MAX).optional();
 const MISMATCH = 'The two passwords do not match.';
 
+/** A new password typed twice: the second must be the first (said under the second). */
+function confirmationMatches(value: { password?: unknown; confirmPassword?: unknown }, ctx: z.RefinementCtx) {
+  if (
+    typeof value.password === 'string' &&
+    value.password !== '' &&
+    value.confirmPassword !== value.password
+  ) {
+    ctx.addIssue({ code: 'custom', path: ['confirmPassword'], message: MISMATCH });
+  }
+}
+
 export function signUpInput(organization: Organization) {
   return z
     .object({
@@ -114,9 +125,7 @@ export function signUpInput(organization: Organization) {
       if (typeof value.password !== 'string' || value.password === '') return;
       const problem = passwordProblem(organization.passwordPolicy, value.password, value.email);
       if (problem) ctx.addIssue({ code: 'custom', path: ['password'], message: problem });
-      if (value.confirmPassword !== value.password) {
-        ctx.addIssue({ code: 'custom', path: ['confirmPassword'], message: MISMATCH });
-      }
+      confirmationMatches(value, ctx);
     });
 }
 export type SignUpInput = z.output<ReturnType<typeof signUpInput>>;
@@ -142,15 +151,7 @@ export const changePasswordInput = z
     password: newPassword,
     confirmPassword: confirmation,
   })
-  .superRefine((value, ctx) => {
-    if (
-      typeof value.password === 'string' &&
-      value.password !== '' &&
-      value.confirmPassword !== value.password
-    ) {
-      ctx.addIssue({ code: 'custom', path: ['confirmPassword'], message: MISMATCH });
-    }
-  });
+  .superRefine(confirmationMatches);
 export type ChangePasswordInput = z.output<typeof changePasswordInput>;
 
 /** The second step of signing in: six digits from the app, or a recovery code. */
@@ -179,15 +180,7 @@ export const resetPasswordInput = z
     password: newPassword,
     confirmPassword: confirmation,
   })
-  .superRefine((value, ctx) => {
-    if (
-      typeof value.password === 'string' &&
-      value.password !== '' &&
-      value.confirmPassword !== value.password
-    ) {
-      ctx.addIssue({ code: 'custom', path: ['confirmPassword'], message: MISMATCH });
-    }
-  });
+  .superRefine(confirmationMatches);
 
 /** Specialties arrive as one comma-separated field or as several values. */
 const specialties = z.preprocess(
@@ -614,8 +607,8 @@ export function createAccounts(deps: AccountsDeps) {
         action: 'password_reset_requested',
       });
       if (!(await mayMail(account, 'password-reset'))) return;
-      await mailLink(organization, account, 'password-reset', 'password-reset', ({ url, ...common }) =>
-        renderPasswordReset({ ...common, resetUrl: url, expiresInMinutes: LINK_MINUTES['password-reset'] }),
+      await mailLink(organization, account, 'password-reset', 'password-reset', (common) =>
+        renderPasswordReset({ ...common, expiresInMinutes: LINK_MINUTES['password-reset'] }),
       );
     },
 

@@ -62,6 +62,20 @@ interface Common {
   url: string;
 }
 
+export function renderPasswordReset(props: Common & { expiresInMinutes: number }) {
+  return rendered(`Reset your ${props.organizationName} CME password`, {
+    preview: 'Choose a new password for your CME account.',
+    heading: 'Reset your password',
+    recipientFirstName: props.recipientFirstName,
+    paragraphs: [
+      `Someone, hopefully you, asked to reset the password of your ${props.organizationName} CME account. This link works once, for the next ${props.expiresInMinutes} minutes:`,
+    ],
+    action: { label: 'Choose a new password', url: props.url },
+    footnote:
+      'If you did not ask for this, ignore this email: your password stays as it is. Choosing a new password also unlocks an account locked after too many failed sign-ins.',
+  });
+}
+
 export function renderEmailConfirmation(props: Common & { expiresInDays: number }) {
   return rendered(`Confirm your email for ${props.organizationName} CME`, {
     preview: 'Confirm your email address to finish creating your CME account.',

@@ -19,6 +19,7 @@ import { institutionSignInRoutes } from './routes/institution-sign-in';
 import { peopleRoutes } from './routes/people';
 import { securityRoutes } from './routes/security';
 import { seriesRoutes } from './routes/series';
+import { sessionRoutes } from './routes/sessions';
 
 /**
  * Every form Rounds has fits in a few kilobytes. Routes that take uploads (presentations, external
@@ -125,6 +126,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   organizationApp.use('*', firstThingsFirst);
   organizationApp.route('/', accountRoutes);
   organizationApp.route('/', seriesRoutes);
+  organizationApp.route('/', sessionRoutes);
   organizationApp.route('/', securityRoutes);
   organizationApp.route('/', institutionSignInRoutes);
   organizationApp.route('/', peopleRoutes);

@@ -32,6 +32,10 @@ export const AUDIT_ACTIONS = [
   'series_created',
   'series_approved',
   'renewal_requested',
+  'series_updated',
+  'session_created',
+  'session_updated',
+  'session_deactivated',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -17,18 +17,32 @@ export const NOTICES = [
   'email-confirmed',
   'account-unlocked-by-staff',
   'roles-saved',
+  'sessions-added',
+  'session-saved',
+  'session-deactivated',
 ] as const;
 export type NoticeName = (typeof NOTICES)[number];
 
-/** Says `name` on the next page this browser is sent to. */
-export function noticeNext(c: Context<AppEnv>, name: NoticeName): void {
-  writeCookie(c, 'notice', name, 60);
+/**
+ * Says `name` on the next page this browser is sent to, with counts the wording needs ("12 sessions
+ * added; 3 after December 31 were not"). Counts are whole numbers only, never text.
+ */
+export function noticeNext(c: Context<AppEnv>, name: NoticeName, counts: number[] = []): void {
+  writeCookie(c, 'notice', [name, ...counts.map((n) => String(Math.trunc(n)))].join(':'), 60);
+}
+
+/** The notice waiting for this page with its counts, if any; it is gone once read. */
+export function takeNoticeWithCounts(c: Context<AppEnv>): { name: NoticeName; counts: number[] } | undefined {
+  const waiting = readCookie(c, 'notice');
+  if (waiting === undefined) return undefined;
+  clearCookie(c, 'notice');
+  const [name = '', ...rest] = waiting.split(':');
+  if (!(NOTICES as readonly string[]).includes(name) || rest.some((n) => !/^\d{1,6}$/.test(n)))
+    return undefined;
+  return { name: name as NoticeName, counts: rest.map(Number) };
 }
 
 /** The notice waiting for this page, if any; it is gone once read. */
 export function takeNotice(c: Context<AppEnv>): NoticeName | undefined {
-  const waiting = readCookie(c, 'notice');
-  if (waiting === undefined) return undefined;
-  clearCookie(c, 'notice');
-  return (NOTICES as readonly string[]).includes(waiting) ? (waiting as NoticeName) : undefined;
+  return takeNoticeWithCounts(c)?.name;
 }

@@ -44,7 +44,7 @@ function Frame(props: FieldProps & { children: Child }) {
 
 export function Field(
   props: FieldProps & {
-    type?: 'text' | 'email' | 'password' | 'tel' | 'number' | 'date';
+    type?: 'text' | 'email' | 'password' | 'tel' | 'number' | 'date' | 'time';
     value?: string | undefined;
     autocomplete?: string;
     inputmode?: 'numeric' | 'tel' | 'email' | 'text';
@@ -115,6 +115,59 @@ export function TextAreaField(props: FieldProps & { value?: string | undefined; 
         {props.value ?? ''}
       </textarea>
     </Frame>
+  );
+}
+
+/**
+ * A group of checkboxes (several may be chosen) or radio buttons (one), under a legend. Each option's
+ * label is beside its box; the group's hint and error are read with it.
+ */
+export function ChoicesField(props: {
+  name: string;
+  label: string;
+  type?: 'checkbox' | 'radio';
+  options: readonly (string | { value: string; label: string })[];
+  selected: readonly string[];
+  hint?: string | undefined;
+  error?: string | undefined;
+  /** Options side by side (weekdays), rather than one per line. */
+  inline?: boolean;
+}) {
+  const chosen = new Set(props.selected);
+  const id = fieldId(props.name);
+  const described = [props.hint && `${id}-hint`, props.error && `${id}-error`].filter(Boolean).join(' ');
+  const classes = ['field', 'choices', props.inline ? 'inline' : '', props.error ? 'invalid' : '']
+    .filter(Boolean)
+    .join(' ');
+  return (
+    <fieldset class={classes} id={id} aria-describedby={described || undefined}>
+      <legend>{props.label}</legend>
+      {props.hint && (
+        <p class="hint" id={`${id}-hint`}>
+          {props.hint}
+        </p>
+      )}
+      {props.options.map((option, index) => {
+        const { value, label } = typeof option === 'string' ? { value: option, label: option } : option;
+        return (
+          <div class="choice">
+            <input
+              type={props.type ?? 'checkbox'}
+              id={`${id}-${index}`}
+              name={props.name}
+              value={value}
+              checked={chosen.has(value)}
+            />
+            <label for={`${id}-${index}`}>{label}</label>
+          </div>
+        );
+      })}
+      {props.error && (
+        <p class="error" role="alert" id={`${id}-error`}>
+          {props.error}
+        </p>
+      )}
+    </fieldset>
   );
 }
 

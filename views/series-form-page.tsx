@@ -2,7 +2,7 @@ import type { Organization } from '../db/schema';
 import type { Person } from '../server/people';
 import type { SeriesFieldErrors } from '../server/series';
 import { PeoplePicker } from './people-picker';
-import { ErrorSummary, Field } from './field';
+import { ChoicesField, ErrorSummary, Field } from './field';
 import { CsrfField, Layout, type PageChrome } from './layout';
 
 /** The form as typed, so a refused form comes back with everything still in it. */
@@ -29,35 +29,6 @@ export function emptySeriesForm(year: number): SeriesFormValues {
     professions: [],
     creditsPerSession: '1',
   };
-}
-
-function ProfessionsField(props: { professions: string[]; selected: string[]; error?: string | undefined }) {
-  const chosen = new Set(props.selected);
-  return (
-    <fieldset
-      class={props.error ? 'field choices invalid' : 'field choices'}
-      aria-describedby={props.error ? 'field-professions-error' : undefined}
-    >
-      <legend>Professions</legend>
-      {props.professions.map((profession, index) => (
-        <div class="choice">
-          <input
-            type="checkbox"
-            id={`field-professions-${index}`}
-            name="professions"
-            value={profession}
-            checked={chosen.has(profession)}
-          />
-          <label for={`field-professions-${index}`}>{profession}</label>
-        </div>
-      ))}
-      {props.error && (
-        <p class="error" role="alert" id="field-professions-error">
-          {props.error}
-        </p>
-      )}
-    </fieldset>
-  );
 }
 
 export function SeriesFormPage(
@@ -115,8 +86,10 @@ export function SeriesFormPage(
           value={values.specialties}
           error={errors.specialties}
         />
-        <ProfessionsField
-          professions={organization.professions}
+        <ChoicesField
+          name="professions"
+          label="Professions"
+          options={organization.professions}
           selected={values.professions}
           error={errors.professions}
         />

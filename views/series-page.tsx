@@ -5,6 +5,8 @@ import type { SeriesDetail, SeriesPerson } from '../server/series';
 import type { SeriesYearState } from '../workflows/series-year';
 import { Notice } from './field';
 import { CsrfField, Layout, type PageChrome } from './layout';
+import { SessionList } from './session-page';
+import type { Session } from '../db/schema';
 
 export const STATUS_LABELS: Record<SeriesStatus, string> = {
   submitted: 'Awaiting review',
@@ -184,6 +186,10 @@ export function SeriesPage(
       detail: SeriesDetail;
       /** Shown above everything: what just happened ("Renewal requested…"). */
       notice?: string | undefined;
+      sessions: Session[];
+      deactivatedCount: number;
+      showingDeactivated: boolean;
+      canChangeSessions: boolean;
     },
 ) {
   const { organization, detail, notice } = props;
@@ -198,6 +204,14 @@ export function SeriesPage(
       </h1>
       {notice && <Notice>{notice}</Notice>}
       <SeriesStatusPanel {...props} series={series} renewal={detail.renewal} />
+      <SessionList
+        organization={organization}
+        series={series}
+        sessions={props.sessions}
+        canChange={props.canChangeSessions}
+        showingDeactivated={props.showingDeactivated}
+        deactivatedCount={props.deactivatedCount}
+      />
       <h2>Details</h2>
       <dl class="facts">
         <dt>Department</dt>

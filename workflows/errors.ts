@@ -56,6 +56,18 @@ export const ERRORS = {
     status: 409,
     message: 'Only an approved series can be renewed.',
   },
+  series_not_approved: {
+    status: 409,
+    message: 'Sessions can be added once the series is approved.',
+  },
+  series_expired: {
+    status: 409,
+    message: 'This series’ year has ended: its sessions can no longer be added or changed.',
+  },
+  session_deactivated: {
+    status: 409,
+    message: 'This session was deactivated; it is kept for the record and can no longer be changed.',
+  },
   internal: {
     status: 500,
     message:

@@ -1,7 +1,9 @@
 import { sql } from 'drizzle-orm';
 import {
   boolean,
+  index,
   integer,
+  numeric,
   pgTable,
   primaryKey,
   text,
@@ -13,7 +15,7 @@ import { accounts } from './accounts';
 import { organizations } from './organizations';
 import { series } from './series';
 
-/** The RSS dashboard's "Child Status". */
+/** The RSS dashboard's "Child Status", derived from the facts whenever it is shown (server/session-status.ts). */
 export const SESSION_STATUSES = ['incomplete', 'in_review', 'pending', 'approved', 'rejected'] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
 
@@ -33,22 +35,41 @@ export const sessions = pgTable(
     organizationId: uuid()
       .notNull()
       .references(() => organizations.id),
+    /** The topic, as transcripts show it (3 by 5, item 1). */
     name: text().notNull(),
     startsAt: timestamp({ withTimezone: true }).notNull(),
     endsAt: timestamp({ withTimezone: true }).notNull(),
+    /** IANA zone the session is held and shown in (the organization's unless chosen). */
+    timeZone: text().notNull(),
     location: text().notNull().default(''),
     department: text().notNull().default(''),
     objectives: text().notNull().default(''),
     specialties: text().array().notNull().default(sql`'{}'::text[]`),
     professions: text().array().notNull().default(sql`'{}'::text[]`),
-    status: text({ enum: SESSION_STATUSES }).notNull().default('incomplete'),
+    credits: numeric({ precision: 4, scale: 2 }).notNull(),
     /** Per-session override of the organization's claim window; null means the default. */
     claimMinutesBefore: integer(),
     claimMinutesAfter: integer(),
     requiresRegistration: boolean().notNull().default(false),
+    /** Internal supporting documentation: never shown to learners. */
+    notes: text().notNull().default(''),
+    /** Sessions made together by one recurrence share it, for "this and following" edits. */
+    recurrenceId: uuid(),
+    /** How that recurrence was described ("Monthly on the first Tuesday"). */
+    recurrence: text(),
+    /** Deactivated sessions stay on record, hidden by default, their lifecycles stopped. */
+    deactivatedAt: timestamp({ withTimezone: true }),
+    deactivatedById: uuid().references(() => accounts.id),
+    createdById: uuid().references(() => accounts.id),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('sessions_org_code_key').on(t.organizationId, t.attendanceCode)],
+  (t) => [
+    uniqueIndex('sessions_org_code_key').on(t.organizationId, t.attendanceCode),
+    index('sessions_series_starts').on(t.seriesId, t.startsAt),
+    index('sessions_org_starts').on(t.organizationId, t.startsAt),
+    index('sessions_recurrence').on(t.recurrenceId, t.startsAt),
+  ],
 );
 
 /** Per-faculty "Presentations & COI Status". */

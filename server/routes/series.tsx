@@ -18,10 +18,11 @@ import { audit } from '../audit';
 import type { AppDeps, AppEnv, Viewer } from '../context';
 import { validForm } from '../forms';
 import { chrome } from '../page';
-import { noticeNext, takeNotice } from '../notice';
+import { noticeNext, takeNoticeWithCounts } from '../notice';
 import { peopleByIds } from '../people';
 import { renderError } from '../respond';
 import { InvalidSeriesInput, isSeriesMember, type SeriesOperations, seriesOperations } from '../series';
+import { listSessions } from '../sessions';
 
 export const seriesRoutes = new Hono<AppEnv>();
 
@@ -198,9 +199,11 @@ async function seriesView(c: Context<AppEnv>, seriesId: string) {
   const operations = operationsOf(c);
   const detail = await operations.getSeries(organization.id, seriesId);
   if (!detail) return null;
-  const [schedule, roles] = await Promise.all([
+  const showingDeactivated = c.req.query('deactivated') === '1';
+  const [schedule, roles, all] = await Promise.all([
     readSchedule(c.get('deps'), detail.series),
     operations.seriesRolesOf(detail.series.id, viewer.account.id),
+    listSessions(c.get('deps').db, detail.series.id, { includeDeactivated: true }),
   ]);
   return {
     ...chrome(c),
@@ -209,6 +212,10 @@ async function seriesView(c: Context<AppEnv>, seriesId: string) {
     schedule,
     canApprove: isStaff(viewer),
     canRenew: roles.length > 0,
+    sessions: showingDeactivated ? all : all.filter((session) => !session.deactivatedAt),
+    deactivatedCount: all.filter((session) => session.deactivatedAt).length,
+    showingDeactivated,
+    canChangeSessions: isStaff(viewer) || roles.includes('coordinator'),
   };
 }
 
@@ -223,18 +230,28 @@ function approvedMessage(series: Series, organization: Organization, now: Date):
     : 'Approved. The series is active now: sessions can be added.';
 }
 
+/** "12 sessions added. 3 dates after December 31, 2026 were not added: the series is approved through that day." */
+function sessionsAddedMessage(series: Series, [added = 0, cut = 0]: number[]): string {
+  const addedWords = `${added} session${added === 1 ? '' : 's'} added.`;
+  if (cut === 0) return addedWords;
+  return `${addedWords} ${cut} date${cut === 1 ? '' : 's'} after December 31, ${series.year} ${cut === 1 ? 'was' : 'were'} not added: the series is approved through that day.`;
+}
+
 seriesRoutes.get('/series/:id', allow(staff, member), seriesParam, async (c) => {
   const view = await seriesView(c, c.req.valid('param').id);
   if (!view) return renderError(c, 'not_found');
-  const waiting = takeNotice(c);
+  const notified = takeNoticeWithCounts(c);
+  const waiting = notified?.name;
   const notice =
-    waiting === 'series-created'
-      ? 'Series created. It now awaits review.'
-      : waiting === 'series-approved'
-        ? approvedMessage(view.detail.series, c.get('organization'), c.get('deps').clock.now())
-        : waiting === 'series-renewal-requested'
-          ? 'Renewal requested. This draft for next year now awaits review.'
-          : undefined;
+    waiting === 'sessions-added'
+      ? sessionsAddedMessage(view.detail.series, notified?.counts ?? [])
+      : waiting === 'series-created'
+        ? 'Series created. It now awaits review.'
+        : waiting === 'series-approved'
+          ? approvedMessage(view.detail.series, c.get('organization'), c.get('deps').clock.now())
+          : waiting === 'series-renewal-requested'
+            ? 'Renewal requested. This draft for next year now awaits review.'
+            : undefined;
   return c.html(<SeriesPage {...view} notice={notice} />);
 });
 

@@ -102,6 +102,8 @@ export async function seedSession(
       attendanceCode: uniqueSuffix().toUpperCase(),
       name: 'Sepsis update',
       endsAt: new Date(startsAt.getTime() + 60 * 60 * 1000),
+      timeZone: 'America/New_York',
+      credits: '1.00',
       ...overrides,
       startsAt,
       seriesId: parent.id,

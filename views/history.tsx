@@ -1,0 +1,88 @@
+import type { HistoryEntry, RecordedValue } from '../server/history';
+import { formatInstant } from './time';
+
+/** What each recorded action is called on a history list. */
+const ACTION_WORDS: Record<string, string> = {
+  series_created: 'Series created',
+  series_approved: 'Series approved',
+  series_updated: 'Series details changed',
+  renewal_requested: 'Renewal requested',
+  session_created: 'Session created',
+  session_updated: 'Session changed',
+  session_deactivated: 'Session deactivated',
+};
+
+const FIELD_WORDS: Record<string, string> = {
+  name: 'Name',
+  startsAt: 'Starts',
+  endsAt: 'Ends',
+  timeZone: 'Time zone',
+  location: 'Location',
+  department: 'Department',
+  objectives: 'Objectives',
+  specialties: 'Specialties',
+  professions: 'Professions',
+  credits: 'Credits',
+  creditsPerSession: 'Credits per session',
+  claimMinutesBefore: 'Claim minutes before start',
+  claimMinutesAfter: 'Claim minutes after end',
+  requiresRegistration: 'Registration required',
+  notes: 'Supporting notes',
+  deactivatedAt: 'Deactivated',
+  attendanceCode: 'Attendance code',
+  childId: 'Event ID',
+  owners: 'Owners',
+  coordinators: 'Coordinators',
+};
+
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
+function shown(value: RecordedValue | undefined, timeZone: string): string {
+  if (value === null || value === undefined || value === '') return '(none)';
+  if (Array.isArray(value))
+    return value.length === 0 ? '(none)' : value.map((one) => shown(one, timeZone)).join(', ');
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (typeof value === 'string' && INSTANT.test(value)) return formatInstant(value, timeZone);
+  return String(value);
+}
+
+/** A record's history, newest first: who changed what, from what to what. */
+export function History(props: { entries: HistoryEntry[]; timeZone: string; headingId?: string }) {
+  const { entries, timeZone } = props;
+  return (
+    <section aria-labelledby={props.headingId ?? 'history-heading'}>
+      <h2 id={props.headingId ?? 'history-heading'}>History</h2>
+      {entries.length === 0 ? (
+        <p class="muted">Nothing recorded yet.</p>
+      ) : (
+        <ol class="history">
+          {entries.map((entry) => {
+            const fields = Object.keys({ ...entry.before, ...entry.after });
+            const creation = Object.keys(entry.before).length === 0;
+            return (
+              <li>
+                <p>
+                  <strong>{ACTION_WORDS[entry.action] ?? entry.action}</strong>{' '}
+                  <span class="muted">
+                    {formatInstant(entry.at, timeZone)} by {entry.actor ?? 'Rounds'}
+                    {typeof entry.note.scope === 'string' && ` (${entry.note.scope})`}
+                  </span>
+                </p>
+                {!creation && fields.length > 0 && (
+                  <ul class="changes">
+                    {fields.map((field) => (
+                      <li>
+                        {FIELD_WORDS[field] ?? field}: {shown(entry.before[field], timeZone)} →{' '}
+                        {shown(entry.after[field], timeZone)}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </li>
+            );
+          })}
+        </ol>
+      )}
+    </section>
+  );
+}

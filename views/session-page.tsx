@@ -1,0 +1,208 @@
+import type { Organization, Series, Session } from '../db/schema';
+import type { HistoryEntry } from '../server/history';
+import { History } from './history';
+import { Notice } from './field';
+import { CsrfField, Layout, type PageChrome } from './layout';
+import { formatSessionTime } from './time';
+
+export function sessionPath(organization: Pick<Organization, 'code'>, session: Pick<Session, 'id'>): string {
+  return `/${organization.code}/sessions/${session.id}`;
+}
+
+function minutes(value: number): string {
+  return `${value.toLocaleString('en-US')} minute${value === 1 ? '' : 's'}`;
+}
+
+/** The claim window as learners meet it: the session's own, or the organization's default. */
+function ClaimWindow(props: { session: Session; organization: Organization }) {
+  const { session, organization } = props;
+  const before = session.claimMinutesBefore ?? organization.claimMinutesBefore;
+  const after = session.claimMinutesAfter ?? organization.claimMinutesAfter;
+  const own = session.claimMinutesBefore !== null || session.claimMinutesAfter !== null;
+  return (
+    <>
+      From {minutes(before)} before the start to {minutes(after)} after the end
+      {own ? ' (this session’s own window)' : ' (the organization’s default)'}.
+    </>
+  );
+}
+
+/** One session: its details, what can be done to it, and its history. */
+export function SessionPage(
+  props: PageChrome & {
+    organization: Organization;
+    series: Series;
+    session: Session;
+    history: HistoryEntry[];
+    canChange: boolean;
+    notice?: string | undefined;
+  },
+) {
+  const { organization, series, session } = props;
+  const path = sessionPath(organization, session);
+  const open = props.canChange && !session.deactivatedAt && series.status === 'approved';
+  return (
+    <Layout {...props} title={session.name}>
+      <p>
+        <a href={`/${organization.code}/series/${series.id}`}>
+          {series.name} {series.year}
+        </a>
+      </p>
+      <h1>{session.name}</h1>
+      {props.notice && <Notice>{props.notice}</Notice>}
+      {session.deactivatedAt && (
+        <p class="alert alert-error" role="status">
+          Deactivated: kept for the record, hidden from the series and its calendar.
+        </p>
+      )}
+      <p class="lead">{formatSessionTime(session.startsAt, session.endsAt, session.timeZone)}</p>
+      {open && (
+        <p class="actions">
+          <a class="button" href={`${path}/edit`}>
+            Edit session
+          </a>
+          <a class="button secondary" href={`/${organization.code}/series/${series.id}/calendar`}>
+            Move on the calendar
+          </a>
+          <a class="button danger" href={`${path}/deactivate`}>
+            Deactivate
+          </a>
+        </p>
+      )}
+      <dl class="facts">
+        <dt>Event ID</dt>
+        <dd>{session.childId}</dd>
+        <dt>Attendance code</dt>
+        <dd>
+          <strong class="code">{session.attendanceCode}</strong>
+        </dd>
+        <dt>Series</dt>
+        <dd>
+          {series.name} (parent ID {series.id.slice(0, 8)})
+        </dd>
+        {session.recurrence && (
+          <>
+            <dt>Recurrence</dt>
+            <dd>{session.recurrence}</dd>
+          </>
+        )}
+        <dt>Location</dt>
+        <dd>{session.location || <span class="muted">Not set</span>}</dd>
+        <dt>Department</dt>
+        <dd>{session.department || <span class="muted">Not set</span>}</dd>
+        <dt>Objectives</dt>
+        <dd class="prose">{session.objectives || <span class="muted">Not set</span>}</dd>
+        <dt>Target audience</dt>
+        <dd>
+          {session.specialties.length > 0 && <>{session.specialties.join(', ')}; </>}
+          {session.professions.join(', ')}
+        </dd>
+        <dt>Credits</dt>
+        <dd>{session.credits}</dd>
+        <dt>Claim window</dt>
+        <dd>
+          <ClaimWindow session={session} organization={organization} />
+        </dd>
+        <dt>Registration</dt>
+        <dd>{session.requiresRegistration ? 'Required to claim credit' : 'Not required'}</dd>
+        <dt>Supporting notes</dt>
+        <dd class="prose">{session.notes || <span class="muted">None</span>}</dd>
+      </dl>
+      <History entries={props.history} timeZone={session.timeZone} />
+    </Layout>
+  );
+}
+
+export function DeactivateSessionPage(
+  props: PageChrome & { organization: Organization; series: Series; session: Session; error?: string },
+) {
+  const { organization, session } = props;
+  const path = sessionPath(organization, session);
+  return (
+    <Layout {...props} title={`Deactivate ${session.name}`}>
+      <h1>Deactivate this session?</h1>
+      {props.error && (
+        <p class="alert alert-error" role="alert" tabindex={-1} data-focus-here>
+          {props.error}
+        </p>
+      )}
+      <p>
+        <strong>{session.name}</strong>,{' '}
+        {formatSessionTime(session.startsAt, session.endsAt, session.timeZone)}.
+      </p>
+      <p>
+        It stays on record with its history, but leaves the series, its calendar and the dashboard, and its
+        reminders stop. Learners can no longer claim credit for it.
+      </p>
+      <form method="post" action={`${path}/deactivate`}>
+        <CsrfField token={props.csrfToken} />
+        <button type="submit" class="danger">
+          Deactivate session
+        </button>{' '}
+        <a href={path}>Keep it</a>
+      </form>
+    </Layout>
+  );
+}
+
+/** A series' sessions, as its page lists them. */
+export function SessionList(props: {
+  organization: Organization;
+  series: Series;
+  sessions: Session[];
+  canChange: boolean;
+  showingDeactivated: boolean;
+  deactivatedCount: number;
+}) {
+  const { organization, series, sessions } = props;
+  const seriesPath = `/${organization.code}/series/${series.id}`;
+  return (
+    <section aria-labelledby="sessions-heading">
+      <h2 id="sessions-heading">Sessions</h2>
+      <p class="actions">
+        {props.canChange && series.status === 'approved' && (
+          <a class="button" href={`${seriesPath}/sessions/new`}>
+            Add sessions
+          </a>
+        )}
+        <a class="button secondary" href={`${seriesPath}/calendar`}>
+          Calendar
+        </a>
+      </p>
+      {sessions.length === 0 ? (
+        <p class="muted">
+          {series.status === 'approved'
+            ? 'No sessions yet.'
+            : 'Sessions can be added once the series is approved.'}
+        </p>
+      ) : (
+        <ul class="cards">
+          {sessions.map((session) => (
+            <li class={session.deactivatedAt ? 'card deactivated' : 'card'}>
+              <a href={sessionPath(organization, session)}>{session.name}</a>
+              {session.deactivatedAt && <span class="badge badge-expired">Deactivated</span>}
+              <br />
+              {formatSessionTime(session.startsAt, session.endsAt, session.timeZone)}
+              <br />
+              <span class="muted">
+                Event ID {session.childId} · code {session.attendanceCode}
+                {session.location && ` · ${session.location}`}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {props.deactivatedCount > 0 && (
+        <p>
+          {props.showingDeactivated ? (
+            <a href={seriesPath}>Hide deactivated sessions</a>
+          ) : (
+            <a href={`${seriesPath}?deactivated=1`}>
+              Show {props.deactivatedCount} deactivated session{props.deactivatedCount === 1 ? '' : 's'}
+            </a>
+          )}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -4,6 +4,9 @@ import { type Actor, seriesOperations } from '../server/series';
 import { createSeriesYearLifecycle } from '../server/lifecycles/series-year';
 import { currentYearIn } from '../workflows/calendar';
 
+/** Three weeks: a demo series always has at least this much of its year ahead. */
+const DEMO_LEAD_MS = 21 * 24 * 60 * 60 * 1000;
+
 /**
  * Demo series for a freshly seeded organization, made through the same operations reviewers use,
  * so the approved ones have real series-year workflows running (visible in the Temporal UI).
@@ -22,7 +25,8 @@ export async function seedDemoSeries(runtime: Runtime, demo: DemoSeed): Promise<
     account: { id: accountIds.reviewer, organizationId: organization.id },
     roles: new Set(['reviewer']),
   };
-  const year = currentYearIn(organization.timeZone, runtime.clock.now());
+  // In the last weeks of December the demo is of next year, so its sessions can still lie ahead.
+  const year = currentYearIn(organization.timeZone, new Date(runtime.clock.now().getTime() + DEMO_LEAD_MS));
   const people = { owners: [accountIds.owner], coordinators: [accountIds.coordinator] };
   const demoSeries = [
     { name: 'Medicine Grand Rounds', department: 'Internal Medicine', year, approve: true },

@@ -6,6 +6,8 @@ interface FieldProps {
   error?: string | undefined;
   hint?: string | undefined;
   required?: boolean;
+  /** Needed only when another choice asks for it (a recurrence's end): not marked "(optional)". */
+  conditional?: boolean;
 }
 
 function fieldId(name: string) {
@@ -25,7 +27,7 @@ function Frame(props: FieldProps & { children: Child }) {
     <div class={props.error ? 'field invalid' : 'field'}>
       <label for={id}>
         {props.label}
-        {props.required === false && <span class="muted"> (optional)</span>}
+        {props.required === false && !props.conditional && <span class="muted"> (optional)</span>}
       </label>
       {props.hint && (
         <p class="hint" id={`${id}-hint`}>

@@ -58,6 +58,7 @@ function RepeatFields(props: { values: RepeatInput; errors: SessionFieldErrors; 
           min={1}
           max={8}
           required={false}
+          conditional
           value={values.everyWeeks}
           error={errors.everyWeeks}
         />
@@ -77,6 +78,7 @@ function RepeatFields(props: { values: RepeatInput; errors: SessionFieldErrors; 
           value={values.monthWeek}
           error={errors.monthWeek}
           required={false}
+          conditional
         />
         <SelectField
           name="monthWeekday"
@@ -85,6 +87,7 @@ function RepeatFields(props: { values: RepeatInput; errors: SessionFieldErrors; 
           value={values.monthWeekday}
           error={errors.monthWeekday}
           required={false}
+          conditional
         />
         <h3>Ends</h3>
         <ChoicesField
@@ -103,6 +106,7 @@ function RepeatFields(props: { values: RepeatInput; errors: SessionFieldErrors; 
           label="Last date"
           type="date"
           required={false}
+          conditional
           hint={`Nothing is added after December 31, ${props.year}; the series is approved through that day.`}
           value={values.until}
           error={errors.until}
@@ -114,6 +118,7 @@ function RepeatFields(props: { values: RepeatInput; errors: SessionFieldErrors; 
           inputmode="numeric"
           min={1}
           required={false}
+          conditional
           value={values.count}
           error={errors.count}
         />

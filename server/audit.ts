@@ -44,6 +44,9 @@ export interface AuditEntry {
   action: AuditAction;
   actorId?: string | null;
   accountId?: string | null;
+  /** The series or session acted on, so its page's history shows the event. */
+  seriesId?: string | null;
+  sessionId?: string | null;
   clientAddress?: string | null;
   /** Facts, never secrets: a password or token must not reach this. */
   detail?: Record<string, unknown>;
@@ -60,6 +63,8 @@ export async function record(deps: { db: Database; clock: Clock; log: Log }, ent
     organizationId: entry.organizationId,
     actorId: entry.actorId ?? null,
     accountId: entry.accountId ?? null,
+    seriesId: entry.seriesId ?? null,
+    sessionId: entry.sessionId ?? null,
     action: entry.action,
     clientAddress: entry.clientAddress ?? null,
     detail: entry.detail ?? {},
@@ -77,7 +82,12 @@ export async function record(deps: { db: Database; clock: Clock; log: Log }, ent
 export function audit(
   c: Context<AppEnv>,
   action: AuditAction,
-  about: { accountId?: string | null; detail?: Record<string, unknown> } = {},
+  about: {
+    accountId?: string | null;
+    seriesId?: string | null;
+    sessionId?: string | null;
+    detail?: Record<string, unknown>;
+  } = {},
 ): Promise<void> {
   return record(c.get('deps'), {
     organizationId: c.get('organization')?.id ?? null,

@@ -1,4 +1,4 @@
-import { and, desc, eq, type SQL } from 'drizzle-orm';
+import { and, desc, eq, isNull, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { accounts, auditEvents } from '../db/schema';
 import type { AuditAction } from './audit';
@@ -71,7 +71,7 @@ export interface HistoryEntry {
   note: Record<string, unknown>;
 }
 
-/** Newest first: what happened to one session, or to one series and its sessions. */
+/** Newest first: what happened to one session, or to one series itself. */
 export async function historyOf(
   db: Database,
   organizationId: string,

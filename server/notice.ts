@@ -18,6 +18,7 @@ export const NOTICES = [
   'account-unlocked-by-staff',
   'roles-saved',
   'sessions-added',
+  'series-saved',
   'session-saved',
   'session-deactivated',
 ] as const;

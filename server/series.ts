@@ -2,6 +2,7 @@ import { and, asc, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../db/client';
 import { type Person, personColumns } from './people';
+import { changedFields, recordChange } from './history';
 import {
   type Account,
   accountRoles,
@@ -217,12 +218,13 @@ function unavailable(cause: unknown): DomainError {
   return error;
 }
 
-/** A reviewer's new series, awaiting approval. Every field that needs attention is named at once. */
-async function createSeries(deps: SeriesDeps, input: SeriesInput, by: Actor): Promise<Series> {
-  const { db, clock } = deps;
-  if (!isStaff(by)) throw new DomainError('forbidden');
-  const organization = await organizationOf(db, by);
-
+/** The series form judged against the organization: every field that needs attention, at once. */
+async function validSeriesInput(
+  db: Database,
+  organization: Organization,
+  input: SeriesInput,
+  currentYear: number,
+) {
   // Owners and coordinators must be this organization's accounts: look up the ids given.
   const given = [...(input.owners ?? []), ...(input.coordinators ?? [])].filter(
     (id) => typeof id === 'string' && z.guid().safeParse(id.trim()).success,
@@ -243,7 +245,7 @@ async function createSeries(deps: SeriesDeps, input: SeriesInput, by: Actor): Pr
             ),
           );
   const parsed = seriesInputSchema({
-    currentYear: yearNow(clock, organization),
+    currentYear,
     accountIds: new Set(known.map((account) => account.id)),
     professions: new Set(organization.professions),
   }).safeParse(input);
@@ -255,7 +257,16 @@ async function createSeries(deps: SeriesDeps, input: SeriesInput, by: Actor): Pr
     }
     throw new InvalidSeriesInput(fields);
   }
-  const values = parsed.data;
+  return parsed.data;
+}
+
+/** A reviewer's new series, awaiting approval. Every field that needs attention is named at once. */
+async function createSeries(deps: SeriesDeps, input: SeriesInput, by: Actor): Promise<Series> {
+  const { db, clock } = deps;
+  if (!isStaff(by)) throw new DomainError('forbidden');
+  const organization = await organizationOf(db, by);
+
+  const values = await validSeriesInput(db, organization, input, yearNow(clock, organization));
 
   return db.transaction(async (tx) => {
     const [created] = await tx
@@ -282,6 +293,99 @@ async function createSeries(deps: SeriesDeps, input: SeriesInput, by: Actor): Pr
       })),
     ]);
     return created;
+  });
+}
+
+/** "Lee, Ann" for each account, in the order given: how the history names people. */
+async function namesOf(db: Pick<Database, 'select'>, ids: string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .select({ id: accounts.id, firstName: accounts.firstName, lastName: accounts.lastName })
+    .from(accounts)
+    .where(inArray(accounts.id, ids));
+  return rows.map((row) => `${row.lastName}, ${row.firstName}`).sort();
+}
+
+/**
+ * A reviewer changes a series' details: name, department, owners, coordinators, credits and
+ * audience. The year stays (a series is approved for one year). Recorded with before and after.
+ */
+async function updateSeries(
+  deps: SeriesDeps,
+  seriesId: string,
+  input: Omit<SeriesInput, 'year'>,
+  by: Actor,
+  clientAddress: string | null = null,
+): Promise<Series> {
+  const { db, clock } = deps;
+  if (!isStaff(by)) throw new DomainError('forbidden');
+  const organization = await organizationOf(db, by);
+  const found = await findSeries(db, organization.id, seriesId);
+  if (!found) throw new DomainError('not_found');
+  const values = await validSeriesInput(db, organization, { ...input, year: found.year }, found.year);
+
+  return db.transaction(async (tx) => {
+    const people = await tx
+      .select({ accountId: seriesRoles.accountId, role: seriesRoles.role })
+      .from(seriesRoles)
+      .where(eq(seriesRoles.seriesId, found.id));
+    const before = {
+      name: found.name,
+      department: found.department,
+      creditsPerSession: found.creditsPerSession,
+      specialties: found.specialties,
+      professions: found.professions,
+      owners: await namesOf(
+        tx,
+        people.filter((p) => p.role === 'owner').map((p) => p.accountId),
+      ),
+      coordinators: await namesOf(
+        tx,
+        people.filter((p) => p.role === 'coordinator').map((p) => p.accountId),
+      ),
+    };
+    const [updated] = await tx
+      .update(series)
+      .set({
+        name: values.name,
+        department: values.department,
+        creditsPerSession: values.creditsPerSession,
+        specialties: values.specialties,
+        professions: values.professions,
+      })
+      .where(eq(series.id, found.id))
+      .returning();
+    if (!updated) throw new DomainError('not_found');
+    await tx.delete(seriesRoles).where(eq(seriesRoles.seriesId, found.id));
+    await tx.insert(seriesRoles).values([
+      ...values.owners.map((accountId) => ({ seriesId: found.id, accountId, role: 'owner' as const })),
+      ...values.coordinators.map((accountId) => ({
+        seriesId: found.id,
+        accountId,
+        role: 'coordinator' as const,
+      })),
+    ]);
+    const after = {
+      name: updated.name,
+      department: updated.department,
+      creditsPerSession: updated.creditsPerSession,
+      specialties: updated.specialties,
+      professions: updated.professions,
+      owners: await namesOf(tx, values.owners),
+      coordinators: await namesOf(tx, values.coordinators),
+    };
+    const change = changedFields(before, after);
+    if (change) {
+      await recordChange(tx, clock.now(), {
+        organizationId: organization.id,
+        actorId: by.account.id,
+        action: 'series_updated',
+        seriesId: found.id,
+        clientAddress,
+        ...change,
+      });
+    }
+    return updated;
   });
 }
 
@@ -527,6 +631,8 @@ async function seriesRolesOf(db: Database, seriesId: string, accountId: string):
 export function seriesOperations(deps: SeriesDeps) {
   return {
     createSeries: (input: SeriesInput, by: Actor) => createSeries(deps, input, by),
+    updateSeries: (seriesId: string, input: Omit<SeriesInput, 'year'>, by: Actor, from?: string | null) =>
+      updateSeries(deps, seriesId, input, by, from),
     approveSeries: (seriesId: string, by: Actor) => approveSeries(deps, seriesId, by),
     requestRenewal: (seriesId: string, by: Actor) => requestRenewal(deps, seriesId, by),
     listSeries: (organizationId: string, filter?: SeriesFilter) =>

@@ -38,30 +38,50 @@ export function SeriesFormPage(
     chosen: { owners: Person[]; coordinators: Person[] };
     values: SeriesFormValues;
     errors?: SeriesFieldErrors & { form?: string | undefined };
+    /** Editing an existing series: its year stays, the rest can change. */
+    editing?: { id: string; name: string; year: number } | undefined;
   },
 ) {
-  const { organization, values, errors = {} } = props;
+  const { organization, values, errors = {}, editing } = props;
   const base = `/${organization.code}`;
+  const title = editing ? `Edit ${editing.name} ${editing.year}` : 'New series';
   return (
-    <Layout {...props} title="New series">
+    <Layout {...props} title={title}>
       <p>
-        <a href={`${base}/series`}>All series</a>
+        {editing ? (
+          <a href={`${base}/series/${editing.id}`}>
+            {editing.name} {editing.year}
+          </a>
+        ) : (
+          <a href={`${base}/series`}>All series</a>
+        )}
       </p>
-      <h1>New series</h1>
+      <h1>{editing ? 'Edit series details' : 'New series'}</h1>
       <ErrorSummary errors={errors} />
-      <form method="post" action={`${base}/series/new`} novalidate>
+      <form
+        method="post"
+        action={editing ? `${base}/series/${editing.id}/edit` : `${base}/series/new`}
+        novalidate
+      >
         <CsrfField token={props.csrfToken} />
         <Field name="name" label="Series name" value={values.name} error={errors.name} />
         <Field name="department" label="Department" value={values.department} error={errors.department} />
-        <Field
-          name="year"
-          label="Year"
-          type="number"
-          inputmode="numeric"
-          hint="Approved series run through Dec 31 of this year."
-          value={values.year}
-          error={errors.year}
-        />
+        {editing ? (
+          <p>
+            Year: <strong>{editing.year}</strong>{' '}
+            <span class="muted">(a series is approved for one year)</span>
+          </p>
+        ) : (
+          <Field
+            name="year"
+            label="Year"
+            type="number"
+            inputmode="numeric"
+            hint="Approved series run through Dec 31 of this year."
+            value={values.year}
+            error={errors.year}
+          />
+        )}
         <PeoplePicker
           base={`/${organization.code}`}
           name="owners"
@@ -100,7 +120,7 @@ export function SeriesFormPage(
           value={values.creditsPerSession}
           error={errors.creditsPerSession}
         />
-        <button type="submit">Create series</button>
+        <button type="submit">{editing ? 'Save details' : 'Create series'}</button>
       </form>
     </Layout>
   );

@@ -6,6 +6,8 @@ import type { SeriesYearState } from '../workflows/series-year';
 import { Notice } from './field';
 import { CsrfField, Layout, type PageChrome } from './layout';
 import { SessionList } from './session-page';
+import { History } from './history';
+import type { HistoryEntry } from '../server/history';
 import type { Session } from '../db/schema';
 
 export const STATUS_LABELS: Record<SeriesStatus, string> = {
@@ -190,6 +192,9 @@ export function SeriesPage(
       deactivatedCount: number;
       showingDeactivated: boolean;
       canChangeSessions: boolean;
+      /** Reviewers and admins change a series' details. */
+      canEdit: boolean;
+      history: HistoryEntry[];
     },
 ) {
   const { organization, detail, notice } = props;
@@ -212,7 +217,14 @@ export function SeriesPage(
         showingDeactivated={props.showingDeactivated}
         deactivatedCount={props.deactivatedCount}
       />
-      <h2>Details</h2>
+      <div class="heading-row">
+        <h2>Details</h2>
+        {props.canEdit && (
+          <a class="button secondary" href={`${seriesPath(organization, series)}/edit`}>
+            Edit details
+          </a>
+        )}
+      </div>
       <dl class="facts">
         <dt>Department</dt>
         <dd>{series.department}</dd>
@@ -245,6 +257,7 @@ export function SeriesPage(
           <People people={detail.coordinators} />
         </dd>
       </dl>
+      <History entries={props.history} timeZone={organization.timeZone} />
     </Layout>
   );
 }

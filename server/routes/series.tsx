@@ -17,6 +17,8 @@ import { allow, hasRole, signedIn } from '../access';
 import { audit } from '../audit';
 import type { AppDeps, AppEnv, Viewer } from '../context';
 import { validForm } from '../forms';
+import { clientAddress } from '../client-address';
+import { historyOf } from '../history';
 import { chrome } from '../page';
 import { noticeNext, takeNoticeWithCounts } from '../notice';
 import { peopleByIds } from '../people';
@@ -97,6 +99,7 @@ async function renderForm(
   c: Context<AppEnv>,
   values: SeriesFormValues,
   errors?: InvalidSeriesInput['fields'] & { form?: string },
+  editing?: Series,
 ) {
   const organization = c.get('organization');
   const { db } = c.get('deps');
@@ -111,6 +114,7 @@ async function renderForm(
       chosen={chosen}
       values={values}
       {...(errors ? { errors } : {})}
+      editing={editing ? { id: editing.id, name: editing.name, year: editing.year } : undefined}
     />,
     errors ? 400 : 200,
   );
@@ -157,13 +161,78 @@ seriesRoutes.post(
         { ...values, specialties: values.specialties.split(',') },
         viewerOf(c),
       );
-      await audit(c, 'series_created', { detail: { seriesId: created.id, year: created.year } });
+      await audit(c, 'series_created', { seriesId: created.id, detail: { year: created.year } });
       noticeNext(c, 'series-created');
       return c.redirect(`/${organization.code}/series/${created.id}`, 303);
     } catch (error) {
       if (error instanceof InvalidSeriesInput) return renderForm(c, values, error.fields);
       throw error;
     }
+  },
+);
+
+// ---- A reviewer edits a series' details ----
+
+async function editedSeries(c: Context<AppEnv>, id: string) {
+  return operationsOf(c).getSeries(c.get('organization').id, id);
+}
+
+seriesRoutes.get('/series/:id/edit', allow(staff), seriesParam, async (c) => {
+  const detail = await editedSeries(c, c.req.valid('param').id);
+  if (!detail) return renderError(c, 'not_found');
+  const { series: found } = detail;
+  return renderForm(
+    c,
+    {
+      name: found.name,
+      department: found.department,
+      year: String(found.year),
+      owners: detail.owners.map((person) => person.id),
+      coordinators: detail.coordinators.map((person) => person.id),
+      specialties: found.specialties.join(', '),
+      professions: found.professions,
+      creditsPerSession: found.creditsPerSession,
+    },
+    undefined,
+    found,
+  );
+});
+
+seriesRoutes.post(
+  '/series/:id/edit',
+  allow(staff),
+  seriesParam,
+  validForm(seriesForm, async (c, rejected) => {
+    const detail = await editedSeries(c, c.req.param('id') ?? '');
+    if (!detail) return renderError(c, 'not_found');
+    return renderForm(
+      c,
+      emptySeriesForm(detail.series.year),
+      { form: ERRORS.invalid_input.message, ...rejected.errors },
+      detail.series,
+    );
+  }),
+  async (c) => {
+    const organization = c.get('organization');
+    const { id } = c.req.valid('param');
+    const detail = await editedSeries(c, id);
+    if (!detail) return renderError(c, 'not_found');
+    const values = c.req.valid('form');
+    try {
+      await operationsOf(c).updateSeries(
+        id,
+        { ...values, specialties: values.specialties.split(',') },
+        viewerOf(c),
+        clientAddress(c),
+      );
+    } catch (error) {
+      if (error instanceof InvalidSeriesInput) {
+        return renderForm(c, { ...values, year: String(detail.series.year) }, error.fields, detail.series);
+      }
+      throw error;
+    }
+    noticeNext(c, 'series-saved');
+    return c.redirect(`/${organization.code}/series/${id}`, 303);
   },
 );
 
@@ -216,6 +285,8 @@ async function seriesView(c: Context<AppEnv>, seriesId: string) {
     deactivatedCount: all.filter((session) => session.deactivatedAt).length,
     showingDeactivated,
     canChangeSessions: isStaff(viewer) || roles.includes('coordinator'),
+    canEdit: isStaff(viewer),
+    history: await historyOf(c.get('deps').db, organization.id, { seriesId: detail.series.id }),
   };
 }
 
@@ -245,13 +316,15 @@ seriesRoutes.get('/series/:id', allow(staff, member), seriesParam, async (c) => 
   const notice =
     waiting === 'sessions-added'
       ? sessionsAddedMessage(view.detail.series, notified?.counts ?? [])
-      : waiting === 'series-created'
-        ? 'Series created. It now awaits review.'
-        : waiting === 'series-approved'
-          ? approvedMessage(view.detail.series, c.get('organization'), c.get('deps').clock.now())
-          : waiting === 'series-renewal-requested'
-            ? 'Renewal requested. This draft for next year now awaits review.'
-            : undefined;
+      : waiting === 'series-saved'
+        ? 'Saved. The change is in the series’ history.'
+        : waiting === 'series-created'
+          ? 'Series created. It now awaits review.'
+          : waiting === 'series-approved'
+            ? approvedMessage(view.detail.series, c.get('organization'), c.get('deps').clock.now())
+            : waiting === 'series-renewal-requested'
+              ? 'Renewal requested. This draft for next year now awaits review.'
+              : undefined;
   return c.html(<SeriesPage {...view} notice={notice} />);
 });
 
@@ -300,7 +373,7 @@ seriesRoutes.post('/series/:id/approve', allow(staff), seriesParam, async (c) =>
   } catch (error) {
     return refusal(c, id, error);
   }
-  await audit(c, 'series_approved', { detail: { seriesId: id, year: approved.year } });
+  await audit(c, 'series_approved', { seriesId: id, detail: { year: approved.year } });
   if (c.req.header('HX-Request')) {
     return answerAction(
       c,
@@ -322,7 +395,7 @@ seriesRoutes.post('/series/:id/renew', allow(member), seriesParam, async (c) => 
   } catch (error) {
     return refusal(c, id, error);
   }
-  await audit(c, 'renewal_requested', { detail: { seriesId: id, renewalId: renewal.id } });
+  await audit(c, 'renewal_requested', { seriesId: id, detail: { renewalId: renewal.id } });
   const draft = `/${organization.code}/series/${renewal.id}`;
   noticeNext(c, 'series-renewal-requested');
   // htmx would follow a redirect and swap the whole page into the panel; tell it to navigate.

@@ -526,3 +526,62 @@ describe('renewing a series', () => {
     ]);
   });
 });
+
+describe('editing a series', () => {
+  test('a reviewer renames it, changes its coordinator and credits, and its history shows before and after', async () => {
+    const found = await grandRounds({ status: 'approved' });
+    const other = await seedMember(database.db, organization, {
+      email: 'other@example.org',
+      firstName: 'Olga',
+      lastName: 'Other',
+    });
+    const reviewer = await visitorAs('reviewer@example.org');
+    const form = await reviewer.get(`/river/series/${found.id}/edit`);
+    expect(form.status).toBe(200);
+    expect(fieldValue(form.html, 'name')).toBe('Medicine Grand Rounds');
+    const saved = await reviewer.post(`/river/series/${found.id}/edit`, {
+      name: 'Internal Medicine Grand Rounds',
+      department: 'Internal Medicine',
+      owners: owner.id,
+      coordinators: other.id,
+      specialties: 'Hospital Medicine',
+      professions: ['Physician', 'Nurse'],
+      creditsPerSession: '1.5',
+    });
+    expect(saved.status).toBe(303);
+    const page = textOf((await reviewer.follow(saved)).html);
+    expect(page).toContain('Saved. The change is in the series’ history.');
+    expect(page).toContain('Series details changed');
+    expect(page).toContain('Name: Medicine Grand Rounds → Internal Medicine Grand Rounds');
+    expect(page).toContain('Credits per session: 1.00 → 1.50');
+    expect(page).toContain('Coordinators: Coordinator, Cora → Other, Olga');
+    expect(await stored(found.id)).toMatchObject({ year: 2026, creditsPerSession: '1.50' });
+    // Cora no longer coordinates it: she cannot add sessions.
+    const cora = await visitorAs('coordinator@example.org');
+    expect((await cora.get(`/river/series/${found.id}/sessions/new`)).status).toBe(403);
+  });
+
+  test('a form without owners comes back naming the field and changes nothing; coordinators and owners cannot edit', async () => {
+    const found = await grandRounds({ status: 'approved' });
+    const reviewer = await visitorAs('reviewer@example.org');
+    await reviewer.get(`/river/series/${found.id}/edit`);
+    const refused = await reviewer.post(`/river/series/${found.id}/edit`, {
+      name: 'Renamed',
+      department: 'Internal Medicine',
+      coordinators: coordinator.id,
+      professions: 'Physician',
+      creditsPerSession: '1',
+    });
+    expect(refused.status).toBe(400);
+    expect(fieldError(refused.html, 'owners')).toBe('Choose at least one owner.');
+    expect((await stored(found.id)).name).toBe('Medicine Grand Rounds');
+    for (const email of ['coordinator@example.org', 'owner@example.org']) {
+      const member = await visitorAs(email);
+      expect((await member.get(`/river/series/${found.id}/edit`)).status).toBe(403);
+      expect(
+        (await member.post(`/river/series/${found.id}/edit`, { name: 'Mine now', owners: owner.id })).status,
+      ).toBe(403);
+    }
+    expect((await stored(found.id)).name).toBe('Medicine Grand Rounds');
+  });
+});

@@ -14,6 +14,7 @@ import {
 } from '../db/schema';
 import {
   renderEmailConfirmation,
+  renderFacultyInvitation,
   renderPasswordReset,
   renderSignInPaused,
   renderSignUpAttempt,
@@ -233,6 +234,8 @@ export type AccountWithRoles = Account & { roles: Role[] };
 
 /** The first lock lasts this long; each further one twice as long as the last, at most MAX_LOCK_MINUTES. */
 export const FIRST_LOCK_MINUTES = 15;
+/** A faculty invitation waits this long for its reader to choose a password. */
+export const INVITATION_DAYS = 7;
 export const MAX_LOCK_MINUTES = 24 * 60;
 
 /** Why a sign-in failed. Pages answer the same for all of them; the audit trail keeps the difference. */
@@ -610,6 +613,33 @@ export function createAccounts(deps: AccountsDeps) {
       await mailLink(organization, account, 'password-reset', 'password-reset', (common) =>
         renderPasswordReset({ ...common, expiresInMinutes: LINK_MINUTES['password-reset'] }),
       );
+    },
+
+    /**
+     * Someone added as faculty who had no account: a week-long link to choose a password, which
+     * also confirms the email (the reset page does both).
+     */
+    async inviteFaculty(
+      organization: Organization,
+      account: Account,
+      about: { invitedBy: string; sessionName: string },
+    ): Promise<void> {
+      const link = await links.issue(organization, account, 'password-reset', INVITATION_DAYS * 24 * 60);
+      const mail = await renderFacultyInvitation({
+        organizationName: organization.name,
+        recipientFirstName: account.firstName,
+        url: link.url,
+        expiresInDays: INVITATION_DAYS,
+        ...about,
+      });
+      await mailer.send({
+        idempotencyKey: `faculty-invitation:${link.id}`,
+        organizationId: organization.id,
+        kind: 'faculty-invitation',
+        to: account.email,
+        secrets: [link.token],
+        ...mail,
+      });
     },
 
     /**

@@ -20,6 +20,7 @@ import { peopleRoutes } from './routes/people';
 import { securityRoutes } from './routes/security';
 import { seriesRoutes } from './routes/series';
 import { sessionRoutes } from './routes/sessions';
+import { facultyRoutes } from './routes/faculty';
 
 /**
  * Every form Rounds has fits in a few kilobytes. Routes that take uploads (presentations, external
@@ -127,6 +128,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   organizationApp.route('/', accountRoutes);
   organizationApp.route('/', seriesRoutes);
   organizationApp.route('/', sessionRoutes);
+  organizationApp.route('/', facultyRoutes);
   organizationApp.route('/', securityRoutes);
   organizationApp.route('/', institutionSignInRoutes);
   organizationApp.route('/', peopleRoutes);

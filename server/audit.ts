@@ -36,6 +36,12 @@ export const AUDIT_ACTIONS = [
   'session_created',
   'session_updated',
   'session_deactivated',
+  'faculty_added',
+  'faculty_removed',
+  'disclosure_submitted',
+  'relationship_reviewed',
+  'session_approved',
+  'session_name_accepted',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

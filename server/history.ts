@@ -79,11 +79,9 @@ export async function historyOf(
   limit = 100,
 ): Promise<HistoryEntry[]> {
   const conditions: SQL[] = [eq(auditEvents.organizationId, organizationId)];
-  conditions.push(
-    'sessionId' in about
-      ? eq(auditEvents.sessionId, about.sessionId)
-      : eq(auditEvents.seriesId, about.seriesId),
-  );
+  // A series' own history: its details and approval, not each of its sessions' changes.
+  if ('sessionId' in about) conditions.push(eq(auditEvents.sessionId, about.sessionId));
+  else conditions.push(eq(auditEvents.seriesId, about.seriesId), isNull(auditEvents.sessionId));
   const rows = await db
     .select({
       at: auditEvents.createdAt,

@@ -21,6 +21,12 @@ export const NOTICES = [
   'series-saved',
   'session-saved',
   'session-deactivated',
+  'faculty-added',
+  'faculty-added-requested',
+  'faculty-invited',
+  'faculty-removed',
+  'faculty-already',
+  'disclosure-submitted',
 ] as const;
 export type NoticeName = (typeof NOTICES)[number];
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CoiStatus, SessionStatus } from '../db/schema';
+import type { CoiStatus, REVIEW_OUTCOMES, SessionStatus } from '../db/schema';
 import { nameProblem } from './name-fit';
 
 /**
@@ -8,7 +8,6 @@ import { nameProblem } from './name-fit';
  * facts for a whole page of sessions are loaded in a few queries (server/session-facts.ts).
  */
 
-export const REVIEW_OUTCOMES = ['not_relevant', 'mitigated', 'immitigable'] as const;
 export type ReviewOutcome = (typeof REVIEW_OUTCOMES)[number];
 
 export interface RelationshipFacts {

@@ -10,6 +10,12 @@ const ACTION_WORDS: Record<string, string> = {
   session_created: 'Session created',
   session_updated: 'Session changed',
   session_deactivated: 'Session deactivated',
+  faculty_added: 'Faculty added',
+  faculty_removed: 'Faculty removed',
+  account_created: 'Account made for a new faculty member',
+  relationship_reviewed: 'Relationship reviewed',
+  session_approved: 'Session approved',
+  session_name_accepted: 'Name accepted by a reviewer',
 };
 
 const FIELD_WORDS: Record<string, string> = {
@@ -32,6 +38,12 @@ const FIELD_WORDS: Record<string, string> = {
   attendanceCode: 'Attendance code',
   childId: 'Event ID',
   owners: 'Owners',
+  faculty: 'Faculty',
+  role: 'Role',
+  requestDisclosure: 'Disclosure requested',
+  requestPresentation: 'Presentation requested',
+  email: 'Email',
+  degree: 'Degree',
   coordinators: 'Coordinators',
 };
 
@@ -68,6 +80,15 @@ export function History(props: { entries: HistoryEntry[]; timeZone: string; head
                     {typeof entry.note.scope === 'string' && ` (${entry.note.scope})`}
                   </span>
                 </p>
+                {creation && entry.action !== 'session_created' && fields.length > 0 && (
+                  <ul class="changes">
+                    {fields.map((field) => (
+                      <li>
+                        {FIELD_WORDS[field] ?? field}: {shown(entry.after[field], timeZone)}
+                      </li>
+                    ))}
+                  </ul>
+                )}
                 {!creation && fields.length > 0 && (
                   <ul class="changes">
                     {fields.map((field) => (

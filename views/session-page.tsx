@@ -1,5 +1,8 @@
 import type { Organization, Series, Session } from '../db/schema';
 import type { HistoryEntry } from '../server/history';
+import type { SessionState } from '../server/session-facts';
+import { SESSION_STATUS_LABELS } from '../server/session-status';
+import { CoiStatus, DisclosureSummary, FACULTY_ROLE_LABELS } from './faculty-page';
 import { History } from './history';
 import { Notice } from './field';
 import { CsrfField, Layout, type PageChrome } from './layout';
@@ -35,9 +38,11 @@ export function SessionPage(
     session: Session;
     history: HistoryEntry[];
     canChange: boolean;
+    state: SessionState;
     notice?: string | undefined;
   },
 ) {
+  const { status, faculty } = props.state;
   const { organization, series, session } = props;
   const path = sessionPath(organization, session);
   const open = props.canChange && !session.deactivatedAt && series.status === 'approved';
@@ -56,6 +61,47 @@ export function SessionPage(
         </p>
       )}
       <p class="lead">{formatSessionTime(session.startsAt, session.endsAt, session.timeZone)}</p>
+      <section class="panel" aria-labelledby="session-status-heading">
+        <h2 id="session-status-heading">
+          Status <span class={`badge status-${status.status}`}>{SESSION_STATUS_LABELS[status.status]}</span>
+        </h2>
+        {status.reasons.length > 0 && (
+          <ul>
+            {status.reasons.map((reason) => (
+              <li>{reason}</li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <section aria-labelledby="faculty-heading">
+        <div class="heading-row">
+          <h2 id="faculty-heading">Faculty ({faculty.length})</h2>
+          {open && (
+            <a class="button secondary" href={`${path}/faculty`}>
+              Manage faculty
+            </a>
+          )}
+        </div>
+        {faculty.length === 0 ? (
+          <p class="muted">No faculty assigned.</p>
+        ) : (
+          <ul class="cards">
+            {faculty.map((member) => (
+              <li class="card">
+                <strong>
+                  {member.lastName}, {member.firstName}
+                  {member.degree ? `, ${member.degree}` : ''}
+                </strong>{' '}
+                <span class="muted">{FACULTY_ROLE_LABELS[member.role]}</span>
+                <br />
+                <DisclosureSummary member={member} timeZone={session.timeZone} />
+                <br />
+                <CoiStatus member={member} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
       {open && (
         <p class="actions">
           <a class="button" href={`${path}/edit`}>

@@ -60,6 +60,15 @@ export const sessions = pgTable(
     /** Deactivated sessions stay on record, hidden by default, their lifecycles stopped. */
     deactivatedAt: timestamp({ withTimezone: true }),
     deactivatedById: uuid().references(() => accounts.id),
+    /** A name the name-fit check doubted, accepted by a reviewer; it counts only while unchanged. */
+    nameAcceptedAs: text(),
+    /**
+     * The facts the session was approved on (server/session-status.ts approvalBasis). It is APPROVED
+     * only while they still hold: a new date, name, faculty or disclosure needs approval again.
+     */
+    approvedBasis: text(),
+    approvedAt: timestamp({ withTimezone: true }),
+    approvedById: uuid().references(() => accounts.id),
     createdById: uuid().references(() => accounts.id),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
@@ -72,7 +81,7 @@ export const sessions = pgTable(
   ],
 );
 
-/** Per-faculty "Presentations & COI Status". */
+/** Per-faculty "Presentations & COI Status", derived (server/session-status.ts), never stored. */
 export const COI_STATUSES = [
   'incomplete',
   'pending',
@@ -83,6 +92,10 @@ export const COI_STATUSES = [
 ] as const;
 export type CoiStatus = (typeof COI_STATUSES)[number];
 
+export const FACULTY_ROLES = ['speaker', 'case_selector'] as const;
+export type FacultyRole = (typeof FACULTY_ROLES)[number];
+
+/** Who teaches a session: a speaker, or for a case series the faculty member who selects the cases. */
 export const sessionFaculty = pgTable(
   'session_faculty',
   {
@@ -92,14 +105,18 @@ export const sessionFaculty = pgTable(
     accountId: uuid()
       .notNull()
       .references(() => accounts.id),
-    /** 'speaker', or for a case series the faculty member who selects the cases. */
-    role: text({ enum: ['speaker', 'case_selector'] })
-      .notNull()
-      .default('speaker'),
-    coiStatus: text({ enum: COI_STATUSES }).notNull().default('incomplete'),
+    role: text({ enum: FACULTY_ROLES }).notNull().default('speaker'),
+    /** "Request disclosure?": they are asked, then reminded until they disclose or the session passes. */
     requestDisclosure: boolean().notNull().default(false),
+    /** "Request presentation?": they are asked to upload their slides. */
+    requestPresentation: boolean().notNull().default(false),
+    addedById: uuid().references(() => accounts.id),
+    addedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.sessionId, t.accountId] })],
+  (t) => [
+    primaryKey({ columns: [t.sessionId, t.accountId] }),
+    index('session_faculty_account').on(t.accountId),
+  ],
 );
 
 /** Learners registered for sessions whose activity requires registration. */

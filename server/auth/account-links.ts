@@ -45,6 +45,8 @@ export function createAccountLinks(deps: { db: Database; clock: Clock; config: C
       organization: Organization,
       account: Account,
       purpose: AccountLinkPurpose,
+      /** A longer life than the purpose's own (a faculty invitation waits a week for its reader). */
+      minutes: number = LINK_MINUTES[purpose],
     ): Promise<IssuedLink> {
       const token = newToken();
       const id = sha256(token);
@@ -54,7 +56,7 @@ export function createAccountLinks(deps: { db: Database; clock: Clock; config: C
         accountId: account.id,
         purpose,
         createdAt: now,
-        expiresAt: new Date(now.getTime() + LINK_MINUTES[purpose] * 60_000),
+        expiresAt: new Date(now.getTime() + minutes * 60_000),
       });
       const url = `${config.publicUrl}/${organization.code}/${LINK_PATHS[purpose]}?token=${token}`;
       return { id, url, token };

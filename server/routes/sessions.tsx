@@ -12,6 +12,7 @@ import { clientAddress } from '../client-address';
 import type { AppEnv, Viewer } from '../context';
 import { validForm, validParams } from '../forms';
 import { historyOf } from '../history';
+import { sessionState } from '../session-facts';
 import { noticeNext, takeNoticeWithCounts } from '../notice';
 import { timeZones } from '../organization-settings';
 import { chrome } from '../page';
@@ -269,6 +270,7 @@ sessionRoutes.get('/sessions/:sessionId', allow(maySeeSessionRule), sessionParam
       session={found.session}
       history={await historyOf(db, found.organization.id, { sessionId: found.session.id })}
       canChange={await mayChangeSessions(db, found.series, viewerOf(c))}
+      state={await sessionState(db, found.session, found.series)}
       notice={notice}
     />,
   );

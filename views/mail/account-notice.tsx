@@ -76,6 +76,26 @@ export function renderPasswordReset(props: Common & { expiresInMinutes: number }
   });
 }
 
+export function renderFacultyInvitation(
+  props: Common & { invitedBy: string; sessionName: string; expiresInDays: number },
+) {
+  return rendered(
+    `You are faculty for ${props.sessionName}: set up your ${props.organizationName} CME account`,
+    {
+      preview: 'An account was made for you so you can complete your disclosure.',
+      heading: 'Your CME account is ready',
+      recipientFirstName: props.recipientFirstName,
+      paragraphs: [
+        `${props.invitedBy} added you as faculty for “${props.sessionName}” and made a ${props.organizationName} CME account for you with this email address.`,
+        `Choose a password to sign in; then you can complete your disclosure and see your sessions. This link works once, for the next ${props.expiresInDays} days.`,
+      ],
+      action: { label: 'Choose my password', url: props.url },
+      footnote:
+        'If you already have an account under another email address, tell the CME office, so your disclosures stay in one place.',
+    },
+  );
+}
+
 export function renderEmailConfirmation(props: Common & { expiresInDays: number }) {
   return rendered(`Confirm your email for ${props.organizationName} CME`, {
     preview: 'Confirm your email address to finish creating your CME account.',

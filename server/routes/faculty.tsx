@@ -1,0 +1,267 @@
+import { inArray } from 'drizzle-orm';
+import { type Context, Hono } from 'hono';
+import { z } from 'zod';
+import { disclosures, FACULTY_ROLES } from '../../db/schema';
+import { createDisclosureRequestActivities } from '../../activities/disclosure-requests';
+import {
+  EMPTY_NEW_PERSON,
+  FacultyPage,
+  type NewPersonValues,
+  RemoveFacultyPage,
+} from '../../views/faculty-page';
+import { sessionPath } from '../../views/session-page';
+import { formatSessionTime } from '../../views/time';
+import { DomainError } from '../../workflows/errors';
+import { allow } from '../access';
+import { createAccounts } from '../accounts';
+import { clientAddress } from '../client-address';
+import type { AppEnv, Viewer } from '../context';
+import { addFaculty, createFacultyAccount, InvalidNewPerson, removeFaculty } from '../faculty';
+import { validForm, validParams } from '../forms';
+import { noticeNext, takeNotice } from '../notice';
+import { chrome } from '../page';
+import { findPeople, PEOPLE_SHOWN } from '../people';
+import { renderError } from '../respond';
+import { sessionState } from '../session-facts';
+import { activeDisclosure } from '../session-status';
+import { findSession, mayChangeSessionRule, type SessionWithSeries } from '../sessions';
+
+/** Manage Faculty of one session. */
+export const facultyRoutes = new Hono<AppEnv>();
+
+const sessionParam = validParams(z.object({ sessionId: z.guid() }));
+const memberParam = validParams(z.object({ sessionId: z.guid(), accountId: z.guid() }));
+
+function viewerOf(c: Context<AppEnv>): Viewer {
+  const viewer = c.get('viewer');
+  if (!viewer) throw new Error('a faculty route ran without a signed-in viewer');
+  return viewer;
+}
+
+function depsOf(c: Context<AppEnv>) {
+  const { db, clock } = c.get('deps');
+  return { db, now: () => clock.now() };
+}
+
+async function sessionOf(c: Context<AppEnv>, sessionId: string) {
+  return findSession(c.get('deps').db, c.get('organization').id, sessionId);
+}
+
+const NOTICES = {
+  'faculty-added': 'Added as faculty.',
+  'faculty-added-requested': 'Added as faculty. A disclosure request was emailed.',
+  'faculty-invited': 'Added as faculty and emailed a link to choose a password.',
+  'faculty-removed': 'Removed from this session.',
+  'faculty-already': 'That person is already faculty of this session; nothing changed.',
+} as const;
+
+async function renderPage(
+  c: Context<AppEnv>,
+  found: SessionWithSeries,
+  extra: {
+    newPerson?: NewPersonValues;
+    newPersonErrors?: InvalidNewPerson['fields'];
+    sameName?: InvalidNewPerson['sameName'];
+  } = {},
+  status: 200 | 400 = 200,
+) {
+  const { db } = c.get('deps');
+  const state = await sessionState(db, found.session, found.series);
+  const typed = (c.req.query('q') ?? '').slice(0, 100);
+  const people = await findPeople(db, found.organization.id, typed, {
+    exclude: state.faculty.map((member) => member.id),
+    limit: PEOPLE_SHOWN,
+  });
+  const theirs =
+    people.length === 0
+      ? []
+      : await db
+          .select({
+            id: disclosures.id,
+            accountId: disclosures.accountId,
+            submittedAt: disclosures.submittedAt,
+          })
+          .from(disclosures)
+          .where(
+            inArray(
+              disclosures.accountId,
+              people.map((person) => person.id),
+            ),
+          );
+  const matches = people.map((person) => ({
+    ...person,
+    activeDisclosure:
+      activeDisclosure(
+        theirs.filter((one) => one.accountId === person.id).map((one) => ({ ...one, relationships: [] })),
+        found.session.startsAt,
+      ) !== null,
+  }));
+  const waiting = takeNotice(c);
+  const notice = waiting && waiting in NOTICES ? NOTICES[waiting as keyof typeof NOTICES] : undefined;
+  return c.html(
+    <FacultyPage
+      {...chrome(c)}
+      series={found.series}
+      session={found.session}
+      faculty={state.faculty}
+      typed={typed}
+      matches={matches}
+      newPerson={extra.newPerson ?? EMPTY_NEW_PERSON}
+      {...(extra.newPersonErrors ? { newPersonErrors: extra.newPersonErrors } : {})}
+      {...(extra.sameName ? { sameName: extra.sameName } : {})}
+      notice={notice}
+    />,
+    status,
+  );
+}
+
+/** A refusal (deactivated session, expired series) is a page saying so; a stranger's id is not found. */
+function refusal(c: Context<AppEnv>, error: unknown) {
+  if (error instanceof DomainError) return renderError(c, error.code);
+  throw error;
+}
+
+/** Asked to disclose (or told nothing is needed) once the assignment is saved; the mail does not hold the page. */
+function requestDisclosure(c: Context<AppEnv>, sessionId: string, accountId: string) {
+  const { db, mailer, config, background } = c.get('deps');
+  const activities = createDisclosureRequestActivities({ db, mailer, publicUrl: config.publicUrl });
+  background.run('disclosure request', () =>
+    activities.sendDisclosureRequest({ sessionId, accountId, reminder: 0 }),
+  );
+}
+
+facultyRoutes.get('/sessions/:sessionId/faculty', allow(mayChangeSessionRule), sessionParam, async (c) => {
+  const found = await sessionOf(c, c.req.valid('param').sessionId);
+  if (!found) return renderError(c, 'not_found');
+  return renderPage(c, found);
+});
+
+const checkbox = z
+  .string()
+  .optional()
+  .transform((value) => value === 'on' || value === 'true');
+const role = z.enum(FACULTY_ROLES).catch('speaker');
+
+facultyRoutes.post(
+  '/sessions/:sessionId/faculty',
+  allow(mayChangeSessionRule),
+  sessionParam,
+  validForm(
+    z.object({ accountId: z.string(), role, requestDisclosure: checkbox, requestPresentation: checkbox }),
+    (c) => renderError(c, 'bad_request'),
+  ),
+  async (c) => {
+    const found = await sessionOf(c, c.req.valid('param').sessionId);
+    if (!found) return renderError(c, 'not_found');
+    const assignment = c.req.valid('form');
+    let outcome: 'added' | 'already';
+    try {
+      outcome = await addFaculty(depsOf(c), found, assignment, viewerOf(c), clientAddress(c));
+    } catch (error) {
+      return refusal(c, error);
+    }
+    if (outcome === 'added' && assignment.requestDisclosure) {
+      requestDisclosure(c, found.session.id, assignment.accountId);
+    }
+    noticeNext(
+      c,
+      outcome === 'already'
+        ? 'faculty-already'
+        : assignment.requestDisclosure
+          ? 'faculty-added-requested'
+          : 'faculty-added',
+    );
+    return c.redirect(`${sessionPath(c.get('organization'), found.session)}/faculty`, 303);
+  },
+);
+
+const newPersonForm = z.object({
+  firstName: z.string().optional().default(''),
+  lastName: z.string().optional().default(''),
+  email: z.string().optional().default(''),
+  degree: z.string().optional().default(''),
+  role,
+  requestDisclosure: checkbox,
+  requestPresentation: checkbox,
+  confirmedDifferent: checkbox,
+});
+
+facultyRoutes.post(
+  '/sessions/:sessionId/faculty/new-person',
+  allow(mayChangeSessionRule),
+  sessionParam,
+  validForm(newPersonForm, async (c, rejected) => {
+    const found = await sessionOf(c, c.req.param('sessionId') ?? '');
+    if (!found) return renderError(c, 'not_found');
+    return renderPage(c, found, { newPersonErrors: rejected.errors }, 400);
+  }),
+  async (c) => {
+    const found = await sessionOf(c, c.req.valid('param').sessionId);
+    if (!found) return renderError(c, 'not_found');
+    const values = c.req.valid('form');
+    const viewer = viewerOf(c);
+    let account: Awaited<ReturnType<typeof createFacultyAccount>>;
+    try {
+      account = await createFacultyAccount(depsOf(c), found, values, viewer, clientAddress(c));
+      await addFaculty(depsOf(c), found, { ...values, accountId: account.id }, viewer, clientAddress(c));
+    } catch (error) {
+      if (error instanceof InvalidNewPerson) {
+        return renderPage(
+          c,
+          found,
+          { newPerson: values, newPersonErrors: error.fields, sameName: error.sameName },
+          400,
+        );
+      }
+      return refusal(c, error);
+    }
+    const deps = c.get('deps');
+    const organization = c.get('organization');
+    const invitedBy = `${viewer.account.firstName} ${viewer.account.lastName}`;
+    const sessionName = `${found.session.name}, ${formatSessionTime(found.session.startsAt, found.session.endsAt, found.session.timeZone)}`;
+    deps.background.run('faculty invitation', () =>
+      createAccounts(deps).inviteFaculty(organization, account, { invitedBy, sessionName }),
+    );
+    if (values.requestDisclosure) requestDisclosure(c, found.session.id, account.id);
+    noticeNext(c, 'faculty-invited');
+    return c.redirect(`${sessionPath(organization, found.session)}/faculty`, 303);
+  },
+);
+
+async function memberOf(c: Context<AppEnv>, sessionId: string, accountId: string) {
+  const found = await sessionOf(c, sessionId);
+  if (!found) return null;
+  const state = await sessionState(c.get('deps').db, found.session, found.series);
+  const member = state.faculty.find((one) => one.id === accountId);
+  return member ? { found, member } : null;
+}
+
+facultyRoutes.get(
+  '/sessions/:sessionId/faculty/:accountId/remove',
+  allow(mayChangeSessionRule),
+  memberParam,
+  async (c) => {
+    const { sessionId, accountId } = c.req.valid('param');
+    const target = await memberOf(c, sessionId, accountId);
+    if (!target) return renderError(c, 'not_found');
+    return c.html(<RemoveFacultyPage {...chrome(c)} session={target.found.session} member={target.member} />);
+  },
+);
+
+facultyRoutes.post(
+  '/sessions/:sessionId/faculty/:accountId/remove',
+  allow(mayChangeSessionRule),
+  memberParam,
+  async (c) => {
+    const { sessionId, accountId } = c.req.valid('param');
+    const found = await sessionOf(c, sessionId);
+    if (!found) return renderError(c, 'not_found');
+    try {
+      await removeFaculty(depsOf(c), found, accountId, viewerOf(c), clientAddress(c));
+    } catch (error) {
+      return refusal(c, error);
+    }
+    noticeNext(c, 'faculty-removed');
+    return c.redirect(`${sessionPath(c.get('organization'), found.session)}/faculty`, 303);
+  },
+);

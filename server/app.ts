@@ -21,6 +21,7 @@ import { securityRoutes } from './routes/security';
 import { seriesRoutes } from './routes/series';
 import { sessionRoutes } from './routes/sessions';
 import { facultyRoutes } from './routes/faculty';
+import { disclosureRoutes } from './routes/disclosures';
 
 /**
  * Every form Rounds has fits in a few kilobytes. Routes that take uploads (presentations, external
@@ -129,6 +130,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   organizationApp.route('/', seriesRoutes);
   organizationApp.route('/', sessionRoutes);
   organizationApp.route('/', facultyRoutes);
+  organizationApp.route('/', disclosureRoutes);
   organizationApp.route('/', securityRoutes);
   organizationApp.route('/', institutionSignInRoutes);
   organizationApp.route('/', peopleRoutes);

@@ -9,6 +9,7 @@ import {
   type Session,
   series,
   seriesRoles,
+  sessionFaculty,
   sessions,
 } from '../db/schema';
 import {
@@ -315,14 +316,21 @@ export async function mayChangeSessions(db: Database, target: Series, actor: Act
   return held !== undefined;
 }
 
-/** Staff, or anyone holding a role on the session's series, may see it. */
-export async function maySeeSession(db: Database, target: Series, actor: Actor): Promise<boolean> {
+/** Staff, anyone holding a role on the session's series, and its own faculty may see it. */
+export async function maySeeSession(db: Database, found: SessionWithSeries, actor: Actor): Promise<boolean> {
   if (actor.roles.has('reviewer') || actor.roles.has('admin')) return true;
   const [held] = await db
     .select({ role: seriesRoles.role })
     .from(seriesRoles)
-    .where(and(eq(seriesRoles.seriesId, target.id), eq(seriesRoles.accountId, actor.account.id)));
-  return held !== undefined;
+    .where(and(eq(seriesRoles.seriesId, found.series.id), eq(seriesRoles.accountId, actor.account.id)));
+  if (held) return true;
+  const [teaches] = await db
+    .select({ accountId: sessionFaculty.accountId })
+    .from(sessionFaculty)
+    .where(
+      and(eq(sessionFaculty.sessionId, found.session.id), eq(sessionFaculty.accountId, actor.account.id)),
+    );
+  return teaches !== undefined;
 }
 
 /** The form's values for an existing session, as its edit form shows them. */
@@ -736,7 +744,7 @@ export const maySeeSessionRule: Rule = async (c) => {
     return false;
   const found = await findSession(c.get('deps').db, organization.id, sessionId);
   if (!found) return false;
-  return maySeeSession(c.get('deps').db, found.series, viewer);
+  return maySeeSession(c.get('deps').db, found, viewer);
 };
 
 /** Access rule for changing a session: a coordinator of its series, or staff. */

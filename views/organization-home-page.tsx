@@ -45,6 +45,11 @@ export function OrganizationHomePage(
           <a href={`${base}/security`}>Password and sign-in</a>{' '}
           <span class="muted">change your password, set up an authenticator app</span>
         </li>
+        <li>
+          <a href={`${base}/my-sessions`}>My sessions</a> and{' '}
+          <a href={`${base}/disclosures`}>my disclosures</a>{' '}
+          <span class="muted">the sessions you teach, and your financial disclosure for them</span>
+        </li>
         {runsSeries && (
           <li>
             <a href={`${base}/series`}>Series</a>{' '}
@@ -73,7 +78,6 @@ export function OrganizationHomePage(
             <li>Claim credit for a session you attend: text its code, scan its QR code, or enter it here.</li>
             <li>Evaluations to complete, and certificates to download once they are done.</li>
             <li>Your transcript of credit, to download or email.</li>
-            {roles.has('faculty') && <li>Your financial disclosures, and the sessions you speak at.</li>}
           </ul>
           <p class="muted">
             Until then, keep your profile up to date: certificates use your name and degree.

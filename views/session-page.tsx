@@ -2,7 +2,7 @@ import type { Organization, Series, Session } from '../db/schema';
 import type { HistoryEntry } from '../server/history';
 import type { SessionState } from '../server/session-facts';
 import { SESSION_STATUS_LABELS } from '../server/session-status';
-import { CoiStatus, DisclosureSummary, FACULTY_ROLE_LABELS } from './faculty-page';
+import { CoiStatus, DisclosureSummary, FACULTY_ROLE_LABELS } from './faculty-member';
 import { History } from './history';
 import { Notice } from './field';
 import { CsrfField, Layout, type PageChrome } from './layout';

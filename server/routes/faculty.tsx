@@ -1,7 +1,8 @@
-import { inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, lte } from 'drizzle-orm';
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
-import { disclosures, FACULTY_ROLES } from '../../db/schema';
+import { disclosures, FACULTY_ROLES, series, sessionFaculty, sessions } from '../../db/schema';
+import { MySessionsPage } from '../../views/my-sessions-page';
 import { createDisclosureRequestActivities } from '../../activities/disclosure-requests';
 import {
   EMPTY_NEW_PERSON,
@@ -12,7 +13,7 @@ import {
 import { sessionPath } from '../../views/session-page';
 import { formatSessionTime } from '../../views/time';
 import { DomainError } from '../../workflows/errors';
-import { allow } from '../access';
+import { allow, signedIn } from '../access';
 import { createAccounts } from '../accounts';
 import { clientAddress } from '../client-address';
 import type { AppEnv, Viewer } from '../context';
@@ -22,7 +23,7 @@ import { noticeNext, takeNotice } from '../notice';
 import { chrome } from '../page';
 import { findPeople, PEOPLE_SHOWN } from '../people';
 import { renderError } from '../respond';
-import { sessionState } from '../session-facts';
+import { sessionState, sessionStates } from '../session-facts';
 import { activeDisclosure } from '../session-status';
 import { findSession, mayChangeSessionRule, type SessionWithSeries } from '../sessions';
 
@@ -265,3 +266,39 @@ facultyRoutes.post(
     return c.redirect(`${sessionPath(c.get('organization'), found.session)}/faculty`, 303);
   },
 );
+
+/** The sessions a person teaches: upcoming with their COI status, and the last year's past ones. */
+facultyRoutes.get('/my-sessions', allow(signedIn), async (c) => {
+  const viewer = viewerOf(c);
+  const { db, clock } = c.get('deps');
+  const now = clock.now();
+  const mine = and(eq(sessionFaculty.accountId, viewer.account.id), isNull(sessions.deactivatedAt));
+  const upcoming = await db
+    .select({ session: sessions, series })
+    .from(sessionFaculty)
+    .innerJoin(sessions, eq(sessions.id, sessionFaculty.sessionId))
+    .innerJoin(series, eq(series.id, sessions.seriesId))
+    .where(and(mine, gt(sessions.endsAt, now)))
+    .orderBy(asc(sessions.startsAt))
+    .limit(100);
+  const past = await db
+    .select({ session: sessions, series })
+    .from(sessionFaculty)
+    .innerJoin(sessions, eq(sessions.id, sessionFaculty.sessionId))
+    .innerJoin(series, eq(series.id, sessions.seriesId))
+    .where(and(mine, lte(sessions.endsAt, now)))
+    .orderBy(desc(sessions.startsAt))
+    .limit(50);
+  const states = await sessionStates(db, upcoming);
+  return c.html(
+    <MySessionsPage
+      {...chrome(c)}
+      accountId={viewer.account.id}
+      upcoming={upcoming.flatMap((row) => {
+        const state = states.get(row.session.id);
+        return state ? [{ ...row, state }] : [];
+      })}
+      past={past}
+    />,
+  );
+});

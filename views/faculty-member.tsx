@@ -1,0 +1,42 @@
+import type { FacultyRole } from '../db/schema';
+import type { FacultyMember } from '../server/session-facts';
+import { COI_STATUS_LABELS } from '../server/session-status';
+import { formatInstant } from './time';
+
+/** How a faculty member appears wherever a session's faculty is listed. */
+
+export const FACULTY_ROLE_LABELS: Record<FacultyRole, string> = {
+  speaker: 'Speaker',
+  case_selector: 'Selects the cases (case series)',
+};
+
+/** "Nothing to disclose – Jun 1, 2026", a list of companies, or "NO DISCLOSURE ON FILE" (manual). */
+export function DisclosureSummary(props: { member: FacultyMember; timeZone: string }) {
+  const { latest } = props.member;
+  if (!latest) return <span>NO DISCLOSURE ON FILE</span>;
+  const submitted = formatInstant(latest.submittedAt, props.timeZone);
+  if (latest.relationships.length === 0) return <span>Nothing to disclose – {submitted}</span>;
+  return (
+    <span>
+      Submitted {submitted}:{' '}
+      {latest.relationships.map((r) => `${r.company} (${r.nature.replace(/_/g, ' ')})`).join('; ')}
+      {latest.ownerOrEmployee && <strong> · Owner or employee of an ineligible company</strong>}
+    </span>
+  );
+}
+
+/** The faculty member's COI status with its reason, readable on hover and on focus. */
+export function CoiStatus(props: { member: FacultyMember }) {
+  const { coi } = props.member;
+  const id = `coi-${props.member.id}`;
+  return (
+    <span class={`coi coi-${coi.status}`}>
+      <span class="badge" tabindex={0} aria-describedby={id} title={coi.reason}>
+        {COI_STATUS_LABELS[coi.status]}
+      </span>{' '}
+      <span class="coi-reason" id={id}>
+        {coi.reason}
+      </span>
+    </span>
+  );
+}

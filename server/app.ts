@@ -22,6 +22,7 @@ import { seriesRoutes } from './routes/series';
 import { sessionRoutes } from './routes/sessions';
 import { facultyRoutes } from './routes/faculty';
 import { disclosureRoutes } from './routes/disclosures';
+import { reviewRoutes } from './routes/review';
 
 /**
  * Every form Rounds has fits in a few kilobytes. Routes that take uploads (presentations, external
@@ -131,6 +132,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   organizationApp.route('/', sessionRoutes);
   organizationApp.route('/', facultyRoutes);
   organizationApp.route('/', disclosureRoutes);
+  organizationApp.route('/', reviewRoutes);
   organizationApp.route('/', securityRoutes);
   organizationApp.route('/', institutionSignInRoutes);
   organizationApp.route('/', peopleRoutes);

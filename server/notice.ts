@@ -27,6 +27,9 @@ export const NOTICES = [
   'faculty-removed',
   'faculty-already',
   'disclosure-submitted',
+  'relationship-reviewed',
+  'session-approved',
+  'name-accepted',
 ] as const;
 export type NoticeName = (typeof NOTICES)[number];
 

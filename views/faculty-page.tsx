@@ -146,9 +146,7 @@ export function FacultyPage(
                       <input type="checkbox" id={`presentation-${person.id}`} name="requestPresentation" />
                       <label for={`presentation-${person.id}`}>Request presentation from {who}?</label>
                     </div>
-                    <button type="submit" aria-label={`Add ${who} as faculty`}>
-                      Add faculty
-                    </button>
+                    <button type="submit">Add {who} as faculty</button>
                   </form>
                 </li>
               );

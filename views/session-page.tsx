@@ -38,6 +38,8 @@ export function SessionPage(
     session: Session;
     history: HistoryEntry[];
     canChange: boolean;
+    /** Reviewers and admins judge relationships and approve. */
+    canReview: boolean;
     state: SessionState;
     notice?: string | undefined;
   },
@@ -112,6 +114,13 @@ export function SessionPage(
           </a>
           <a class="button danger" href={`${path}/deactivate`}>
             Deactivate
+          </a>
+        </p>
+      )}
+      {props.canReview && !session.deactivatedAt && (
+        <p>
+          <a class="button" href={`${path}/review`}>
+            Review and approve
           </a>
         </p>
       )}

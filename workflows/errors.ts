@@ -68,6 +68,11 @@ export const ERRORS = {
     status: 409,
     message: 'This session was deactivated; it is kept for the record and can no longer be changed.',
   },
+  session_already_approved: { status: 409, message: 'This session is already approved; nothing changed.' },
+  session_not_ready: {
+    status: 409,
+    message: 'Only a PENDING session can be approved: everything must be in and every relationship judged.',
+  },
   internal: {
     status: 500,
     message:

@@ -271,6 +271,7 @@ sessionRoutes.get('/sessions/:sessionId', allow(maySeeSessionRule), sessionParam
       history={await historyOf(db, found.organization.id, { sessionId: found.session.id })}
       canChange={await mayChangeSessions(db, found.series, viewerOf(c))}
       state={await sessionState(db, found.session, found.series)}
+      canReview={viewerOf(c).roles.has('reviewer') || viewerOf(c).roles.has('admin')}
       notice={notice}
     />,
   );

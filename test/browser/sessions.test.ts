@@ -1,11 +1,38 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, demoEmail } from '../../db/seed/demo';
 import { addDays, localDate, weekdayOf } from '../../workflows/calendar';
+import type { Page } from 'playwright-core';
 import { browserSuite, signIn, submit } from '../support/browser';
 
 const suite = browserSuite();
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+/** A date a few days ahead in the demo's zone, or the series' first week when its year is still to come. */
+function soonIn(year: number, days: number): string {
+  const soon = addDays(localDate(new Date(), 'America/New_York'), days);
+  return soon.startsWith(String(year)) ? soon : `${year}-01-${String(4 + days).padStart(2, '0')}`;
+}
+
+/** Opens a demo series from the main navigation; returns its year. */
+async function openSeries(page: Page, name: string): Promise<number> {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Series' }).click();
+  await page.getByRole('link', { name, exact: true }).click();
+  return Number((await page.getByRole('heading', { level: 1 }).innerText()).slice(-4));
+}
+
+/** The link in the newest mail to `to` with this subject, as an admin finds it in the outbox. */
+async function linkFromOutbox(to: string, subject: string, link: RegExp): Promise<string> {
+  const admin = await suite.visitor();
+  await signIn(admin, demoEmail('admin'), DEMO_PASSWORD);
+  await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Outbox' }).click();
+  await admin.getByRole('row').filter({ hasText: to }).getByRole('link', { name: subject }).first().click();
+  const href = await admin.getByRole('link', { name: link }).first().getAttribute('href');
+  expect(href).toBeTruthy();
+  // Mail links name PUBLIC_URL's host; the browser keeps to the address it started on.
+  const url = new URL(href ?? '');
+  return url.pathname + url.search;
+}
 
 describe('sessions in the browser', () => {
   it('a coordinator adds a weekly series of sessions, renames this and the following one, moves one on the calendar and deactivates one', async () => {
@@ -60,6 +87,77 @@ describe('sessions in the browser', () => {
     await page.getByRole('link', { name: `Tumor Board ${year}` }).click();
     expect(await page.getByRole('region', { name: 'Sessions' }).innerText()).toContain(
       'Show 1 deactivated session',
+    );
+  });
+
+  it('a coordinator assigns faculty with Request disclosure?, the faculty member discloses through the emailed link, and a reviewer mitigates and approves', async () => {
+    const topic = 'Anticoagulation in atrial fibrillation';
+    const coordinator = await suite.visitor();
+    await signIn(coordinator, demoEmail('coordinator'), DEMO_PASSWORD);
+    const year = await openSeries(coordinator, 'Medicine Grand Rounds');
+    await coordinator.getByRole('link', { name: 'Add sessions' }).click();
+    await coordinator.getByLabel('Name (the topic)').fill(topic);
+    await coordinator.getByLabel('Date', { exact: true }).fill(soonIn(year, 3));
+    await submit(coordinator, 'Add sessions');
+    await coordinator.getByRole('region', { name: 'Sessions' }).getByRole('link', { name: topic }).click();
+    await coordinator.getByRole('link', { name: 'Manage faculty' }).click();
+    await coordinator.getByLabel('Last name, First name').fill('Okafor, D');
+    await coordinator.getByLabel('Last name, First name').press('Enter');
+    const request = coordinator.getByRole('checkbox', { name: 'Request disclosure from Daniel Okafor?' });
+    expect(await request.isChecked()).toBe(true);
+    await submit(coordinator, 'Add Daniel Okafor as faculty');
+    expect(await coordinator.getByRole('status').first().innerText()).toBe(
+      'Added as faculty. A disclosure request was emailed.',
+    );
+    expect(await coordinator.getByRole('region', { name: /^Faculty/ }).innerText()).toContain(
+      'NO DISCLOSURE ON FILE',
+    );
+
+    const disclosureLink = await linkFromOutbox(
+      demoEmail('faculty'),
+      `Please complete your disclosure for ${topic}`,
+      /\/demo\/disclosure$/,
+    );
+    const faculty = await suite.visitor();
+    await signIn(faculty, demoEmail('faculty'), DEMO_PASSWORD);
+    await faculty.goto(disclosureLink);
+    await faculty.getByRole('radio', { name: 'I have financial relationships to disclose' }).check();
+    const first = faculty.getByRole('group', { name: 'Relationship 1' });
+    await first.getByLabel('Company').fill('Acme Pharma');
+    await first.getByLabel('Nature of the relationship').selectOption('consultant');
+    await faculty.getByLabel('Type your full name').fill('Daniel Okafor');
+    await faculty
+      .getByRole('checkbox', { name: 'I attest that this disclosure is complete and accurate' })
+      .check();
+    await submit(faculty, 'Submit disclosure');
+    expect(await faculty.getByRole('status').first().innerText()).toContain('your disclosure is on file');
+
+    const reviewer = await suite.visitor();
+    await signIn(reviewer, demoEmail('reviewer'), DEMO_PASSWORD);
+    await reviewer.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Review' }).click();
+    await reviewer
+      .getByRole('region', { name: /^Relationships awaiting review/ })
+      .getByRole('link', { name: topic })
+      .click();
+    await reviewer.getByRole('radio', { name: 'Relevant, and mitigated' }).check();
+    await reviewer
+      .getByRole('checkbox', { name: 'Peer review of the content before it is presented' })
+      .check();
+    await reviewer.getByLabel('Rationale').fill('Slides peer reviewed; no product is named.');
+    await reviewer.getByLabel('Your signature (full name)').fill('Priya Shah');
+    await submit(reviewer, 'Save judgement');
+    expect(await reviewer.getByRole('status').first().innerText()).toBe('Judgement saved.');
+    await submit(reviewer, 'Approve session');
+    expect(await reviewer.getByRole('status').first().innerText()).toBe(
+      'Approved. Coordinators can now make its flyer.',
+    );
+
+    // Back from Manage faculty to the session's page.
+    await coordinator.getByRole('link', { name: topic, exact: true }).click();
+    const status = await coordinator.getByRole('region', { name: /^Status/ }).innerText();
+    expect(status).toContain('APPROVED');
+    expect(await coordinator.getByRole('region', { name: /^Faculty/ }).innerText()).toContain(
+      'Approved with exceptions',
     );
   });
 });

@@ -1,0 +1,166 @@
+import { inArray } from 'drizzle-orm';
+import { type Context, Hono } from 'hono';
+import { z } from 'zod';
+import { accounts } from '../../db/schema';
+import { ReviewPage, ReviewQueuePage } from '../../views/review-page';
+import { sessionPath } from '../../views/session-page';
+import { DomainError } from '../../workflows/errors';
+import { allow, hasRole } from '../access';
+import { clientAddress } from '../client-address';
+import type { AppEnv, Viewer } from '../context';
+import { validForm, validParams } from '../forms';
+import { noticeNext, takeNotice } from '../notice';
+import { chrome } from '../page';
+import { renderError } from '../respond';
+import {
+  acceptName,
+  approveSession,
+  InvalidReview,
+  type ReviewInput,
+  relationshipDetails,
+  reviewQueues,
+  reviewRelationship,
+  reviewsOf,
+} from '../review';
+import { sessionState } from '../session-facts';
+import { findSession, type SessionWithSeries } from '../sessions';
+
+/** Reviewers' queues, and each session's review: judgements, an accepted name, approval. */
+export const reviewRoutes = new Hono<AppEnv>();
+
+const staff = hasRole('reviewer', 'admin');
+const sessionParam = validParams(z.object({ sessionId: z.guid() }));
+const relationshipParam = validParams(z.object({ sessionId: z.guid(), relationshipId: z.guid() }));
+
+function viewerOf(c: Context<AppEnv>): Viewer {
+  const viewer = c.get('viewer');
+  if (!viewer) throw new Error('a review route ran without a signed-in viewer');
+  return viewer;
+}
+
+function depsOf(c: Context<AppEnv>) {
+  const { db, clock } = c.get('deps');
+  return { db, now: () => clock.now() };
+}
+
+const NOTICES = {
+  'relationship-reviewed': 'Judgement saved.',
+  'session-approved': 'Approved. Coordinators can now make its flyer.',
+  'name-accepted': 'Name accepted.',
+} as const;
+
+reviewRoutes.get('/review', allow(staff), async (c) => {
+  const { db, clock } = c.get('deps');
+  const queues = await reviewQueues(db, c.get('organization').id, clock.now());
+  return c.html(<ReviewQueuePage {...chrome(c)} {...queues} />);
+});
+
+async function renderReview(
+  c: Context<AppEnv>,
+  found: SessionWithSeries,
+  extra: {
+    returned?: { relationshipId: string; values: ReviewInput; errors: InvalidReview['fields'] };
+    error?: string;
+  } = {},
+  status: 200 | 400 | 409 = 200,
+) {
+  const { db } = c.get('deps');
+  const state = await sessionState(db, found.session, found.series);
+  const reviews = await reviewsOf(db, found.session.id);
+  const reviewerIds = [...new Set([...reviews.values()].map((review) => review.reviewerId))];
+  const reviewers =
+    reviewerIds.length === 0
+      ? []
+      : await db
+          .select({ id: accounts.id, firstName: accounts.firstName, lastName: accounts.lastName })
+          .from(accounts)
+          .where(inArray(accounts.id, reviewerIds));
+  const relationshipIds = state.faculty.flatMap(
+    (member) => member.coi.active?.relationships.map((r) => r.id) ?? [],
+  );
+  const waiting = takeNotice(c);
+  return c.html(
+    <ReviewPage
+      {...chrome(c)}
+      series={found.series}
+      session={found.session}
+      state={state}
+      reviews={reviews}
+      reviewerNames={new Map(reviewers.map((r) => [r.id, `${r.firstName} ${r.lastName}`]))}
+      details={await relationshipDetails(db, relationshipIds)}
+      notice={waiting && waiting in NOTICES ? NOTICES[waiting as keyof typeof NOTICES] : undefined}
+      {...extra}
+    />,
+    status,
+  );
+}
+
+async function sessionOf(c: Context<AppEnv>, sessionId: string) {
+  return findSession(c.get('deps').db, c.get('organization').id, sessionId);
+}
+
+reviewRoutes.get('/sessions/:sessionId/review', allow(staff), sessionParam, async (c) => {
+  const found = await sessionOf(c, c.req.valid('param').sessionId);
+  if (!found) return renderError(c, 'not_found');
+  return renderReview(c, found);
+});
+
+const repeated = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]));
+const typed = z.string().optional().default('');
+const reviewForm = z.object({
+  outcome: typed,
+  steps: repeated,
+  otherStep: typed,
+  rationale: typed,
+  signature: typed,
+});
+
+reviewRoutes.post(
+  '/sessions/:sessionId/review/:relationshipId',
+  allow(staff),
+  relationshipParam,
+  validForm(reviewForm, (c) => renderError(c, 'bad_request')),
+  async (c) => {
+    const { sessionId, relationshipId } = c.req.valid('param');
+    const found = await sessionOf(c, sessionId);
+    if (!found) return renderError(c, 'not_found');
+    const values = c.req.valid('form');
+    try {
+      await reviewRelationship(depsOf(c), found, relationshipId, values, viewerOf(c), clientAddress(c));
+    } catch (error) {
+      if (error instanceof InvalidReview) {
+        return renderReview(c, found, { returned: { relationshipId, values, errors: error.fields } }, 400);
+      }
+      if (error instanceof DomainError) return renderError(c, error.code);
+      throw error;
+    }
+    noticeNext(c, 'relationship-reviewed');
+    return c.redirect(`${sessionPath(c.get('organization'), found.session)}/review`, 303);
+  },
+);
+
+reviewRoutes.post('/sessions/:sessionId/accept-name', allow(staff), sessionParam, async (c) => {
+  const found = await sessionOf(c, c.req.valid('param').sessionId);
+  if (!found) return renderError(c, 'not_found');
+  await acceptName(depsOf(c), found, viewerOf(c), clientAddress(c));
+  noticeNext(c, 'name-accepted');
+  return c.redirect(`${sessionPath(c.get('organization'), found.session)}/review`, 303);
+});
+
+reviewRoutes.post('/sessions/:sessionId/approve', allow(staff), sessionParam, async (c) => {
+  const found = await sessionOf(c, c.req.valid('param').sessionId);
+  if (!found) return renderError(c, 'not_found');
+  try {
+    await approveSession(depsOf(c), found, viewerOf(c), clientAddress(c));
+  } catch (error) {
+    if (error instanceof DomainError && error.code !== 'forbidden') {
+      return renderReview(c, found, { error: error.message }, 409);
+    }
+    throw error;
+  }
+  noticeNext(c, 'session-approved');
+  return c.redirect(`${sessionPath(c.get('organization'), found.session)}/review`, 303);
+});

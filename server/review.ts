@@ -76,7 +76,7 @@ function judge(input: ReviewInput, reviewerLastName: string) {
   if (outcome && outcome !== 'not_relevant' && input.rationale.trim() === '') {
     errors.rationale = 'Give the rationale for this judgement.';
   }
-  if (input.rationale.length > 5000) errors.rationale = 'Keep the rationale under 5,000 characters.';
+  if (input.rationale.length > 4000) errors.rationale = 'Keep the rationale under 4,000 characters.';
   const signature = input.signature.trim();
   if (signature === '') errors.signature = 'Type your full name to sign.';
   else if (!` ${words(signature)} `.includes(` ${words(reviewerLastName)} `)) {

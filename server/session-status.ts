@@ -62,10 +62,14 @@ export interface SessionStatusResult {
   nameProblem: string | null;
 }
 
-/** A disclosure is active for a session when submitted less than one year before its date. */
+/**
+ * A disclosure is active for a session when submitted less than one year before its date: the
+ * newest one submitted before the start. One submitted after a session does not reopen it.
+ */
 export function activeDisclosure(disclosures: DisclosureFacts[], startsAt: Date): DisclosureFacts | null {
   let newest: DisclosureFacts | null = null;
   for (const disclosure of disclosures) {
+    if (disclosure.submittedAt > startsAt) continue;
     if (!newest || disclosure.submittedAt > newest.submittedAt) newest = disclosure;
   }
   if (!newest) return null;

@@ -127,7 +127,7 @@ function sessionSchema(organization: Organization) {
       timeZone: z.string().trim().refine(isValidTimeZone, 'Choose a time zone from the list.'),
       location: text('Location', 200),
       department: text('Department', 200),
-      objectives: text('Objectives', 5000),
+      objectives: text('Objectives', 4000),
       specialties: z
         .string()
         .transform((typed) => [
@@ -161,7 +161,7 @@ function sessionSchema(organization: Organization) {
       claimMinutesBefore: optionalMinutes('Minutes before start', CLAIM_MINUTES_BEFORE_MAX),
       claimMinutesAfter: optionalMinutes('Minutes after end', CLAIM_MINUTES_AFTER_MAX),
       requiresRegistration: z.boolean(),
-      notes: text('Supporting notes', 5000),
+      notes: text('Supporting notes', 4000),
     })
     .superRefine((input, ctx) => {
       if (isLocalTime(input.startTime) && isLocalTime(input.endTime) && input.endTime <= input.startTime) {
@@ -464,6 +464,9 @@ async function createSessions(
   else recurrence = toRecurrence(repeatParsed.data, errors);
   if (!values || !recurrence) throw new InvalidSessionInput(errors);
 
+  if (recurrence.kind !== 'once' && 'until' in recurrence.end && recurrence.end.until < values.date) {
+    throw new InvalidSessionInput({ until: 'End the recurrence on or after the first date.' });
+  }
   // Dates are cut at Dec 31 of the series year; a zone west of the organization's can also end
   // the year a few hours early, so each start is checked as an instant too.
   const lastDate = `${target.year}-12-31`;
@@ -490,15 +493,16 @@ async function createSessions(
   }
   const first = starts[0];
   if (!first) {
-    throw new InvalidSessionInput({
-      date: `The series is approved through ${yearEndWords(target)}; a session cannot be dated after that.`,
-    });
+    throw new InvalidSessionInput(
+      cut > 0
+        ? {
+            date: `The series is approved through ${yearEndWords(target)}; a session cannot be dated after that.`,
+          }
+        : { form: 'No date matches that recurrence: check its weekdays and its end.' },
+    );
   }
   const problem = datingProblem(first.startsAt, target, organization, now);
   if (problem) throw new InvalidSessionInput({ date: problem });
-  if (recurrence.kind !== 'once' && 'until' in recurrence.end && recurrence.end.until < values.date) {
-    throw new InvalidSessionInput({ until: 'End the recurrence on or after the first date.' });
-  }
 
   const recurrenceId = recurrence.kind === 'once' ? null : randomUUID();
   const described = describeRecurrence(recurrence);
@@ -631,7 +635,7 @@ async function updateSession(
           notes: values.notes,
           updatedAt: now,
         })
-        .where(eq(sessions.id, plan.each.id))
+        .where(and(eq(sessions.id, plan.each.id), isNull(sessions.deactivatedAt)))
         .returning();
       if (!row) continue;
       updated.push(row);
@@ -685,6 +689,7 @@ async function deactivateSession(
   const { session, series: target, organization } = found;
   if (!(await mayChangeSessions(db, target, by))) throw new DomainError('forbidden');
   if (session.deactivatedAt) throw new DomainError('session_deactivated');
+  if (target.status === 'expired') throw new DomainError('series_expired');
   return db.transaction(async (tx) => {
     const [row] = await tx
       .update(sessions)

@@ -80,13 +80,17 @@ export function zonedInstant(local: LocalDateTime, timeZone: string): Date {
   );
   const firstGuess = wall - offsetAt(wall, timeZone);
   const secondGuess = wall - offsetAt(firstGuess, timeZone);
-  if (firstGuess === secondGuess) {
-    // Prefer the earlier of two valid readings (fall-back ambiguity).
-    const earlier = wall - offsetAt(firstGuess - 3_600_000, timeZone);
-    return new Date(
-      earlier < firstGuess && offsetAt(earlier, timeZone) === wall - earlier ? earlier : firstGuess,
-    );
-  }
+  // Every reading of the wall time under the offsets in force around it; those that really show
+  // that wall time in the zone are valid. Two are valid at fall-back: the earlier wins.
+  const readings = [
+    firstGuess,
+    secondGuess,
+    wall - offsetAt(firstGuess - 3_600_000, timeZone),
+    wall - offsetAt(firstGuess + 3_600_000, timeZone),
+  ];
+  const valid = readings.filter((reading) => offsetAt(reading, timeZone) === wall - reading);
+  if (valid.length > 0) return new Date(Math.min(...valid));
+  // None: the time falls in a spring-forward gap and moves forward by the gap, as a wall clock does.
   return new Date(Math.max(firstGuess, secondGuess));
 }
 

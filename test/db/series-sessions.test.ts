@@ -177,6 +177,35 @@ describe('adding sessions', () => {
     expect(await storedSessions()).toHaveLength(0);
   });
 
+  test('a recurrence ending before it starts, or matching no date, says so', async () => {
+    const cora = await visitorAs('coordinator@example.org');
+    const path = `/river/series/${grandRounds.id}/sessions/new`;
+    const backwards = await cora.post(
+      path,
+      sessionForm({
+        repeat: 'weekly',
+        weekdays: ['2'],
+        everyWeeks: '1',
+        endKind: 'until',
+        until: '2026-11-30',
+      }),
+    );
+    expect(fieldError(backwards.html, 'until')).toBe('End the recurrence on or after the first date.');
+    const none = await cora.post(
+      path,
+      sessionForm({
+        repeat: 'weekly',
+        weekdays: ['5'],
+        everyWeeks: '1',
+        endKind: 'until',
+        until: '2026-12-03',
+      }),
+    );
+    expect(none.status).toBe(400);
+    expect(alerts(none.html)[0]).toBe('No date matches that recurrence: check its weekdays and its end.');
+    expect(await storedSessions()).toHaveLength(0);
+  });
+
   test('no sessions in a series awaiting approval or whose year is over', async () => {
     const cora = await visitorAs('coordinator@example.org');
     const draft = await seedSeries(database.db, organization, { year: 2027, status: 'submitted' });

@@ -91,6 +91,29 @@ describe('local dates', () => {
     expect(addDays('2026-03-01', -1)).toBe('2026-02-28');
   });
 
+  test('on the day clocks spring forward, times after the change keep their wall time; a time in the gap moves forward', () => {
+    expect(instantAt('2026-03-08', '03:15', 'America/New_York').toISOString()).toBe(
+      '2026-03-08T07:15:00.000Z',
+    );
+    expect(instantAt('2026-03-08', '06:59', 'America/New_York').toISOString()).toBe(
+      '2026-03-08T10:59:00.000Z',
+    );
+    expect(instantAt('2026-03-08', '09:30', 'America/Los_Angeles').toISOString()).toBe(
+      '2026-03-08T16:30:00.000Z',
+    );
+    expect(instantAt('2026-03-08', '01:59', 'America/New_York').toISOString()).toBe(
+      '2026-03-08T06:59:00.000Z',
+    );
+    expect(instantAt('2026-03-08', '02:30', 'America/New_York').toISOString()).toBe(
+      '2026-03-08T07:30:00.000Z',
+    );
+    // At fall-back 01:30 happens twice: the first is meant.
+    expect(instantAt('2026-11-01', '01:30', 'America/New_York').toISOString()).toBe(
+      '2026-11-01T05:30:00.000Z',
+    );
+    expect(instantAt('2026-11-01', '12:00', 'Europe/Berlin').toISOString()).toBe('2026-11-01T11:00:00.000Z');
+  });
+
   test('a weekly noon session stays at noon local across the DST change', () => {
     expect(instantAt('2026-03-03', '12:00', 'America/New_York').toISOString()).toBe(
       '2026-03-03T17:00:00.000Z',

@@ -76,6 +76,19 @@ describe('session status', () => {
     ],
     ['nothing to disclose, not yet approved', facts(), 'pending', ['pending']],
     [
+      'a disclosure submitted after the session does not reopen it',
+      facts({
+        faculty: [
+          person('ann', [
+            disclosure('d1', '2026-06-01T12:00:00Z'),
+            disclosure('d2', '2026-12-05T12:00:00Z', ['Acme Pharma']),
+          ]),
+        ],
+      }),
+      'pending',
+      ['pending'],
+    ],
+    [
       'a relationship awaiting review',
       facts({ faculty: [person('ann', [disclosure('d1', '2026-06-01T12:00:00Z', ['Acme Pharma'])])] }),
       'in_review',

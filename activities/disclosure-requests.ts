@@ -1,8 +1,9 @@
 import { and, eq } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { accounts, disclosures, organizations, sessionFaculty, sessions } from '../db/schema';
+import { accounts, organizations, sessionFaculty, sessions } from '../db/schema';
 import type { Mailer } from '../server/mail';
-import { activeDisclosure, disclosureLapsesAt } from '../server/session-status';
+import { activeDisclosuresAt } from '../server/disclosures';
+import { disclosureLapsesAt } from '../server/session-status';
 import { renderDisclosureRequest } from '../views/mail/disclosure-request';
 import { formatInstant, formatSessionTime } from '../views/time';
 
@@ -36,14 +37,7 @@ export function createDisclosureRequestActivities({ db, mailer, publicUrl }: Dis
         );
       if (!row || row.session.deactivatedAt) return 'not_faculty';
       const { session, account, organization } = row;
-      const theirs = await db
-        .select({ id: disclosures.id, submittedAt: disclosures.submittedAt })
-        .from(disclosures)
-        .where(eq(disclosures.accountId, account.id));
-      const active = activeDisclosure(
-        theirs.map((one) => ({ ...one, relationships: [] })),
-        session.startsAt,
-      );
+      const active = (await activeDisclosuresAt(db, [account.id], session.startsAt)).get(account.id);
       const mail = await renderDisclosureRequest({
         organizationName: organization.name,
         recipientFirstName: account.firstName,

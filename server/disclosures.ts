@@ -14,6 +14,8 @@ import {
 import { addDays, isLocalDate, localDate } from '../workflows/calendar';
 import { DomainError } from '../workflows/errors';
 import { recordChange } from './history';
+import { activeDisclosure } from './session-status';
+import { signedAs } from './identifiers';
 
 /**
  * Disclosures (ACCME Standard 3): every financial relationship with an ineligible company in the
@@ -63,12 +65,6 @@ export class InvalidDisclosure extends DomainError {
   }
 }
 
-const words = (text: string) =>
-  text
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-
 /** Checks a disclosure and names each field at fault (rows as company-0, nature-0…). */
 function judge(input: DisclosureInput, account: Pick<Account, 'lastName'>, today: string) {
   const errors: DisclosureErrors = {};
@@ -115,7 +111,7 @@ function judge(input: DisclosureInput, account: Pick<Account, 'lastName'>, today
   const signature = input.signature.trim();
   if (signature === '') errors.signature = 'Type your full name to sign.';
   else if (signature.length > 200) errors.signature = 'Keep the signature under 200 characters.';
-  else if (!` ${words(signature)} `.includes(` ${words(account.lastName)} `)) {
+  else if (!signedAs(signature, account.lastName)) {
     errors.signature = 'Sign with your own full name, as your account shows it.';
   }
   if (!input.attest) errors.attest = 'Confirm that the disclosure is complete and accurate.';
@@ -213,6 +209,28 @@ export async function submitDisclosure(
     }
     return { disclosure, affectedSessionIds: upcoming.map((session) => session.sessionId) };
   });
+}
+
+/** Of these people, each one's disclosure active for a session starting at `startsAt`, if any. */
+export async function activeDisclosuresAt(
+  db: Database,
+  accountIds: string[],
+  startsAt: Date,
+): Promise<Map<string, { id: string; submittedAt: Date }>> {
+  const active = new Map<string, { id: string; submittedAt: Date }>();
+  if (accountIds.length === 0) return active;
+  const theirs = await db
+    .select({ id: disclosures.id, accountId: disclosures.accountId, submittedAt: disclosures.submittedAt })
+    .from(disclosures)
+    .where(inArray(disclosures.accountId, accountIds));
+  for (const accountId of new Set(accountIds)) {
+    const found = activeDisclosure(
+      theirs.filter((one) => one.accountId === accountId),
+      startsAt,
+    );
+    if (found) active.set(accountId, { id: found.id, submittedAt: found.submittedAt });
+  }
+  return active;
 }
 
 /** A person's disclosures, newest first, with their relationships. */

@@ -6,7 +6,7 @@ import { DomainError } from '../workflows/errors';
 import type { Actor } from './series';
 import { recordChange } from './history';
 import { emailKey } from './identifiers';
-import { mayChangeSessions, type SessionWithSeries } from './sessions';
+import { mayChangeSessions, type SessionWithSeries, sessionClosed } from './sessions';
 
 /**
  * Manage Faculty (coordinator manual): assign a speaker, or for a case series the faculty member
@@ -40,8 +40,8 @@ export class InvalidNewPerson extends DomainError {
 }
 
 function refuseUnlessOpen(found: SessionWithSeries): void {
-  if (found.session.deactivatedAt) throw new DomainError('session_deactivated');
-  if (found.series.status === 'expired') throw new DomainError('series_expired');
+  const closed = sessionClosed(found);
+  if (closed) throw new DomainError(closed);
 }
 
 /** Adds someone of the organization as faculty; adding them twice changes nothing. */
@@ -61,38 +61,49 @@ export async function addFaculty(
     .from(accounts)
     .where(and(eq(accounts.id, assignment.accountId), eq(accounts.organizationId, found.organization.id)));
   if (!person) throw new DomainError('not_found');
-  return db.transaction(async (tx) => {
-    const inserted = await tx
-      .insert(sessionFaculty)
-      .values({
-        sessionId: found.session.id,
-        accountId: person.id,
-        role: assignment.role,
-        requestDisclosure: assignment.requestDisclosure,
-        requestPresentation: assignment.requestPresentation,
-        addedById: by.account.id,
-        addedAt: deps.now(),
-      })
-      .onConflictDoNothing()
-      .returning();
-    if (inserted.length === 0) return 'already';
-    await recordChange(tx, deps.now(), {
-      organizationId: found.organization.id,
-      actorId: by.account.id,
-      action: 'faculty_added',
-      seriesId: found.series.id,
+  return db.transaction((tx) => assign(tx, deps.now(), found, person, assignment, by, clientAddress));
+}
+
+/** Assigns the person and records it, inside the caller's transaction. */
+async function assign(
+  tx: Pick<Database, 'insert'>,
+  now: Date,
+  found: SessionWithSeries,
+  person: { id: string; firstName: string; lastName: string },
+  assignment: Omit<Assignment, 'accountId'>,
+  by: Actor,
+  clientAddress: string | null,
+): Promise<'added' | 'already'> {
+  const inserted = await tx
+    .insert(sessionFaculty)
+    .values({
       sessionId: found.session.id,
       accountId: person.id,
-      clientAddress,
-      after: {
-        faculty: `${person.lastName}, ${person.firstName}`,
-        role: assignment.role,
-        requestDisclosure: assignment.requestDisclosure,
-        requestPresentation: assignment.requestPresentation,
-      },
-    });
-    return 'added';
+      role: assignment.role,
+      requestDisclosure: assignment.requestDisclosure,
+      requestPresentation: assignment.requestPresentation,
+      addedById: by.account.id,
+      addedAt: now,
+    })
+    .onConflictDoNothing()
+    .returning();
+  if (inserted.length === 0) return 'already';
+  await recordChange(tx, now, {
+    organizationId: found.organization.id,
+    actorId: by.account.id,
+    action: 'faculty_added',
+    seriesId: found.series.id,
+    sessionId: found.session.id,
+    accountId: person.id,
+    clientAddress,
+    after: {
+      faculty: `${person.lastName}, ${person.firstName}`,
+      role: assignment.role,
+      requestDisclosure: assignment.requestDisclosure,
+      requestPresentation: assignment.requestPresentation,
+    },
   });
+  return 'added';
 }
 
 export async function removeFaculty(
@@ -136,6 +147,10 @@ export interface NewPerson {
   degree: string;
   /** "Yes, this is a different person" after the same-name warning. */
   confirmedDifferent: boolean;
+  /** How they teach this session, assigned with the account in one transaction. */
+  role: FacultyRole;
+  requestDisclosure: boolean;
+  requestPresentation: boolean;
 }
 
 const newPersonSchema = (degrees: string[]) =>
@@ -163,7 +178,7 @@ const newPersonSchema = (degrees: string[]) =>
  * A person with no account, made for faculty. Refused when the email (case- and space-insensitive)
  * has an account; held back with a warning when the same name exists under another email, until
  * the coordinator confirms it is someone else. The account is a faculty member's, unconfirmed until
- * they choose a password through the invitation.
+ * they choose a password through the invitation. They are assigned to the session at once.
  */
 export async function createFacultyAccount(
   deps: FacultyDeps,
@@ -249,6 +264,7 @@ export async function createFacultyAccount(
         degree: account.degree,
       },
     });
+    await assign(tx, deps.now(), found, account, input, by, clientAddress);
     return account;
   });
 }

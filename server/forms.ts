@@ -1,7 +1,7 @@
 import { zValidator } from '@hono/zod-validator';
 import type { Context, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Organization } from '../db/schema';
 import type { AppEnv } from './context';
 import { renderError } from './respond';
@@ -126,3 +126,18 @@ export function validParams<T extends z.ZodType>(
   }) as unknown as MiddlewareHandler<AppEnv>;
   return (c, next) => check(c as unknown as Context<AppEnv>, next);
 }
+
+/** A text field as typed; absent is empty. The domain judges what it says. */
+export const typedField = z.string().optional().default('');
+
+/** Checkboxes and multi-selects arrive once, several times, or not at all: always a list. */
+export const repeatedField = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]));
+
+/** A single checkbox: present when ticked. */
+export const checkboxField = z
+  .string()
+  .optional()
+  .transform((value) => value === 'on' || value === 'true');

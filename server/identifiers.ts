@@ -84,6 +84,19 @@ export function organizationCodeProblem(code: string): string | null {
 }
 
 /**
+ * A typed-name signature (a disclosure's, a reviewer's judgement) is the signer's own: it contains
+ * their last name as a word, whatever the case, punctuation, middle names or degrees around it.
+ */
+export function signedAs(signature: string, lastName: string): boolean {
+  const words = (text: string) =>
+    ` ${text
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, ' ')
+      .trim()} `;
+  return words(lastName).trim() !== '' && words(signature).includes(words(lastName));
+}
+
+/**
  * An address on this machine: http:// to it never crosses a network, so it is allowed where https
  * is otherwise required (PUBLIC_URL in production, an identity provider's issuer) for trials and tests.
  */

@@ -9,6 +9,10 @@ import { lines } from './forms';
 import { isLoopbackUrl, normalizeMobile } from './identifiers';
 import { isMonthDay } from '../workflows/calendar';
 
+/** "Allow texting minutes prior/after": the bounds of the organization's default and of a session's own. */
+export const CLAIM_MINUTES_BEFORE_MAX = 10_080;
+export const CLAIM_MINUTES_AFTER_MAX = 100_000;
+
 const TIME_ZONES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('timeZone'));
 
 export function timeZones(): string[] {
@@ -107,8 +111,8 @@ export const settingsInput = z.object({
     .transform((typed) => (typed?.trim() ? normalizeMobile(typed) : null)),
   degrees: list('Degrees', { min: 1, maxLength: 50 }),
   professions: list('Professions', { min: 1, maxLength: 100 }),
-  claimMinutesBefore: minutes('Minutes before start', 10_080),
-  claimMinutesAfter: minutes('Minutes after end', 100_000),
+  claimMinutesBefore: minutes('Minutes before start', CLAIM_MINUTES_BEFORE_MAX),
+  claimMinutesAfter: minutes('Minutes after end', CLAIM_MINUTES_AFTER_MAX),
   passwordPolicy: z.enum(['asvs', 'upper-lower-digit-special'], { error: 'Choose a password policy.' }),
   lockoutThreshold: z
     .string({ error: 'Lockout threshold is required.' })

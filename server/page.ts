@@ -1,9 +1,16 @@
 import type { Context } from 'hono';
-import type { AppEnv } from './context';
+import type { AppEnv, Viewer } from './context';
 
 /** What every organization page's Layout needs: the organization, the viewer and the CSRF token. */
 export function chrome(c: Context<AppEnv>) {
   return { organization: c.get('organization'), viewer: c.get('viewer'), csrfToken: c.get('csrfToken') };
+}
+
+/** The signed-in viewer of a route whose access rule required one; only narrows the type. */
+export function viewerOf(c: Context<AppEnv>): Viewer {
+  const viewer = c.get('viewer');
+  if (!viewer) throw new Error(`${c.req.method} ${c.req.path} ran without a signed-in viewer`);
+  return viewer;
 }
 
 /**

@@ -13,6 +13,7 @@ import {
 } from '../db/schema';
 import { DomainError } from '../workflows/errors';
 import { recordChange } from './history';
+import { signedAs } from './identifiers';
 import type { Actor } from './series';
 import { type SessionState, sessionState, sessionStates } from './session-facts';
 import type { ReviewOutcome } from './session-status';
@@ -53,12 +54,6 @@ function refuseUnlessReviewer(by: Actor): void {
   if (!(by.roles.has('reviewer') || by.roles.has('admin'))) throw new DomainError('forbidden');
 }
 
-const words = (text: string) =>
-  text
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-
 function judge(input: ReviewInput, reviewerLastName: string) {
   const errors: ReviewErrors = {};
   const outcome = (REVIEW_OUTCOMES as readonly string[]).includes(input.outcome)
@@ -79,7 +74,7 @@ function judge(input: ReviewInput, reviewerLastName: string) {
   if (input.rationale.length > 4000) errors.rationale = 'Keep the rationale under 4,000 characters.';
   const signature = input.signature.trim();
   if (signature === '') errors.signature = 'Type your full name to sign.';
-  else if (!` ${words(signature)} `.includes(` ${words(reviewerLastName)} `)) {
+  else if (!signedAs(signature, reviewerLastName)) {
     errors.signature = 'Sign with your own full name.';
   }
   if (Object.keys(errors).length > 0 || !outcome) throw new InvalidReview(errors);
@@ -163,6 +158,7 @@ export async function acceptName(
   clientAddress: string | null = null,
 ): Promise<void> {
   refuseUnlessReviewer(by);
+  if (found.session.deactivatedAt) throw new DomainError('session_deactivated');
   const now = deps.now();
   await deps.db.transaction(async (tx) => {
     await tx

@@ -90,7 +90,8 @@ export interface SeriesInput {
 
 const MIN_YEAR = 2000;
 const MAX_YEAR = 2100;
-const CREDITS = /^\d{1,2}(\.\d{1,2})?$/;
+/** Credits as typed: up to two digits, up to two decimals ("1", "1.5", "0.75"). */
+export const CREDITS_PATTERN = /^\d{1,2}(\.\d{1,2})?$/;
 
 /** What a new series is judged against: the organization's year, accounts and professions. */
 interface SeriesContext {
@@ -165,7 +166,7 @@ const seriesInputSchema = (context: SeriesContext) =>
       .union([z.number(), z.string().trim()])
       .transform((credits) => (typeof credits === 'number' ? String(credits) : credits))
       .refine(
-        (credits) => CREDITS.test(credits) && Number(credits) >= 0.25 && Number(credits) <= 99,
+        (credits) => CREDITS_PATTERN.test(credits) && Number(credits) >= 0.25 && Number(credits) <= 99,
         'Enter credits per session from 0.25 to 99, with at most two decimals.',
       ),
   });
@@ -185,7 +186,11 @@ async function organizationOf(db: Database, actor: Actor): Promise<Organization>
 }
 
 /** A series of the actor's organization; another organization's series does not exist for them. */
-async function findSeries(db: Database, organizationId: string, seriesId: string): Promise<Series | null> {
+export async function findSeries(
+  db: Database,
+  organizationId: string,
+  seriesId: string,
+): Promise<Series | null> {
   if (!z.guid().safeParse(seriesId).success) return null;
   const [found] = await db
     .select()
@@ -261,7 +266,12 @@ async function validSeriesInput(
 }
 
 /** A reviewer's new series, awaiting approval. Every field that needs attention is named at once. */
-async function createSeries(deps: SeriesDeps, input: SeriesInput, by: Actor): Promise<Series> {
+async function createSeries(
+  deps: SeriesDeps,
+  input: SeriesInput,
+  by: Actor,
+  clientAddress: string | null = null,
+): Promise<Series> {
   const { db, clock } = deps;
   if (!isStaff(by)) throw new DomainError('forbidden');
   const organization = await organizationOf(db, by);
@@ -292,6 +302,14 @@ async function createSeries(deps: SeriesDeps, input: SeriesInput, by: Actor): Pr
         role: 'coordinator' as const,
       })),
     ]);
+    await recordChange(tx, clock.now(), {
+      organizationId: organization.id,
+      actorId: by.account.id,
+      action: 'series_created',
+      seriesId: created.id,
+      clientAddress,
+      after: { name: created.name, year: created.year },
+    });
     return created;
   });
 }
@@ -394,7 +412,12 @@ async function updateSeries(
  * series-year workflow commit together: if the workflow cannot start, the series stays submitted.
  * Approving a renewal also tells last year's workflow, which stops its renewal reminders.
  */
-async function approveSeries(deps: SeriesDeps, seriesId: string, by: Actor): Promise<Series> {
+async function approveSeries(
+  deps: SeriesDeps,
+  seriesId: string,
+  by: Actor,
+  clientAddress: string | null = null,
+): Promise<Series> {
   const { db, clock, seriesYear } = deps;
   if (!isStaff(by)) throw new DomainError('forbidden');
   const organization = await organizationOf(db, by);
@@ -435,6 +458,15 @@ async function approveSeries(deps: SeriesDeps, seriesId: string, by: Actor): Pro
     } catch (error) {
       throw unavailable(error);
     }
+    await recordChange(tx, clock.now(), {
+      organizationId: organization.id,
+      actorId: by.account.id,
+      action: 'series_approved',
+      seriesId: approved.id,
+      clientAddress,
+      before: { status: 'submitted' },
+      after: { status: 'approved' },
+    });
     return approved;
   });
 }
@@ -449,7 +481,12 @@ function refuseApproval(target: Series, currentYear: number): void {
  * An owner or coordinator asks for next year: a draft copied from this series goes to the
  * reviewers. Each fall's renewal happens once per series (unique renewedFromId).
  */
-async function requestRenewal(deps: SeriesDeps, seriesId: string, by: Actor): Promise<Series> {
+async function requestRenewal(
+  deps: SeriesDeps,
+  seriesId: string,
+  by: Actor,
+  clientAddress: string | null = null,
+): Promise<Series> {
   const { db, clock } = deps;
   const organization = await organizationOf(db, by);
   const found = await findSeries(db, organization.id, seriesId);
@@ -499,6 +536,20 @@ async function requestRenewal(deps: SeriesDeps, seriesId: string, by: Actor): Pr
         .where(eq(seriesRoles.seriesId, found.id));
       if (people.length > 0) {
         await tx.insert(seriesRoles).values(people.map((person) => ({ ...person, seriesId: renewal.id })));
+      }
+      // On both: last year's series says it was renewed, the draft what it renews.
+      for (const [about, note] of [
+        [found.id, { renewal: `${renewal.name} ${renewal.year}` }],
+        [renewal.id, { renews: `${found.name} ${found.year}` }],
+      ] as const) {
+        await recordChange(tx, clock.now(), {
+          organizationId: organization.id,
+          actorId: by.account.id,
+          action: 'renewal_requested',
+          seriesId: about,
+          clientAddress,
+          after: note,
+        });
       }
       return renewal;
     });
@@ -630,11 +681,14 @@ async function seriesRolesOf(db: Database, seriesId: string, accountId: string):
  */
 export function seriesOperations(deps: SeriesDeps) {
   return {
-    createSeries: (input: SeriesInput, by: Actor) => createSeries(deps, input, by),
+    createSeries: (input: SeriesInput, by: Actor, from?: string | null) =>
+      createSeries(deps, input, by, from),
     updateSeries: (seriesId: string, input: Omit<SeriesInput, 'year'>, by: Actor, from?: string | null) =>
       updateSeries(deps, seriesId, input, by, from),
-    approveSeries: (seriesId: string, by: Actor) => approveSeries(deps, seriesId, by),
-    requestRenewal: (seriesId: string, by: Actor) => requestRenewal(deps, seriesId, by),
+    approveSeries: (seriesId: string, by: Actor, from?: string | null) =>
+      approveSeries(deps, seriesId, by, from),
+    requestRenewal: (seriesId: string, by: Actor, from?: string | null) =>
+      requestRenewal(deps, seriesId, by, from),
     listSeries: (organizationId: string, filter?: SeriesFilter) =>
       listSeries(deps.db, organizationId, filter),
     listSeriesOf: (account: Pick<Account, 'id' | 'organizationId'>) => listSeriesOf(deps.db, account),

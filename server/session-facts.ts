@@ -123,9 +123,12 @@ export async function sessionStates(
     }
   }
 
+  // Grouped once, so a page of sessions costs a pass over each list, not one per row.
+  const facultyOf = groupBy(faculty, (member) => member.sessionId);
+  const reviewsOf = groupBy(reviews, (review) => review.sessionId);
   for (const { session, series } of rows) {
-    const members = faculty.filter((member) => member.sessionId === session.id);
-    const sessionReviews = reviews.filter((review) => review.sessionId === session.id);
+    const members = facultyOf.get(session.id) ?? [];
+    const sessionReviews = reviewsOf.get(session.id) ?? [];
     const status = deriveSessionStatus({
       name: session.name,
       seriesName: series.name,
@@ -156,6 +159,16 @@ export async function sessionStates(
     });
   }
   return states;
+}
+
+function groupBy<T>(list: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of list) {
+    const group = groups.get(key(item));
+    if (group) group.push(item);
+    else groups.set(key(item), [item]);
+  }
+  return groups;
 }
 
 /** One session's state. */

@@ -66,8 +66,11 @@ export interface SessionStatusResult {
  * A disclosure is active for a session when submitted less than one year before its date: the
  * newest one submitted before the start. One submitted after a session does not reopen it.
  */
-export function activeDisclosure(disclosures: DisclosureFacts[], startsAt: Date): DisclosureFacts | null {
-  let newest: DisclosureFacts | null = null;
+export function activeDisclosure<D extends { submittedAt: Date }>(
+  disclosures: D[],
+  startsAt: Date,
+): D | null {
+  let newest: D | null = null;
   for (const disclosure of disclosures) {
     if (disclosure.submittedAt > startsAt) continue;
     if (!newest || disclosure.submittedAt > newest.submittedAt) newest = disclosure;

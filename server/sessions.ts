@@ -25,7 +25,7 @@ import {
   yearEndsAt,
   zonedInstant,
 } from '../workflows/calendar';
-import { DomainError } from '../workflows/errors';
+import { DomainError, type ErrorCode } from '../workflows/errors';
 import type { Rule } from './access';
 import { freshAttendanceCodes } from './attendance-codes';
 import type { Clock } from './clock';
@@ -38,7 +38,8 @@ import {
   type Recurrence,
   type RecurrenceEnd,
 } from './recurrence';
-import type { Actor } from './series';
+import { CLAIM_MINUTES_AFTER_MAX, CLAIM_MINUTES_BEFORE_MAX } from './organization-settings';
+import { type Actor, CREDITS_PATTERN } from './series';
 
 /**
  * Sessions (child activities) of an approved series: added one at a time or as a recurrence,
@@ -93,11 +94,6 @@ export class InvalidSessionInput extends DomainError {
     this.name = 'InvalidSessionInput';
   }
 }
-
-/** "Allow texting minutes prior/after": the same bounds as the organization's defaults. */
-export const CLAIM_MINUTES_BEFORE_MAX = 10_080;
-export const CLAIM_MINUTES_AFTER_MAX = 100_000;
-const CREDITS = /^\d{1,2}(\.\d{1,2})?$/;
 
 const text = (label: string, max: number, required = false) =>
   z
@@ -155,7 +151,7 @@ function sessionSchema(organization: Organization) {
         .string()
         .trim()
         .refine(
-          (credits) => CREDITS.test(credits) && Number(credits) >= 0 && Number(credits) <= 99,
+          (credits) => CREDITS_PATTERN.test(credits) && Number(credits) >= 0 && Number(credits) <= 99,
           'Enter credits from 0 to 99, with at most two decimals.',
         ),
       claimMinutesBefore: optionalMinutes('Minutes before start', CLAIM_MINUTES_BEFORE_MAX),
@@ -175,6 +171,11 @@ function sessionSchema(organization: Organization) {
 }
 
 type ValidSession = z.output<ReturnType<typeof sessionSchema>>;
+
+/** The columns a valid form sets on each session it makes or changes; the day and times are per session. */
+function sessionColumns({ date: _date, startTime: _start, endTime: _end, ...columns }: ValidSession) {
+  return columns;
+}
 
 const whole = (message: string, min: number, max: number) =>
   z
@@ -377,6 +378,16 @@ export function newSessionInput(target: Series, organization: Organization): Ses
 
 // ---- The rules of the series year ----
 
+/**
+ * Why an existing session can no longer be changed, if it cannot: deactivated, or its series' year
+ * is over. New sessions answer to refuseUnlessOpen as well.
+ */
+export function sessionClosed(found: Pick<SessionWithSeries, 'session' | 'series'>): ErrorCode | null {
+  if (found.session.deactivatedAt) return 'session_deactivated';
+  if (found.series.status === 'expired') return 'series_expired';
+  return null;
+}
+
 /** The series must be approved and its year not over (SPEC: expired means no new sessions). */
 function refuseUnlessOpen(target: Series, organization: Organization, now: Date): void {
   if (target.status === 'expired' || target.year < currentYearIn(organization.timeZone, now)) {
@@ -515,20 +526,9 @@ async function createSessions(
           seriesId: target.id,
           organizationId: organization.id,
           attendanceCode: codes[index] ?? '',
-          name: values.name,
+          ...sessionColumns(values),
           startsAt: start.startsAt,
           endsAt: start.endsAt,
-          timeZone: values.timeZone,
-          location: values.location,
-          department: values.department,
-          objectives: values.objectives,
-          specialties: values.specialties,
-          professions: values.professions,
-          credits: values.credits,
-          claimMinutesBefore: values.claimMinutesBefore,
-          claimMinutesAfter: values.claimMinutesAfter,
-          requiresRegistration: values.requiresRegistration,
-          notes: values.notes,
           recurrenceId,
           recurrence: recurrenceId ? described : null,
           createdById: by.account.id,
@@ -572,8 +572,9 @@ async function updateSession(
   const now = clock.now();
   const { session, series: target, organization } = found;
   if (!(await mayChangeSessions(db, target, by))) throw new DomainError('forbidden');
+  const closed = sessionClosed(found);
+  if (closed) throw new DomainError(closed);
   refuseUnlessOpen(target, organization, now);
-  if (session.deactivatedAt) throw new DomainError('session_deactivated');
 
   const errors: SessionFieldErrors = {};
   const values = parseSession(organization, input, errors);
@@ -619,20 +620,9 @@ async function updateSession(
       const [row] = await tx
         .update(sessions)
         .set({
-          name: values.name,
+          ...sessionColumns(values),
           startsAt: plan.startsAt,
           endsAt: plan.endsAt,
-          timeZone: values.timeZone,
-          location: values.location,
-          department: values.department,
-          objectives: values.objectives,
-          specialties: values.specialties,
-          professions: values.professions,
-          credits: values.credits,
-          claimMinutesBefore: values.claimMinutesBefore,
-          claimMinutesAfter: values.claimMinutesAfter,
-          requiresRegistration: values.requiresRegistration,
-          notes: values.notes,
           updatedAt: now,
         })
         .where(and(eq(sessions.id, plan.each.id), isNull(sessions.deactivatedAt)))
@@ -688,8 +678,8 @@ async function deactivateSession(
   const now = clock.now();
   const { session, series: target, organization } = found;
   if (!(await mayChangeSessions(db, target, by))) throw new DomainError('forbidden');
-  if (session.deactivatedAt) throw new DomainError('session_deactivated');
-  if (target.status === 'expired') throw new DomainError('series_expired');
+  const closed = sessionClosed(found);
+  if (closed) throw new DomainError(closed);
   return db.transaction(async (tx) => {
     const [row] = await tx
       .update(sessions)
@@ -731,35 +721,29 @@ export function sessionOperations(deps: SessionDeps) {
       moveSession(deps, found, date, by, from),
     deactivateSession: (found: SessionWithSeries, by: Actor, from?: string | null) =>
       deactivateSession(deps, found, by, from),
-    findSession: (organizationId: string, sessionId: string) =>
-      findSession(deps.db, organizationId, sessionId),
-    listSessions: (seriesId: string, options?: { includeDeactivated?: boolean }) =>
-      listSessions(deps.db, seriesId, options),
   };
 }
 
-export type SessionOperations = ReturnType<typeof sessionOperations>;
+/** An access rule over the session named by the path, in the viewer's own organization. */
+function sessionRule(
+  allowed: (db: Database, found: SessionWithSeries, viewer: Actor) => Promise<boolean>,
+): Rule {
+  return async (c) => {
+    const viewer = c.get('viewer');
+    const organization = c.get('organization');
+    const sessionId = c.req.param('sessionId');
+    if (!viewer || !organization || !sessionId || viewer.account.organizationId !== organization.id) {
+      return false;
+    }
+    const found = await findSession(c.get('deps').db, organization.id, sessionId);
+    return found !== null && allowed(c.get('deps').db, found, viewer);
+  };
+}
 
-/** Access rule for /sessions/:sessionId pages: staff, or a role on its series. */
-export const maySeeSessionRule: Rule = async (c) => {
-  const viewer = c.get('viewer');
-  const organization = c.get('organization');
-  const sessionId = c.req.param('sessionId');
-  if (!viewer || !organization || !sessionId || viewer.account.organizationId !== organization.id)
-    return false;
-  const found = await findSession(c.get('deps').db, organization.id, sessionId);
-  if (!found) return false;
-  return maySeeSession(c.get('deps').db, found, viewer);
-};
+/** Access rule for a session's pages: staff, a role on its series, or its own faculty. */
+export const maySeeSessionRule = sessionRule((db, found, viewer) => maySeeSession(db, found, viewer));
 
 /** Access rule for changing a session: a coordinator of its series, or staff. */
-export const mayChangeSessionRule: Rule = async (c) => {
-  const viewer = c.get('viewer');
-  const organization = c.get('organization');
-  const sessionId = c.req.param('sessionId');
-  if (!viewer || !organization || !sessionId || viewer.account.organizationId !== organization.id)
-    return false;
-  const found = await findSession(c.get('deps').db, organization.id, sessionId);
-  if (!found) return false;
-  return mayChangeSessions(c.get('deps').db, found.series, viewer);
-};
+export const mayChangeSessionRule = sessionRule((db, found, viewer) =>
+  mayChangeSessions(db, found.series, viewer),
+);

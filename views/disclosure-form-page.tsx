@@ -2,6 +2,7 @@ import { type Organization, RELATIONSHIP_NATURES } from '../db/schema';
 import {
   type DisclosureErrors,
   type DisclosureInput,
+  MAX_RELATIONSHIPS,
   NATURE_LABELS,
   type disclosuresOf,
 } from '../server/disclosures';
@@ -120,7 +121,7 @@ export function DisclosureFormPage(
           <RelationshipRow index={index} row={row} errors={errors} />
         ))}
         <input type="hidden" name="rows" value={String(rows.length)} />
-        {rows.length < 30 && (
+        {rows.length < MAX_RELATIONSHIPS && (
           <button type="submit" name="more" value="1" class="secondary" formnovalidate>
             Add more rows
           </button>

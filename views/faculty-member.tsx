@@ -1,3 +1,4 @@
+import type { Child } from 'hono/jsx';
 import type { FacultyRole } from '../db/schema';
 import type { FacultyMember } from '../server/session-facts';
 import { COI_STATUS_LABELS } from '../server/session-status';
@@ -38,5 +39,27 @@ export function CoiStatus(props: { member: FacultyMember }) {
         {coi.reason}
       </span>
     </span>
+  );
+}
+
+/**
+ * One faculty member as every session's list shows them (manual: Faculty and Presentations & COI
+ * Status columns): name and degree, role, disclosure, COI status; `children` adds actions.
+ */
+export function FacultyCard(props: { member: FacultyMember; timeZone: string; children?: Child }) {
+  const { member } = props;
+  return (
+    <li class="card">
+      <strong>
+        {member.lastName}, {member.firstName}
+        {member.degree ? `, ${member.degree}` : ''}
+      </strong>{' '}
+      <span class="muted">{FACULTY_ROLE_LABELS[member.role]}</span>
+      <br />
+      <DisclosureSummary member={member} timeZone={props.timeZone} />
+      <br />
+      <CoiStatus member={member} />
+      {props.children}
+    </li>
   );
 }

@@ -5,7 +5,7 @@ import type { FacultyMember } from '../server/session-facts';
 import { CheckboxField, ErrorSummary, Field, Notice, SelectField } from './field';
 import { CsrfField, Layout, type PageChrome } from './layout';
 import { sessionPath } from './session-page';
-import { CoiStatus, DisclosureSummary, FACULTY_ROLE_LABELS } from './faculty-member';
+import { FACULTY_ROLE_LABELS, FacultyCard } from './faculty-member';
 import { formatSessionTime } from './time';
 
 const ROLE_OPTIONS = Object.entries(FACULTY_ROLE_LABELS).map(([value, label]) => ({ value, label }));
@@ -66,16 +66,7 @@ export function FacultyPage(
         ) : (
           <ul class="cards">
             {faculty.map((member) => (
-              <li class="card">
-                <strong>
-                  {member.lastName}, {member.firstName}
-                  {member.degree ? `, ${member.degree}` : ''}
-                </strong>{' '}
-                <span class="muted">{FACULTY_ROLE_LABELS[member.role]}</span>
-                <br />
-                <DisclosureSummary member={member} timeZone={session.timeZone} />
-                <br />
-                <CoiStatus member={member} />
+              <FacultyCard member={member} timeZone={session.timeZone}>
                 <br />
                 <a
                   href={`${path}/${member.id}/remove`}
@@ -83,7 +74,7 @@ export function FacultyPage(
                 >
                   Remove
                 </a>
-              </li>
+              </FacultyCard>
             ))}
           </ul>
         )}

@@ -259,3 +259,30 @@ export function typed(
   const value = values?.[name];
   return Array.isArray(value) ? value[0] : value;
 }
+
+/** Target audience (SPEC): specialties typed with commas, and professions from the organization's list. */
+export function AudienceFields(props: {
+  professions: readonly string[];
+  values: { specialties: string; professions: readonly string[] };
+  errors: { specialties?: string | undefined; professions?: string | undefined };
+}) {
+  return (
+    <>
+      <Field
+        name="specialties"
+        label="Specialties"
+        required={false}
+        hint="Separate specialties with commas, e.g. Cardiology, Nephrology."
+        value={props.values.specialties}
+        error={props.errors.specialties}
+      />
+      <ChoicesField
+        name="professions"
+        label="Professions"
+        options={props.professions}
+        selected={props.values.professions}
+        error={props.errors.professions}
+      />
+    </>
+  );
+}

@@ -3,7 +3,7 @@ import { NATURE_LABELS } from '../server/disclosures';
 import { MITIGATION_LABELS, type QueueEntry, type ReviewErrors, type ReviewInput } from '../server/review';
 import type { SessionState } from '../server/session-facts';
 import { SESSION_STATUS_LABELS } from '../server/session-status';
-import { CoiStatus, FACULTY_ROLE_LABELS } from './faculty-member';
+import { FacultyCard } from './faculty-member';
 import { Notice } from './field';
 import { CsrfField, Layout, type PageChrome } from './layout';
 import { sessionPath } from './session-page';
@@ -189,14 +189,7 @@ export function ReviewPage(
       {state.faculty.length === 0 && <p class="muted">No faculty assigned.</p>}
       <ul class="cards">
         {state.faculty.map((member) => (
-          <li class="card">
-            <strong>
-              {member.lastName}, {member.firstName}
-            </strong>{' '}
-            <span class="muted">{FACULTY_ROLE_LABELS[member.role]}</span>
-            <br />
-            <CoiStatus member={member} />
-          </li>
+          <FacultyCard member={member} timeZone={zone} />
         ))}
       </ul>
       {withRelationships.map((member) => {

@@ -2,7 +2,7 @@ import type { Organization } from '../db/schema';
 import type { Person } from '../server/people';
 import type { SeriesFieldErrors } from '../server/series';
 import { PeoplePicker } from './people-picker';
-import { ChoicesField, ErrorSummary, Field } from './field';
+import { AudienceFields, ErrorSummary, Field } from './field';
 import { CsrfField, Layout, type PageChrome } from './layout';
 
 /** The form as typed, so a refused form comes back with everything still in it. */
@@ -98,21 +98,7 @@ export function SeriesFormPage(
           chosen={props.chosen.coordinators}
           error={errors.coordinators}
         />
-        <Field
-          name="specialties"
-          label="Specialties"
-          required={false}
-          hint="Separate specialties with commas, e.g. Cardiology, Nephrology."
-          value={values.specialties}
-          error={errors.specialties}
-        />
-        <ChoicesField
-          name="professions"
-          label="Professions"
-          options={organization.professions}
-          selected={values.professions}
-          error={errors.professions}
-        />
+        <AudienceFields professions={organization.professions} values={values} errors={errors} />
         <Field
           name="creditsPerSession"
           label="Credits per session"

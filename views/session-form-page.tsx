@@ -1,13 +1,16 @@
 import type { Organization, Series, Session } from '../db/schema';
 import { WEEKDAY_NAMES } from '../server/recurrence';
+import { CLAIM_MINUTES_AFTER_MAX, CLAIM_MINUTES_BEFORE_MAX } from '../server/organization-settings';
+import type { RepeatInput, SessionFieldErrors, SessionInput } from '../server/sessions';
 import {
-  CLAIM_MINUTES_AFTER_MAX,
-  CLAIM_MINUTES_BEFORE_MAX,
-  type RepeatInput,
-  type SessionFieldErrors,
-  type SessionInput,
-} from '../server/sessions';
-import { CheckboxField, ChoicesField, ErrorSummary, Field, SelectField, TextAreaField } from './field';
+  AudienceFields,
+  CheckboxField,
+  ChoicesField,
+  ErrorSummary,
+  Field,
+  SelectField,
+  TextAreaField,
+} from './field';
 import { CsrfField, Layout, type PageChrome } from './layout';
 
 export const NO_REPEAT: RepeatInput = {
@@ -183,21 +186,7 @@ export function SessionFields(props: {
         value={values.objectives}
         error={errors.objectives}
       />
-      <Field
-        name="specialties"
-        label="Specialties"
-        required={false}
-        hint="Separate specialties with commas."
-        value={values.specialties}
-        error={errors.specialties}
-      />
-      <ChoicesField
-        name="professions"
-        label="Professions"
-        options={organization.professions}
-        selected={values.professions}
-        error={errors.professions}
-      />
+      <AudienceFields professions={organization.professions} values={values} errors={errors} />
       <Field
         name="credits"
         label="Credits"

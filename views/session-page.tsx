@@ -2,7 +2,7 @@ import type { Organization, Series, Session } from '../db/schema';
 import type { HistoryEntry } from '../server/history';
 import type { SessionState } from '../server/session-facts';
 import { SESSION_STATUS_LABELS } from '../server/session-status';
-import { CoiStatus, DisclosureSummary, FACULTY_ROLE_LABELS } from './faculty-member';
+import { FacultyCard } from './faculty-member';
 import { History } from './history';
 import { Notice } from './field';
 import { CsrfField, Layout, type PageChrome } from './layout';
@@ -89,17 +89,7 @@ export function SessionPage(
         ) : (
           <ul class="cards">
             {faculty.map((member) => (
-              <li class="card">
-                <strong>
-                  {member.lastName}, {member.firstName}
-                  {member.degree ? `, ${member.degree}` : ''}
-                </strong>{' '}
-                <span class="muted">{FACULTY_ROLE_LABELS[member.role]}</span>
-                <br />
-                <DisclosureSummary member={member} timeZone={session.timeZone} />
-                <br />
-                <CoiStatus member={member} />
-              </li>
+              <FacultyCard member={member} timeZone={session.timeZone} />
             ))}
           </ul>
         )}

@@ -4,7 +4,7 @@ import { DisclosureFormPage, MyDisclosuresPage } from '../../views/disclosure-fo
 import { formatInstant } from '../../views/time';
 import { allow, signedIn } from '../access';
 import { clientAddress } from '../client-address';
-import type { AppEnv, Viewer } from '../context';
+import type { AppEnv } from '../context';
 import {
   type DisclosureInput,
   disclosuresOf,
@@ -15,7 +15,7 @@ import {
 } from '../disclosures';
 import { validForm } from '../forms';
 import { noticeNext, takeNotice } from '../notice';
-import { chrome } from '../page';
+import { chrome, viewerOf } from '../page';
 import { disclosureLapsesAt } from '../session-status';
 
 /**
@@ -25,12 +25,6 @@ import { disclosureLapsesAt } from '../session-status';
 export const disclosureRoutes = new Hono<AppEnv>();
 
 const ROWS_SHOWN = 3;
-
-function viewerOf(c: Context<AppEnv>): Viewer {
-  const viewer = c.get('viewer');
-  if (!viewer) throw new Error('a disclosure route ran without a signed-in viewer');
-  return viewer;
-}
 
 const emptyRow = (): RelationshipInput => ({ company: '', nature: '', natureOther: '', endedOn: '' });
 

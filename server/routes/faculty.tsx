@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, gt, inArray, isNull, lte } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNull, lte } from 'drizzle-orm';
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
-import { disclosures, FACULTY_ROLES, series, sessionFaculty, sessions } from '../../db/schema';
+import { FACULTY_ROLES, series, sessionFaculty, sessions } from '../../db/schema';
 import { MySessionsPage } from '../../views/my-sessions-page';
 import { createDisclosureRequestActivities } from '../../activities/disclosure-requests';
 import {
@@ -16,15 +16,15 @@ import { DomainError } from '../../workflows/errors';
 import { allow, signedIn } from '../access';
 import { createAccounts } from '../accounts';
 import { clientAddress } from '../client-address';
-import type { AppEnv, Viewer } from '../context';
+import type { AppEnv } from '../context';
+import { activeDisclosuresAt } from '../disclosures';
 import { addFaculty, createFacultyAccount, InvalidNewPerson, removeFaculty } from '../faculty';
-import { validForm, validParams } from '../forms';
+import { checkboxField, validForm, validParams } from '../forms';
 import { noticeNext, takeNotice } from '../notice';
-import { chrome } from '../page';
+import { chrome, viewerOf } from '../page';
 import { findPeople, PEOPLE_SHOWN } from '../people';
 import { renderError } from '../respond';
 import { sessionState, sessionStates } from '../session-facts';
-import { activeDisclosure } from '../session-status';
 import { findSession, mayChangeSessionRule, type SessionWithSeries } from '../sessions';
 
 /** Manage Faculty of one session. */
@@ -32,12 +32,6 @@ export const facultyRoutes = new Hono<AppEnv>();
 
 const sessionParam = validParams(z.object({ sessionId: z.guid() }));
 const memberParam = validParams(z.object({ sessionId: z.guid(), accountId: z.guid() }));
-
-function viewerOf(c: Context<AppEnv>): Viewer {
-  const viewer = c.get('viewer');
-  if (!viewer) throw new Error('a faculty route ran without a signed-in viewer');
-  return viewer;
-}
 
 function depsOf(c: Context<AppEnv>) {
   const { db, clock } = c.get('deps');
@@ -73,29 +67,14 @@ async function renderPage(
     exclude: state.faculty.map((member) => member.id),
     limit: PEOPLE_SHOWN,
   });
-  const theirs =
-    people.length === 0
-      ? []
-      : await db
-          .select({
-            id: disclosures.id,
-            accountId: disclosures.accountId,
-            submittedAt: disclosures.submittedAt,
-          })
-          .from(disclosures)
-          .where(
-            inArray(
-              disclosures.accountId,
-              people.map((person) => person.id),
-            ),
-          );
+  const active = await activeDisclosuresAt(
+    db,
+    people.map((person) => person.id),
+    found.session.startsAt,
+  );
   const matches = people.map((person) => ({
     ...person,
-    activeDisclosure:
-      activeDisclosure(
-        theirs.filter((one) => one.accountId === person.id).map((one) => ({ ...one, relationships: [] })),
-        found.session.startsAt,
-      ) !== null,
+    activeDisclosure: active.has(person.id),
   }));
   const waiting = takeNotice(c);
   const notice = waiting && waiting in NOTICES ? NOTICES[waiting as keyof typeof NOTICES] : undefined;
@@ -137,10 +116,6 @@ facultyRoutes.get('/sessions/:sessionId/faculty', allow(mayChangeSessionRule), s
   return renderPage(c, found);
 });
 
-const checkbox = z
-  .string()
-  .optional()
-  .transform((value) => value === 'on' || value === 'true');
 const role = z.enum(FACULTY_ROLES).catch('speaker');
 
 facultyRoutes.post(
@@ -148,7 +123,12 @@ facultyRoutes.post(
   allow(mayChangeSessionRule),
   sessionParam,
   validForm(
-    z.object({ accountId: z.string(), role, requestDisclosure: checkbox, requestPresentation: checkbox }),
+    z.object({
+      accountId: z.string(),
+      role,
+      requestDisclosure: checkboxField,
+      requestPresentation: checkboxField,
+    }),
     (c) => renderError(c, 'bad_request'),
   ),
   async (c) => {
@@ -182,9 +162,9 @@ const newPersonForm = z.object({
   email: z.string().optional().default(''),
   degree: z.string().optional().default(''),
   role,
-  requestDisclosure: checkbox,
-  requestPresentation: checkbox,
-  confirmedDifferent: checkbox,
+  requestDisclosure: checkboxField,
+  requestPresentation: checkboxField,
+  confirmedDifferent: checkboxField,
 });
 
 facultyRoutes.post(
@@ -204,7 +184,6 @@ facultyRoutes.post(
     let account: Awaited<ReturnType<typeof createFacultyAccount>>;
     try {
       account = await createFacultyAccount(depsOf(c), found, values, viewer, clientAddress(c));
-      await addFaculty(depsOf(c), found, { ...values, accountId: account.id }, viewer, clientAddress(c));
     } catch (error) {
       if (error instanceof InvalidNewPerson) {
         return renderPage(

@@ -7,10 +7,10 @@ import { sessionPath } from '../../views/session-page';
 import { DomainError } from '../../workflows/errors';
 import { allow, hasRole } from '../access';
 import { clientAddress } from '../client-address';
-import type { AppEnv, Viewer } from '../context';
-import { validForm, validParams } from '../forms';
+import type { AppEnv } from '../context';
+import { repeatedField, typedField, validForm, validParams } from '../forms';
 import { noticeNext, takeNotice } from '../notice';
-import { chrome } from '../page';
+import { chrome, viewerOf } from '../page';
 import { renderError } from '../respond';
 import {
   acceptName,
@@ -31,12 +31,6 @@ export const reviewRoutes = new Hono<AppEnv>();
 const staff = hasRole('reviewer', 'admin');
 const sessionParam = validParams(z.object({ sessionId: z.guid() }));
 const relationshipParam = validParams(z.object({ sessionId: z.guid(), relationshipId: z.guid() }));
-
-function viewerOf(c: Context<AppEnv>): Viewer {
-  const viewer = c.get('viewer');
-  if (!viewer) throw new Error('a review route ran without a signed-in viewer');
-  return viewer;
-}
 
 function depsOf(c: Context<AppEnv>) {
   const { db, clock } = c.get('deps');
@@ -105,17 +99,12 @@ reviewRoutes.get('/sessions/:sessionId/review', allow(staff), sessionParam, asyn
   return renderReview(c, found);
 });
 
-const repeated = z
-  .union([z.string(), z.array(z.string())])
-  .optional()
-  .transform((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]));
-const typed = z.string().optional().default('');
 const reviewForm = z.object({
-  outcome: typed,
-  steps: repeated,
-  otherStep: typed,
-  rationale: typed,
-  signature: typed,
+  outcome: typedField,
+  steps: repeatedField,
+  otherStep: typedField,
+  rationale: typedField,
+  signature: typedField,
 });
 
 reviewRoutes.post(
@@ -145,7 +134,12 @@ reviewRoutes.post(
 reviewRoutes.post('/sessions/:sessionId/accept-name', allow(staff), sessionParam, async (c) => {
   const found = await sessionOf(c, c.req.valid('param').sessionId);
   if (!found) return renderError(c, 'not_found');
-  await acceptName(depsOf(c), found, viewerOf(c), clientAddress(c));
+  try {
+    await acceptName(depsOf(c), found, viewerOf(c), clientAddress(c));
+  } catch (error) {
+    if (error instanceof DomainError) return renderError(c, error.code);
+    throw error;
+  }
   noticeNext(c, 'name-accepted');
   return c.redirect(`${sessionPath(c.get('organization'), found.session)}/review`, 303);
 });

@@ -7,10 +7,10 @@ import { InvalidFields, PASSWORD_MAX, changePasswordInput, createAccounts } from
 import { audit } from '../audit';
 import { verifyPassword } from '../auth/password';
 import { createMfa, mfaRequired } from '../auth/mfa';
-import type { AppEnv, Viewer } from '../context';
+import type { AppEnv } from '../context';
 import type { FieldErrors } from '../forms';
 import { validForm } from '../forms';
-import { chrome } from '../page';
+import { chrome, viewerOf } from '../page';
 import { renderError } from '../respond';
 import { throttle } from '../throttle';
 import { clientAddress } from '../client-address';
@@ -28,13 +28,6 @@ const codeInput = z.object({
 const offInput = z.object({
   offPassword: z.string({ error: 'Enter your password.' }).min(1, 'Enter your password.').max(PASSWORD_MAX),
 });
-
-function viewerOf(c: Context<AppEnv>): Viewer {
-  const viewer = c.get('viewer');
-  // allow(signedIn) ran first; this only narrows the type.
-  if (!viewer) throw new Error('security route reached without a viewer');
-  return viewer;
-}
 
 /** The page as the account stands now, unless a step (scan, codes) is given. */
 async function page(

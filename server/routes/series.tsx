@@ -14,12 +14,11 @@ import {
 import { currentYearIn } from '../../workflows/calendar';
 import { DomainError, ERRORS } from '../../workflows/errors';
 import { allow, hasRole, signedIn } from '../access';
-import { audit } from '../audit';
 import type { AppDeps, AppEnv, Viewer } from '../context';
-import { validForm } from '../forms';
+import { repeatedField, typedField, validForm } from '../forms';
 import { clientAddress } from '../client-address';
 import { historyOf } from '../history';
-import { chrome } from '../page';
+import { chrome, viewerOf } from '../page';
 import { noticeNext, takeNoticeWithCounts } from '../notice';
 import { peopleByIds } from '../people';
 import { renderError } from '../respond';
@@ -37,13 +36,6 @@ const SCHEDULE_TIMEOUT_MS = 3_000;
 function operationsOf(c: Context<AppEnv>): SeriesOperations {
   const { db, clock, seriesYear, mailer, log, config } = c.get('deps');
   return seriesOperations({ db, clock, seriesYear, mailer, log, publicUrl: config.publicUrl });
-}
-
-/** Routes behind a rule that needs a signed-in viewer. */
-function viewerOf(c: Context<AppEnv>): Viewer {
-  const viewer = c.get('viewer');
-  if (!viewer) throw new Error('a series route ran without a signed-in viewer');
-  return viewer;
 }
 
 const isStaff = (viewer: Viewer) => viewer.roles.has('reviewer') || viewer.roles.has('admin');
@@ -126,23 +118,16 @@ seriesRoutes.get('/series/new', allow(staff), (c) => {
   return renderForm(c, emptySeriesForm(year));
 });
 
-/** Repeated fields (multi-selects, checkboxes) arrive once, several times, or not at all. */
-const repeated = z
-  .union([z.string(), z.array(z.string())])
-  .optional()
-  .transform((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]));
-const typed = z.string().optional().default('');
-
 /** Only the form's shape is checked here; createSeries judges the values and names what is wrong. */
 const seriesForm = z.object({
-  name: typed,
-  department: typed,
-  year: typed,
-  owners: repeated,
-  coordinators: repeated,
-  specialties: typed,
-  professions: repeated,
-  creditsPerSession: typed,
+  name: typedField,
+  department: typedField,
+  year: typedField,
+  owners: repeatedField,
+  coordinators: repeatedField,
+  specialties: typedField,
+  professions: repeatedField,
+  creditsPerSession: typedField,
 });
 
 seriesRoutes.post(
@@ -160,8 +145,8 @@ seriesRoutes.post(
       const created = await operationsOf(c).createSeries(
         { ...values, specialties: values.specialties.split(',') },
         viewerOf(c),
+        clientAddress(c),
       );
-      await audit(c, 'series_created', { seriesId: created.id, detail: { year: created.year } });
       noticeNext(c, 'series-created');
       return c.redirect(`/${organization.code}/series/${created.id}`, 303);
     } catch (error) {
@@ -369,11 +354,10 @@ seriesRoutes.post('/series/:id/approve', allow(staff), seriesParam, async (c) =>
   const { id } = c.req.valid('param');
   let approved: Series;
   try {
-    approved = await operationsOf(c).approveSeries(id, viewerOf(c));
+    approved = await operationsOf(c).approveSeries(id, viewerOf(c), clientAddress(c));
   } catch (error) {
     return refusal(c, id, error);
   }
-  await audit(c, 'series_approved', { seriesId: id, detail: { year: approved.year } });
   if (c.req.header('HX-Request')) {
     return answerAction(
       c,
@@ -391,11 +375,10 @@ seriesRoutes.post('/series/:id/renew', allow(member), seriesParam, async (c) => 
   const { id } = c.req.valid('param');
   let renewal: Series;
   try {
-    renewal = await operationsOf(c).requestRenewal(id, viewerOf(c));
+    renewal = await operationsOf(c).requestRenewal(id, viewerOf(c), clientAddress(c));
   } catch (error) {
     return refusal(c, id, error);
   }
-  await audit(c, 'renewal_requested', { seriesId: id, detail: { renewalId: renewal.id } });
   const draft = `/${organization.code}/series/${renewal.id}`;
   noticeNext(c, 'series-renewal-requested');
   // htmx would follow a redirect and swap the whole page into the panel; tell it to navigate.

@@ -9,17 +9,18 @@ import { currentYearIn, localDate } from '../../workflows/calendar';
 import { DomainError, ERRORS } from '../../workflows/errors';
 import { allow, hasRole } from '../access';
 import { clientAddress } from '../client-address';
-import type { AppEnv, Viewer } from '../context';
-import { validForm, validParams } from '../forms';
+import type { AppEnv } from '../context';
+import { checkboxField, repeatedField, typedField, validForm, validParams } from '../forms';
 import { historyOf } from '../history';
 import { sessionState } from '../session-facts';
 import { noticeNext, takeNoticeWithCounts } from '../notice';
 import { timeZones } from '../organization-settings';
-import { chrome } from '../page';
+import { chrome, viewerOf } from '../page';
 import { renderError } from '../respond';
-import { isSeriesMember, seriesOperations } from '../series';
+import { findSeries, isSeriesMember } from '../series';
 import {
   type EditScope,
+  findSession,
   InvalidSessionInput,
   listSessions,
   mayChangeSessionRule,
@@ -31,6 +32,7 @@ import {
   type SessionInput,
   type SessionWithSeries,
   sessionInputOf,
+  sessionClosed,
   sessionOperations,
 } from '../sessions';
 
@@ -46,68 +48,44 @@ function operationsOf(c: Context<AppEnv>) {
   return sessionOperations({ db, clock });
 }
 
-function viewerOf(c: Context<AppEnv>): Viewer {
-  const viewer = c.get('viewer');
-  if (!viewer) throw new Error('a session route ran without a signed-in viewer');
-  return viewer;
-}
-
-async function seriesOf(c: Context<AppEnv>, id: string): Promise<Series | null> {
-  const { db, clock, seriesYear, mailer, log, config } = c.get('deps');
-  const detail = await seriesOperations({
-    db,
-    clock,
-    seriesYear,
-    mailer,
-    log,
-    publicUrl: config.publicUrl,
-  }).getSeries(c.get('organization').id, id);
-  return detail?.series ?? null;
+/** A series of the viewer's organization; another organization's does not exist here. */
+function seriesOf(c: Context<AppEnv>, id: string): Promise<Series | null> {
+  return findSeries(c.get('deps').db, c.get('organization').id, id);
 }
 
 async function sessionOf(c: Context<AppEnv>, sessionId: string): Promise<SessionWithSeries | null> {
-  return operationsOf(c).findSession(c.get('organization').id, sessionId);
+  return findSession(c.get('deps').db, c.get('organization').id, sessionId);
 }
 
 const seriesParam = validParams(z.object({ id: z.guid() }));
 const sessionParam = validParams(z.object({ sessionId: z.guid() }));
 
-/** The session form's fields, as typed; the domain judges them and names what needs attention. */
-const typed = z.string().optional().default('');
-/** Checkboxes and multi-selects arrive once, several times, or not at all. */
-const repeated = z
-  .union([z.string(), z.array(z.string())])
-  .optional()
-  .transform((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]));
 const sessionForm = z.object({
-  name: typed,
-  date: typed,
-  startTime: typed,
-  endTime: typed,
-  timeZone: typed,
-  location: typed,
-  department: typed,
-  objectives: typed,
-  specialties: typed,
-  professions: repeated,
-  credits: typed,
-  claimMinutesBefore: typed,
-  claimMinutesAfter: typed,
-  requiresRegistration: z
-    .string()
-    .optional()
-    .transform((value) => value === 'on' || value === 'true'),
-  notes: typed,
+  name: typedField,
+  date: typedField,
+  startTime: typedField,
+  endTime: typedField,
+  timeZone: typedField,
+  location: typedField,
+  department: typedField,
+  objectives: typedField,
+  specialties: typedField,
+  professions: repeatedField,
+  credits: typedField,
+  claimMinutesBefore: typedField,
+  claimMinutesAfter: typedField,
+  requiresRegistration: checkboxField,
+  notes: typedField,
 });
 const repeatForm = z.object({
   repeat: z.string().optional().default('once'),
-  everyWeeks: typed,
-  weekdays: repeated,
-  monthWeek: typed,
-  monthWeekday: typed,
+  everyWeeks: typedField,
+  weekdays: repeatedField,
+  monthWeek: typedField,
+  monthWeekday: typedField,
   endKind: z.string().optional().default('until'),
-  until: typed,
-  count: typed,
+  until: typedField,
+  count: typedField,
 });
 const newSessionForm = sessionForm.extend(repeatForm.shape);
 const editSessionForm = sessionForm.extend({ scope: z.string().optional().default('this') });
@@ -306,18 +284,12 @@ async function renderEdit(
   );
 }
 
-/** Changing a deactivated session, or one of an expired series, is refused before any form. */
-function closedFor(found: SessionWithSeries): DomainError | null {
-  if (found.session.deactivatedAt) return new DomainError('session_deactivated');
-  if (found.series.status === 'expired') return new DomainError('series_expired');
-  return null;
-}
-
 sessionRoutes.get('/sessions/:sessionId/edit', allow(mayChangeSessionRule), sessionParam, async (c) => {
   const found = await sessionOf(c, c.req.valid('param').sessionId);
   if (!found) return renderError(c, 'not_found');
-  const closed = closedFor(found);
-  if (closed) return renderError(c, closed.code);
+  // Changing a deactivated session, or one of an expired series, is refused before any form.
+  const closed = sessionClosed(found);
+  if (closed) return renderError(c, closed);
   return renderEdit(c, found, sessionInputOf(found.session), 'this');
 });
 
@@ -349,7 +321,7 @@ sessionRoutes.post(
   },
 );
 
-const moveForm = z.object({ date: typed, month: typed });
+const moveForm = z.object({ date: typedField, month: typedField });
 
 sessionRoutes.post(
   '/sessions/:sessionId/move',

@@ -35,7 +35,7 @@ async function linkFromOutbox(to: string, subject: string, link: RegExp): Promis
 }
 
 describe('sessions in the browser', () => {
-  it('a coordinator adds a weekly series of sessions, renames this and the following one, moves one on the calendar and deactivates one', async () => {
+  it('a coordinator adds a weekly series of sessions, renames this and the following one, removes faculty added by mistake, moves one on the calendar and deactivates one', async () => {
     const page = await suite.visitor();
     await signIn(page, demoEmail('coordinator'), DEMO_PASSWORD);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Series' }).click();
@@ -70,6 +70,18 @@ describe('sessions in the browser', () => {
     expect(await page.getByRole('region', { name: 'History' }).innerText()).toContain(
       'Name: Immunotherapy toxicities → Checkpoint inhibitor colitis',
     );
+
+    // Faculty added by mistake is removed again, after a confirmation.
+    await page.getByRole('link', { name: 'Manage faculty' }).click();
+    await page.getByLabel('Last name, First name').fill('Okafor');
+    await page.getByLabel('Last name, First name').press('Enter');
+    await page.getByRole('checkbox', { name: 'Request disclosure from Daniel Okafor?' }).uncheck();
+    await submit(page, 'Add Daniel Okafor as faculty');
+    expect(await page.getByRole('status').first().innerText()).toBe('Added as faculty.');
+    await page.getByRole('link', { name: 'Remove Daniel Okafor' }).click();
+    await submit(page, 'Remove Daniel Okafor');
+    expect(await page.getByRole('status').first().innerText()).toBe('Removed from this session.');
+    await page.getByRole('link', { name: 'Checkpoint inhibitor colitis', exact: true }).click();
 
     await page.getByRole('link', { name: 'Move on the calendar' }).click();
     const moveTo = addDays(first, 1);
@@ -120,6 +132,11 @@ describe('sessions in the browser', () => {
     );
     const faculty = await suite.visitor();
     await signIn(faculty, demoEmail('faculty'), DEMO_PASSWORD);
+    await faculty
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'My sessions' })
+      .click();
+    expect(await faculty.getByRole('main').innerText()).toContain(topic);
     await faculty.goto(disclosureLink);
     await faculty.getByRole('radio', { name: 'I have financial relationships to disclose' }).check();
     const first = faculty.getByRole('group', { name: 'Relationship 1' });
@@ -150,6 +167,18 @@ describe('sessions in the browser', () => {
     await submit(reviewer, 'Approve session');
     expect(await reviewer.getByRole('status').first().innerText()).toBe(
       'Approved. Coordinators can now make its flyer.',
+    );
+
+    // A reviewer corrects the series' details; the change is in its history.
+    await openSeries(reviewer, 'Medicine Grand Rounds');
+    await reviewer.getByRole('link', { name: 'Edit details' }).click();
+    await reviewer.getByLabel('Department').fill('Department of Internal Medicine');
+    await submit(reviewer, 'Save details');
+    expect(await reviewer.getByRole('status').first().innerText()).toBe(
+      'Saved. The change is in the series’ history.',
+    );
+    expect(await reviewer.getByRole('region', { name: 'History' }).innerText()).toContain(
+      'Department: Internal Medicine → Department of Internal Medicine',
     );
 
     // Back from Manage faculty to the session's page.

@@ -1,10 +1,14 @@
+import { type DisclosureActivityDeps, createDisclosureActivities } from './disclosures';
+import { createSessionApprovalActivities } from './session-approval';
 import { type SeriesYearActivityDeps, createSeriesYearActivities } from './series-year';
 
-export type ActivityDeps = SeriesYearActivityDeps;
+export type ActivityDeps = SeriesYearActivityDeps & DisclosureActivityDeps;
 
 /** Every activity the worker registers, built over its dependencies. */
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createSeriesYearActivities(deps),
+    ...createSessionApprovalActivities(deps),
+    ...createDisclosureActivities(deps),
   };
 }

@@ -8,9 +8,12 @@
  *   enumeration what a stranger could time: sign-in for an unknown email, a wrong password and a
  *               locked account; forgot-password for a known and an unknown email (each attempt
  *               from its own forwarded address, so rate limits do not shape the figures)
+ *   dashboard   500 series, 25,000 sessions, 60,000 assignments: dashboard pages and the reviewers'
+ *               queue (scripts/bench-dashboard.ts; BENCH_ONLY=dashboard runs just this part)
  */
 import { cpus, totalmem } from 'node:os';
 import { removeDataDirectories, startRounds } from '../test/support/app-process';
+import { benchDashboard } from './bench-dashboard';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
@@ -93,7 +96,8 @@ const cold: number[] = [];
 const warm: number[] = [];
 let requestRows: [string, number[]][] = [];
 let enumerationRows: [string, number[]][] = [];
-for (let run = 0; run < RUNS; run++) {
+const ONLY_DASHBOARD = process.env.BENCH_ONLY === 'dashboard';
+for (let run = 0; run < (ONLY_DASHBOARD ? 0 : RUNS); run++) {
   let t0 = performance.now();
   const first = await startRounds({ env: { TRUST_PROXY_HOPS: '1' } });
   cold.push(performance.now() - t0);
@@ -161,17 +165,31 @@ for (let run = 0; run < RUNS; run++) {
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-console.log(
-  `start-up to healthy, median of ${RUNS}: cold ${seconds(median(cold))} (runs: ${cold.map(seconds).join(', ')})`,
-);
-console.log(
-  `                                  warm ${seconds(median(warm))} (runs: ${warm.map(seconds).join(', ')})`,
-);
-console.log(`\nsequential requests (${REQUESTS} each): median / p95`);
-for (const [name, times] of requestRows) {
-  console.log(`  ${name}: ${median(times).toFixed(1)} ms / ${percentile(times, 95).toFixed(1)} ms`);
+if (!ONLY_DASHBOARD) {
+  console.log(
+    `start-up to healthy, median of ${RUNS}: cold ${seconds(median(cold))} (runs: ${cold.map(seconds).join(', ')})`,
+  );
+  console.log(
+    `                                  warm ${seconds(median(warm))} (runs: ${warm.map(seconds).join(', ')})`,
+  );
+  console.log(`\nsequential requests (${REQUESTS} each): median / p95`);
+  for (const [name, times] of requestRows) {
+    console.log(`  ${name}: ${median(times).toFixed(1)} ms / ${percentile(times, 95).toFixed(1)} ms`);
+  }
+  console.log(`\nwhat a stranger could time (${ATTEMPTS} attempts each): median / p95`);
+  for (const [name, times] of enumerationRows) {
+    console.log(`  ${name}: ${median(times).toFixed(1)} ms / ${percentile(times, 95).toFixed(1)} ms`);
+  }
 }
-console.log(`\nwhat a stranger could time (${ATTEMPTS} attempts each): median / p95`);
-for (const [name, times] of enumerationRows) {
-  console.log(`  ${name}: ${median(times).toFixed(1)} ms / ${percentile(times, 95).toFixed(1)} ms`);
+
+// The dashboard and the reviewers' queue over a year of a large office, in process.
+const DASHBOARD_REQUESTS = Number(process.env.BENCH_DASHBOARD_REQUESTS ?? 50);
+console.log(`\ndashboard at scale (${DASHBOARD_REQUESTS} sequential requests each): median / p95`);
+const stats = (times: number[]) => `${median(times).toFixed(1)} ms / ${percentile(times, 95).toFixed(1)} ms`;
+for (const [name, figure] of await benchDashboard(
+  process.env.TEST_DATABASE_URL?.trim() || 'postgres://postgres@127.0.0.1:5432/test',
+  DASHBOARD_REQUESTS,
+  stats,
+)) {
+  console.log(`  ${name}: ${figure}`);
 }

@@ -1,4 +1,7 @@
+import { eq } from 'drizzle-orm';
+import { series } from '../db/schema';
 import type { DemoSeed } from '../db/seed/demo';
+import { seedDemoSessions } from './demo-sessions';
 import type { Runtime } from '../server/runtime';
 import { type Actor, seriesOperations } from '../server/series';
 import { createSeriesYearLifecycle } from '../server/lifecycles/series-year';
@@ -33,6 +36,7 @@ export async function seedDemoSeries(runtime: Runtime, demo: DemoSeed): Promise<
     { name: 'Tumor Board', department: 'Oncology', year, approve: true },
     { name: 'Cardiology Case Conference', department: 'Cardiology', year: year + 1, approve: false },
   ];
+  let grandRoundsId = '';
   for (const s of demoSeries) {
     const created = await operations.createSeries(
       {
@@ -47,5 +51,8 @@ export async function seedDemoSeries(runtime: Runtime, demo: DemoSeed): Promise<
       reviewer,
     );
     if (s.approve) await operations.approveSeries(created.id, reviewer);
+    if (s.name === 'Medicine Grand Rounds') grandRoundsId = created.id;
   }
+  const [grandRounds] = await runtime.database.db.select().from(series).where(eq(series.id, grandRoundsId));
+  if (grandRounds) await seedDemoSessions(runtime, demo, grandRounds);
 }

@@ -2,6 +2,9 @@
  * Records event histories of series years on the time-skipping server into test/histories/:
  *   series-year-renewed.json    approved, one reminder, renewal approved, expired
  *   series-year-replanned.json  approved, one reminder, new zone and dates from settings, expired
+ *   session-approval-moved.json    planned, five-day check, moved two weeks, checks again, ticket, started
+ *   disclosure-request-submitted.json  asked, reminded, submitted
+ *   disclosure-term-lapsed.json    submitted, reminders 30 and 7 days out, lapsed, a session told
  * The replay test runs today's workflow code against them, so a change that would break running
  * workflows fails CI. Re-record only on purpose, when a change is meant to be incompatible.
  */
@@ -10,68 +13,150 @@ import proto from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { bundleWorkflows, createTimeSkippingEnvironment } from '../test/support/temporal';
-import { zonedInstant } from '../workflows/calendar';
+import { addDays, instantAt, localDate, zonedInstant } from '../workflows/calendar';
+import { requestEndedSignal } from '../workflows/disclosure-request';
 import {
   type SeriesYearInput,
   organizationPolicyChangedSignal,
   renewalApprovedSignal,
-  seriesYearWorkflowId,
 } from '../workflows/series-year';
+import { checkInstants, type SessionPlan, sessionChangedSignal } from '../workflows/session-approval';
 
 type Handle = Awaited<ReturnType<TestWorkflowEnvironment['client']['workflow']['start']>>;
+const DAY = 86_400_000;
+const ZONE = 'America/New_York';
 
-const scenarios: Record<
-  string,
-  (env: TestWorkflowEnvironment, handle: Handle, input: SeriesYearInput) => Promise<void>
-> = {
-  'series-year-renewed': async (env, handle, input) => {
-    await advanceTo(env, zonedInstant({ year: input.year, month: 9, day: 20 }, input.timeZone));
-    await handle.signal(renewalApprovedSignal, {
-      seriesId: '00000000-0000-4000-8000-000000000002',
-      year: input.year + 1,
-    });
-  },
-  'series-year-replanned': async (env, handle, input) => {
-    await advanceTo(env, zonedInstant({ year: input.year, month: 9, day: 20 }, input.timeZone));
-    await handle.signal(organizationPolicyChangedSignal, {
-      timeZone: 'America/Los_Angeles',
-      reminderDates: ['09-15', '10-01', '12-01'],
-    });
-  },
-};
+interface Scenario {
+  workflowType: string;
+  input(now: number): unknown;
+  run(env: TestWorkflowEnvironment, handle: Handle, input: never): Promise<void>;
+}
 
 async function advanceTo(env: TestWorkflowEnvironment, instant: Date) {
   await env.sleep(instant.getTime() - (await env.currentTimeMs()));
 }
 
+function seriesYearInput(now: number): SeriesYearInput {
+  return {
+    seriesId: '00000000-0000-4000-8000-000000000001',
+    organizationId: '00000000-0000-4000-8000-0000000000aa',
+    year: new Date(now).getUTCFullYear() + 1,
+    timeZone: ZONE,
+    reminderDates: ['09-15', '10-15', '11-15'],
+  };
+}
+
+function sessionPlanIn(now: number, days: number): SessionPlan {
+  const day = addDays(localDate(new Date(now), ZONE), days);
+  return {
+    startsAt: instantAt(day, '12:00', ZONE).toISOString(),
+    timeZone: ZONE,
+    holidays: [],
+    active: true,
+  };
+}
+
+const scenarios: Record<string, Scenario> = {
+  'series-year-renewed': {
+    workflowType: 'seriesYear',
+    input: seriesYearInput,
+    async run(env, handle, input: SeriesYearInput) {
+      await advanceTo(env, zonedInstant({ year: input.year, month: 9, day: 20 }, input.timeZone));
+      await handle.signal(renewalApprovedSignal, {
+        seriesId: '00000000-0000-4000-8000-000000000002',
+        year: input.year + 1,
+      });
+    },
+  },
+  'series-year-replanned': {
+    workflowType: 'seriesYear',
+    input: seriesYearInput,
+    async run(env, handle, input: SeriesYearInput) {
+      await advanceTo(env, zonedInstant({ year: input.year, month: 9, day: 20 }, input.timeZone));
+      await handle.signal(organizationPolicyChangedSignal, {
+        timeZone: 'America/Los_Angeles',
+        reminderDates: ['09-15', '10-01', '12-01'],
+      });
+    },
+  },
+  'session-approval-moved': {
+    workflowType: 'sessionApproval',
+    input: (now) => ({
+      sessionId: '00000000-0000-4000-8000-000000000003',
+      organizationId: '00000000-0000-4000-8000-0000000000aa',
+      plan: sessionPlanIn(now, 20),
+    }),
+    async run(env, handle, input: { plan: SessionPlan }) {
+      const [five] = checkInstants(input.plan);
+      if (five) await advanceTo(env, new Date(five.at.getTime() + 3_600_000));
+      const moved = {
+        ...input.plan,
+        startsAt: new Date(Date.parse(input.plan.startsAt) + 14 * DAY).toISOString(),
+      };
+      await handle.signal(sessionChangedSignal, { reason: 'date', plan: moved });
+      await env.sleep(2 * DAY);
+      await handle.signal(sessionChangedSignal, { reason: 'faculty' });
+    },
+  },
+  'disclosure-request-submitted': {
+    workflowType: 'disclosureRequest',
+    input: (now) => ({
+      sessionId: '00000000-0000-4000-8000-000000000003',
+      accountId: '00000000-0000-4000-8000-000000000004',
+      organizationId: '00000000-0000-4000-8000-0000000000aa',
+      startsAt: new Date(now + 30 * DAY).toISOString(),
+      reminderDays: 7,
+    }),
+    async run(env, handle) {
+      await env.sleep(8 * DAY);
+      await handle.signal(requestEndedSignal, { because: 'submitted' });
+    },
+  },
+  'disclosure-term-lapsed': {
+    workflowType: 'disclosureTerm',
+    input: (now) => ({
+      disclosureId: '00000000-0000-4000-8000-000000000005',
+      accountId: '00000000-0000-4000-8000-000000000004',
+      organizationId: '00000000-0000-4000-8000-0000000000aa',
+      submittedAt: new Date(now).toISOString(),
+      lapseReminderDays: [30, 7],
+    }),
+    async run() {},
+  },
+};
+
+/** Activities that always succeed: a history records what the workflow decided, not what mail did. */
+const activities = {
+  sendRenewalReminder: async () => 1,
+  expireSeries: async () => {},
+  checkSessionStatus: async () => ({ status: 'pending' }),
+  escalateSession: async () => ({ ticketId: '00000000-0000-4000-8000-000000000006' }),
+  sendDisclosureRequest: async () => 'requested' as const,
+  remindDisclosureLapse: async () => 'sent' as const,
+  disclosureLapsed: async () => ({ superseded: false, sessionIds: ['00000000-0000-4000-8000-000000000003'] }),
+};
+
 async function record(
   env: TestWorkflowEnvironment,
   bundle: WorkflowBundleWithSourceMap,
   name: string,
-  scenario: (typeof scenarios)[string],
+  scenario: Scenario,
 ) {
-  const year = new Date(await env.currentTimeMs()).getUTCFullYear() + 1;
-  const input: SeriesYearInput = {
-    seriesId: '00000000-0000-4000-8000-000000000001',
-    organizationId: '00000000-0000-4000-8000-0000000000aa',
-    year,
-    timeZone: 'America/New_York',
-    reminderDates: ['09-15', '10-15', '11-15'],
-  };
+  const input = scenario.input(await env.currentTimeMs());
   const taskQueue = `record-${name}`;
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: bundle,
-    activities: { sendRenewalReminder: async () => 1, expireSeries: async () => {} },
+    activities,
   });
   const history = await worker.runUntil(async () => {
-    const handle = await env.client.workflow.start('seriesYear', {
+    const handle = await env.client.workflow.start(scenario.workflowType, {
       taskQueue,
-      workflowId: `${seriesYearWorkflowId(input.seriesId, year)}-${name}`,
+      workflowId: `record-${name}`,
       args: [input],
     });
-    await scenario(env, handle, input);
+    await scenario.run(env, handle, input as never);
     await handle.result();
     return handle.fetchHistory();
   });

@@ -21,6 +21,7 @@ import { securityRoutes } from './routes/security';
 import { seriesRoutes } from './routes/series';
 import { sessionRoutes } from './routes/sessions';
 import { facultyRoutes } from './routes/faculty';
+import { dashboardRoutes } from './routes/dashboard';
 import { disclosureRoutes } from './routes/disclosures';
 import { reviewRoutes } from './routes/review';
 
@@ -133,6 +134,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   organizationApp.route('/', facultyRoutes);
   organizationApp.route('/', disclosureRoutes);
   organizationApp.route('/', reviewRoutes);
+  organizationApp.route('/', dashboardRoutes);
   organizationApp.route('/', securityRoutes);
   organizationApp.route('/', institutionSignInRoutes);
   organizationApp.route('/', peopleRoutes);

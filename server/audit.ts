@@ -42,6 +42,12 @@ export const AUDIT_ACTIONS = [
   'relationship_reviewed',
   'session_approved',
   'session_name_accepted',
+  'escalation_opened',
+  'escalation_closed',
+  'session_status_checked',
+  'disclosure_requested',
+  'disclosure_lapsed',
+  'session_commented',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

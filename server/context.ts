@@ -2,7 +2,9 @@ import type { Database } from '../db/client';
 import type { Account, Organization, Role } from '../db/schema';
 import type { Clock } from './clock';
 import type { Config } from './config';
+import type { DisclosureLifecycle } from './lifecycles/disclosures';
 import type { SeriesYearLifecycle } from './lifecycles/series-year';
+import type { SessionApprovalLifecycle } from './lifecycles/session-approval';
 import type { Background } from './background';
 import type { Log } from './log';
 import type { Mailer } from './mail';
@@ -29,6 +31,8 @@ export interface AppDeps {
   mailer: Mailer;
   log: Log;
   seriesYear: SeriesYearLifecycle;
+  sessionApproval: SessionApprovalLifecycle;
+  disclosures: DisclosureLifecycle;
   rateLimits: RateLimits;
   /** Work a signed-out request starts but does not wait for (see server/background.ts). */
   background: Background;

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, ne } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import {
   type Account,
@@ -146,7 +146,7 @@ export async function submitDisclosure(
   account: Pick<Account, 'id' | 'organizationId' | 'lastName' | 'firstName'>,
   input: DisclosureInput,
   clientAddress: string | null = null,
-): Promise<{ disclosure: Disclosure; affectedSessionIds: string[] }> {
+): Promise<{ disclosure: Disclosure; affectedSessionIds: string[]; previousDisclosureIds: string[] }> {
   const now = deps.now();
   const valid = judge(input, account, localDate(now, deps.timeZone));
   return deps.db.transaction(async (tx) => {
@@ -207,7 +207,15 @@ export async function submitDisclosure(
         after: { faculty: `${account.lastName}, ${account.firstName}`, ...summary },
       });
     }
-    return { disclosure, affectedSessionIds: upcoming.map((session) => session.sessionId) };
+    const previous = await tx
+      .select({ id: disclosures.id })
+      .from(disclosures)
+      .where(and(eq(disclosures.accountId, account.id), ne(disclosures.id, disclosure.id)));
+    return {
+      disclosure,
+      affectedSessionIds: upcoming.map((session) => session.sessionId),
+      previousDisclosureIds: previous.map((one) => one.id),
+    };
   });
 }
 

@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, type SQL } from 'drizzle-orm';
+import { and, desc, eq, isNull, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { accounts, auditEvents } from '../db/schema';
 import type { AuditAction } from './audit';
@@ -60,6 +60,30 @@ export async function recordChange(tx: Pick<Database, 'insert'>, at: Date, chang
     },
     createdAt: at,
   });
+}
+
+/**
+ * Writes the change unless the session already records the same action with these detail values:
+ * for what a lifecycle's activity records, which a retry must not write twice.
+ */
+export async function recordChangeOnce(
+  tx: Pick<Database, 'insert' | 'select'>,
+  at: Date,
+  change: Change & { sessionId: string },
+  sameWhen: Record<string, string>,
+): Promise<void> {
+  const [already] = await tx
+    .select({ id: auditEvents.id })
+    .from(auditEvents)
+    .where(
+      and(
+        eq(auditEvents.sessionId, change.sessionId),
+        eq(auditEvents.action, change.action),
+        ...Object.entries(sameWhen).map(([key, value]) => sql`${auditEvents.detail}->>${key} = ${value}`),
+      ),
+    )
+    .limit(1);
+  if (!already) await recordChange(tx, at, change);
 }
 
 export interface HistoryEntry {

@@ -142,6 +142,18 @@ export const settingsInput = z.object({
     valid: isIsoDate,
     format: 'a date written YYYY-MM-DD, like 2026-07-03',
   }).transform((dates) => dates.sort()),
+  disclosureReminderDays: z
+    .string({ error: 'Reminder days are required.' })
+    .trim()
+    .regex(/^\d+$/, 'Remind every: a whole number of days from 0 to 60.')
+    .transform(Number)
+    .pipe(z.number().max(60, 'Remind every: a whole number of days from 0 to 60.')),
+  disclosureLapseReminderDays: list('Lapse reminders', {
+    min: 0,
+    maxLength: 3,
+    valid: (entry) => /^\d+$/.test(entry) && Number(entry) >= 1 && Number(entry) <= 180,
+    format: 'a whole number of days from 1 to 180',
+  }).transform((days) => [...new Set(days.map(Number))].sort((a, b) => b - a).slice(0, 5)),
   accreditationStatement: statement('The accreditation statement'),
   creditDesignationStatement: statement('The credit designation statement'),
   ssoIssuer: issuerUrl,
@@ -167,6 +179,8 @@ export function settingsValues(organization: Organization): FormValues {
     mfaRequiredForStaff: organization.mfaRequiredForStaff ? 'on' : '',
     renewalReminderDates: organization.renewalReminderDates.join('\n'),
     holidays: organization.holidays.join('\n'),
+    disclosureReminderDays: String(organization.disclosureReminderDays),
+    disclosureLapseReminderDays: organization.disclosureLapseReminderDays.join('\n'),
     accreditationStatement: organization.accreditationStatement,
     creditDesignationStatement: organization.creditDesignationStatement,
     ssoIssuer: organization.ssoIssuer ?? '',
@@ -182,7 +196,12 @@ export async function saveSettings(
   deps: { db: Database; clock: Clock },
   organization: Organization,
   input: SettingsInput,
-): Promise<{ organization: Organization; seriesYearsMustReplan: boolean }> {
+): Promise<{
+  organization: Organization;
+  seriesYearsMustReplan: boolean;
+  sessionsMustReplan: boolean;
+  disclosuresMustReplan: boolean;
+}> {
   const [updated] = await deps.db
     .update(organizations)
     .set({ ...input, ...institutionSignIn(organization, input), updatedAt: deps.clock.now() })
@@ -194,6 +213,10 @@ export async function saveSettings(
   return {
     organization: updated,
     seriesYearsMustReplan: before !== after || organization.timeZone !== updated.timeZone,
+    sessionsMustReplan: organization.holidays.join(',') !== updated.holidays.join(','),
+    disclosuresMustReplan:
+      organization.disclosureReminderDays !== updated.disclosureReminderDays ||
+      organization.disclosureLapseReminderDays.join(',') !== updated.disclosureLapseReminderDays.join(','),
   };
 }
 

@@ -1,4 +1,4 @@
-import { and, asc, eq, exists, gt, inArray, isNull } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import {
   disclosureRelationships,
@@ -8,14 +8,14 @@ import {
   type MitigationStep,
   relationshipReviews,
   series,
-  sessionFaculty,
   sessions,
 } from '../db/schema';
 import { DomainError } from '../workflows/errors';
+import { closeTicket } from './escalations';
 import { recordChange } from './history';
 import { signedAs } from './identifiers';
-import type { Actor } from './series';
-import { type SessionState, sessionState, sessionStates } from './session-facts';
+import { type Actor, isStaff } from './series';
+import { everyFacultyMayBeDisclosed, type SessionState, sessionState, sessionStates } from './session-facts';
 import type { ReviewOutcome } from './session-status';
 import type { SessionWithSeries } from './sessions';
 
@@ -51,7 +51,7 @@ export class InvalidReview extends DomainError {
 }
 
 function refuseUnlessReviewer(by: Actor): void {
-  if (!(by.roles.has('reviewer') || by.roles.has('admin'))) throw new DomainError('forbidden');
+  if (!isStaff(by)) throw new DomainError('forbidden');
 }
 
 function judge(input: ReviewInput, reviewerLastName: string) {
@@ -208,6 +208,14 @@ export async function approveSession(
       clientAddress,
       after: { status: 'APPROVED' },
     });
+    await closeTicket(tx, now, {
+      organizationId: found.organization.id,
+      seriesId: found.series.id,
+      sessionId: found.session.id,
+      byId: by.account.id,
+      because: 'approved',
+      clientAddress,
+    });
   });
   return sessionState(deps.db, { ...found.session, approvedBasis: state.status.basis }, found.series);
 }
@@ -243,12 +251,8 @@ export async function reviewQueues(
           gt(sessions.startsAt, now),
           isNull(sessions.deactivatedAt),
           eq(series.status, 'approved'),
-          exists(
-            db
-              .select({ one: sessionFaculty.sessionId })
-              .from(sessionFaculty)
-              .where(eq(sessionFaculty.sessionId, sessions.id)),
-          ),
+          // Neither queue holds an INCOMPLETE session: skip those before deriving.
+          everyFacultyMayBeDisclosed(),
         ),
       )
       .orderBy(asc(sessions.startsAt), asc(sessions.childId))

@@ -8,7 +8,9 @@ import { createApp } from './app';
 import { createBackground } from './background';
 import { type Clock, systemClock } from './clock';
 import type { Config } from './config';
+import { createDisclosureLifecycle } from './lifecycles/disclosures';
 import { createSeriesYearLifecycle } from './lifecycles/series-year';
+import { createSessionApprovalLifecycle } from './lifecycles/session-approval';
 import { type Log, createLog, temporalLogLevel } from './log';
 import { type Mailer, createMailer } from './mail';
 import { createRateLimits } from './rate-limits';
@@ -94,6 +96,10 @@ export function startWeb(runtime: Runtime): Promise<{ port: number; close(): Pro
     mailer: runtime.mailer,
     log: runtime.log,
     seriesYear: createSeriesYearLifecycle(runtime.temporal, config.TEMPORAL_TASK_QUEUE),
+    sessionApproval: createSessionApprovalLifecycle(runtime.temporal, config.TEMPORAL_TASK_QUEUE, () =>
+      runtime.clock.now(),
+    ),
+    disclosures: createDisclosureLifecycle(runtime.temporal, config.TEMPORAL_TASK_QUEUE),
     rateLimits: createRateLimits(runtime.database.db),
     background,
     health: { db: () => runtime.database.ping(), temporal: () => temporalReachable(runtime.temporal) },

@@ -171,7 +171,8 @@ const seriesInputSchema = (context: SeriesContext) =>
       ),
   });
 
-function isStaff(actor: Actor): boolean {
+/** The CME office: reviewers and admins, who see and may change every series and session. */
+export function isStaff(actor: Pick<Actor, 'roles'>): boolean {
   return actor.roles.has('reviewer') || actor.roles.has('admin');
 }
 
@@ -573,12 +574,7 @@ async function tellReviewers(deps: SeriesDeps, organization: Organization, renew
     .select({ firstName: accounts.firstName, lastName: accounts.lastName })
     .from(accounts)
     .where(eq(accounts.id, by.account.id));
-  const reviewers = await db
-    .select({ id: accounts.id, email: accounts.email, firstName: accounts.firstName })
-    .from(accounts)
-    .innerJoin(accountRoles, eq(accountRoles.accountId, accounts.id))
-    .where(and(eq(accounts.organizationId, organization.id), eq(accountRoles.role, 'reviewer')));
-  for (const reviewer of reviewers) {
+  for (const reviewer of await reviewersOf(db, organization.id)) {
     const props = {
       organizationName: organization.name,
       recipientFirstName: reviewer.firstName,
@@ -720,3 +716,37 @@ export const isSeriesMember =
     const held = await seriesRolesOf(c.get('deps').db, found.id, viewer.account.id);
     return held.some((role) => roles.includes(role));
   };
+
+/**
+ * Who is told about a series' sessions (status checks, escalations, lapsed disclosures): its
+ * coordinators, or its owners when it has none. By series id, each list by last name.
+ */
+export async function sessionContacts(db: Database, seriesIds: string[]): Promise<Map<string, Person[]>> {
+  const contacts = new Map<string, Person[]>();
+  if (seriesIds.length === 0) return contacts;
+  const rows = await db
+    .select({ seriesId: seriesRoles.seriesId, role: seriesRoles.role, ...personColumns })
+    .from(seriesRoles)
+    .innerJoin(accounts, eq(accounts.id, seriesRoles.accountId))
+    .where(inArray(seriesRoles.seriesId, seriesIds))
+    .orderBy(asc(accounts.lastName), asc(accounts.firstName));
+  for (const seriesId of new Set(seriesIds)) {
+    const roles = rows.filter((row) => row.seriesId === seriesId);
+    const coordinators = roles.filter((row) => row.role === 'coordinator');
+    const told = coordinators.length > 0 ? coordinators : roles.filter((row) => row.role === 'owner');
+    contacts.set(
+      seriesId,
+      told.map(({ id, firstName, lastName, email, degree }) => ({ id, firstName, lastName, email, degree })),
+    );
+  }
+  return contacts;
+}
+
+/** The organization's reviewers, who are emailed what awaits their review. */
+export async function reviewersOf(db: Database, organizationId: string): Promise<Person[]> {
+  return db
+    .select(personColumns)
+    .from(accounts)
+    .innerJoin(accountRoles, eq(accountRoles.accountId, accounts.id))
+    .where(and(eq(accounts.organizationId, organizationId), eq(accountRoles.role, 'reviewer')));
+}

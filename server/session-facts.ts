@@ -1,4 +1,4 @@
-import { asc, eq, inArray } from 'drizzle-orm';
+import { asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import {
   accounts,
@@ -9,6 +9,7 @@ import {
   type Series,
   type Session,
   sessionFaculty,
+  sessions,
 } from '../db/schema';
 import type { Person } from './people';
 import {
@@ -180,4 +181,22 @@ export async function sessionState(
   const state = (await sessionStates(db, [{ session, series }])).get(session.id);
   if (!state) throw new Error(`no state derived for session ${session.id}`);
   return state;
+}
+
+/**
+ * A SQL condition on `sessions` that holds for every session whose status can be anything but
+ * INCOMPLETE: it has faculty, and each of them has a disclosure submitted before the start and
+ * less than a year (and a day, so no edge of calendar arithmetic excludes one) before it. Queues and
+ * status searches use it to skip the many incomplete sessions before deriving status exactly.
+ */
+export function everyFacultyMayBeDisclosed(): SQL {
+  return sql`(exists (select 1 from ${sessionFaculty} f where f.session_id = ${sessions.id})
+    and not exists (
+      select 1 from ${sessionFaculty} f
+      where f.session_id = ${sessions.id}
+        and not exists (
+          select 1 from ${disclosures} d
+          where d.account_id = f.account_id
+            and d.submitted_at <= ${sessions.startsAt}
+            and d.submitted_at + interval '1 year 1 day' > ${sessions.startsAt})))`;
 }

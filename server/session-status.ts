@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CoiStatus, REVIEW_OUTCOMES, SessionStatus } from '../db/schema';
+import { oneYearAfter } from '../workflows/calendar';
 import { nameProblem } from './name-fit';
 
 /**
@@ -81,9 +82,7 @@ export function activeDisclosure<D extends { submittedAt: Date }>(
 
 /** One calendar year after submission (Feb 29 lapses on Mar 1). */
 export function disclosureLapsesAt(submittedAt: Date): Date {
-  const lapses = new Date(submittedAt);
-  lapses.setUTCFullYear(lapses.getUTCFullYear() + 1);
-  return lapses;
+  return oneYearAfter(submittedAt);
 }
 
 function facultyStatus(person: FacultyFacts, startsAt: Date, approved: boolean): FacultyStatus {

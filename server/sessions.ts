@@ -29,6 +29,7 @@ import { DomainError, type ErrorCode } from '../workflows/errors';
 import type { Rule } from './access';
 import { freshAttendanceCodes } from './attendance-codes';
 import type { Clock } from './clock';
+import { closeTicket } from './escalations';
 import { changedFields, recordChange, type Snapshot } from './history';
 import {
   describeRecurrence,
@@ -39,7 +40,7 @@ import {
   type RecurrenceEnd,
 } from './recurrence';
 import { CLAIM_MINUTES_AFTER_MAX, CLAIM_MINUTES_BEFORE_MAX } from './organization-settings';
-import { type Actor, CREDITS_PATTERN } from './series';
+import { type Actor, CREDITS_PATTERN, isStaff } from './series';
 
 /**
  * Sessions (child activities) of an approved series: added one at a time or as a recurrence,
@@ -303,7 +304,7 @@ export async function listSessions(
 
 /** Coordinators of the series and the CME office (reviewers, admins) change sessions; owners only look. */
 export async function mayChangeSessions(db: Database, target: Series, actor: Actor): Promise<boolean> {
-  if (actor.roles.has('reviewer') || actor.roles.has('admin')) return true;
+  if (isStaff(actor)) return true;
   const [held] = await db
     .select({ role: seriesRoles.role })
     .from(seriesRoles)
@@ -319,7 +320,7 @@ export async function mayChangeSessions(db: Database, target: Series, actor: Act
 
 /** Staff, anyone holding a role on the session's series, and its own faculty may see it. */
 export async function maySeeSession(db: Database, found: SessionWithSeries, actor: Actor): Promise<boolean> {
-  if (actor.roles.has('reviewer') || actor.roles.has('admin')) return true;
+  if (isStaff(actor)) return true;
   const [held] = await db
     .select({ role: seriesRoles.role })
     .from(seriesRoles)
@@ -697,6 +698,14 @@ async function deactivateSession(
       before: { deactivatedAt: null },
       after: { deactivatedAt: now.toISOString() },
     });
+    await closeTicket(tx, now, {
+      organizationId: organization.id,
+      seriesId: target.id,
+      sessionId: row.id,
+      byId: by.account.id,
+      because: 'deactivated',
+      clientAddress,
+    });
     return row;
   });
 }
@@ -747,3 +756,13 @@ export const maySeeSessionRule = sessionRule((db, found, viewer) => maySeeSessio
 export const mayChangeSessionRule = sessionRule((db, found, viewer) =>
   mayChangeSessions(db, found.series, viewer),
 );
+
+/** Access rule for a session's dashboard thread: staff, or an owner or coordinator of its series (not its faculty). */
+export const runsSessionRule = sessionRule(async (db, found, viewer) => {
+  if (isStaff(viewer)) return true;
+  const [held] = await db
+    .select({ role: seriesRoles.role })
+    .from(seriesRoles)
+    .where(and(eq(seriesRoles.seriesId, found.series.id), eq(seriesRoles.accountId, viewer.account.id)));
+  return held !== undefined;
+});

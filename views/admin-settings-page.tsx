@@ -174,6 +174,25 @@ export function AdminSettingsPage(
           value={typed(values, 'holidays')}
           error={errors.holidays}
         />
+        <h2>Disclosures</h2>
+        <Field
+          name="disclosureReminderDays"
+          label="Remind every (days)"
+          type="number"
+          min={0}
+          hint="Someone asked to disclose is reminded this often until they submit or the session starts. 0: no reminders."
+          value={typed(values, 'disclosureReminderDays')}
+          error={errors.disclosureReminderDays}
+        />
+        <TextAreaField
+          name="disclosureLapseReminderDays"
+          label="Lapse reminders (days before)"
+          required={false}
+          rows={3}
+          hint="One number per line: days before a disclosure lapses that its owner is reminded, if they teach a session after it lapses."
+          value={typed(values, 'disclosureLapseReminderDays')}
+          error={errors.disclosureLapseReminderDays}
+        />
         <h2>Flyer statements</h2>
         <TextAreaField
           name="accreditationStatement"

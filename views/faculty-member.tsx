@@ -27,9 +27,10 @@ export function DisclosureSummary(props: { member: FacultyMember; timeZone: stri
 }
 
 /** The faculty member's COI status with its reason, readable on hover and on focus. */
-export function CoiStatus(props: { member: FacultyMember }) {
+export function CoiStatus(props: { member: FacultyMember; scope?: string }) {
   const { coi } = props.member;
-  const id = `coi-${props.member.id}`;
+  // A person teaching several sessions on one page has one reason per session: ids must differ.
+  const id = `coi-${props.scope ? `${props.scope}-` : ''}${props.member.id}`;
   return (
     <span class={`coi coi-${coi.status}`}>
       <span class="badge" tabindex={0} aria-describedby={id} title={coi.reason}>

@@ -16,6 +16,12 @@ const ACTION_WORDS: Record<string, string> = {
   account_created: 'Account made for a new faculty member',
   relationship_reviewed: 'Relationship reviewed',
   session_approved: 'Session approved',
+  escalation_opened: 'Escalation ticket opened',
+  escalation_closed: 'Escalation ticket closed',
+  session_status_checked: 'Status check emailed',
+  disclosure_requested: 'Disclosure requested',
+  disclosure_lapsed: 'Disclosure lapsed',
+  session_commented: 'Comment',
   session_name_accepted: 'Name accepted by a reviewer',
 };
 

@@ -22,6 +22,7 @@ export function Layout(props: PageChrome & { title: string; children?: Child }) 
   const runsSeries = viewer && seesSeries(viewer);
   const links = viewer && (
     <>
+      {runsSeries && <a href={`${base}/dashboard`}>Dashboard</a>}
       {runsSeries && <a href={`${base}/series`}>Series</a>}
       {staff && <a href={`${base}/review`}>Review</a>}
       {roles?.has('faculty') && <a href={`${base}/my-sessions`}>My sessions</a>}

@@ -1,4 +1,4 @@
-import type { Organization, RelationshipReview, Series, Session } from '../db/schema';
+import type { EscalationTicket, Organization, RelationshipReview, Series, Session } from '../db/schema';
 import { NATURE_LABELS } from '../server/disclosures';
 import { MITIGATION_LABELS, type QueueEntry, type ReviewErrors, type ReviewInput } from '../server/review';
 import type { SessionState } from '../server/session-facts';
@@ -285,11 +285,34 @@ export function ReviewQueuePage(
     organization: Organization;
     awaitingApproval: QueueEntry[];
     awaitingReview: QueueEntry[];
+    tickets: { ticket: EscalationTicket; session: Session; series: Series }[];
   },
 ) {
   return (
     <Layout {...props} title="Review queues">
       <h1>Review queues</h1>
+      <section aria-labelledby="tickets-heading">
+        <h2 id="tickets-heading">Escalation tickets ({props.tickets.length})</h2>
+        {props.tickets.length === 0 ? (
+          <p class="muted">No open ticket: every session three days out or nearer is approved.</p>
+        ) : (
+          <ul class="cards">
+            {props.tickets.map(({ ticket, session, series }) => (
+              <li class="card">
+                <a href={`${sessionPath(props.organization, session)}/review`}>{session.name}</a>{' '}
+                <span class="badge status-incomplete">Ticket</span>
+                <br />
+                {formatSessionTime(session.startsAt, session.endsAt, session.timeZone)}
+                <br />
+                <span class="muted">
+                  {series.name} · opened {formatInstant(ticket.openedAt, session.timeZone)}:{' '}
+                  {ticket.reasons.join(' ')}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
       <section aria-labelledby="approval-heading">
         <h2 id="approval-heading">Sessions awaiting approval ({props.awaitingApproval.length})</h2>
         <QueueList

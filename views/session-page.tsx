@@ -1,4 +1,4 @@
-import type { Organization, Series, Session } from '../db/schema';
+import type { EscalationTicket, Organization, Series, Session } from '../db/schema';
 import type { HistoryEntry } from '../server/history';
 import type { SessionState } from '../server/session-facts';
 import { SESSION_STATUS_LABELS } from '../server/session-status';
@@ -6,7 +6,8 @@ import { FacultyCard } from './faculty-member';
 import { History } from './history';
 import { Notice } from './field';
 import { CsrfField, Layout, type PageChrome } from './layout';
-import { formatSessionTime } from './time';
+import { type SessionApprovalState, STATUS_CHECK_DAYS } from '../workflows/session-approval';
+import { formatDate, formatInstant, formatSessionTime } from './time';
 
 export function sessionPath(organization: Pick<Organization, 'code'>, session: Pick<Session, 'id'>): string {
   return `/${organization.code}/sessions/${session.id}`;
@@ -41,6 +42,9 @@ export function SessionPage(
     /** Reviewers and admins judge relationships and approve. */
     canReview: boolean;
     state: SessionState;
+    /** The approval lifecycle's plan; null when none runs, 'unknown' when it could not be read. */
+    lifecycle: SessionApprovalState | 'unknown' | null;
+    ticket: EscalationTicket | null;
     notice?: string | undefined;
   },
 ) {
@@ -75,6 +79,7 @@ export function SessionPage(
           </ul>
         )}
       </section>
+      <ApprovalPlan lifecycle={props.lifecycle} ticket={props.ticket} timeZone={session.timeZone} />
       <section aria-labelledby="faculty-heading">
         <div class="heading-row">
           <h2 id="faculty-heading">Faculty ({faculty.length})</h2>
@@ -246,6 +251,51 @@ export function SessionList(props: {
               Show {props.deactivatedCount} deactivated session{props.deactivatedCount === 1 ? '' : 's'}
             </a>
           )}
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** The 3-by-5 deadline, the next status check and any escalation ticket, as the lifecycle plans them. */
+function ApprovalPlan(props: {
+  lifecycle: SessionApprovalState | 'unknown' | null;
+  ticket: EscalationTicket | null;
+  timeZone: string;
+}) {
+  const { lifecycle, ticket } = props;
+  return (
+    <section class="panel" aria-labelledby="approval-plan-heading">
+      <h2 id="approval-plan-heading">Approval schedule</h2>
+      {lifecycle === 'unknown' ? (
+        <p class="muted">The schedule cannot be read just now; the status above is current.</p>
+      ) : lifecycle === null ? (
+        <p class="muted">No schedule: status checks run only for upcoming, active sessions.</p>
+      ) : (
+        <dl class="facts">
+          <dt>3-by-5 deadline</dt>
+          <dd>
+            {formatDate(lifecycle.deadline)} (end of day): a topic name, faculty, and an active disclosure
+            from each
+          </dd>
+          <dt>Next status check</dt>
+          <dd>
+            {lifecycle.nextCheck
+              ? `${formatInstant(lifecycle.nextCheck.at, lifecycle.timeZone)} (${STATUS_CHECK_DAYS[lifecycle.nextCheck.check]} days before), emailed to the coordinators`
+              : lifecycle.phase === 'planned'
+                ? 'None left before the session.'
+                : lifecycle.phase === 'started'
+                  ? 'None: the session has started.'
+                  : 'None: the session is deactivated.'}
+          </dd>
+        </dl>
+      )}
+      {ticket && (
+        <p class={ticket.closedAt ? 'muted' : 'alert alert-error'} role="status">
+          Escalation ticket opened {formatInstant(ticket.openedAt, props.timeZone)}
+          {ticket.closedAt
+            ? `, closed ${formatInstant(ticket.closedAt, props.timeZone)} (${ticket.closedBecause}).`
+            : ': not APPROVED three days before. The reviewers have been told.'}
         </p>
       )}
     </section>

@@ -52,3 +52,16 @@ export function formatSessionTime(startsAt: Date, endsAt: Date, timeZone: string
   const end = formatInstant(endsAt, timeZone).split(', ').at(-1) ?? '';
   return `${day}, ${time.format(startsAt)} – ${end}`;
 }
+
+const localDateFormatter = new Intl.DateTimeFormat('en-US', {
+  timeZone: 'UTC',
+  weekday: 'short',
+  month: 'short',
+  day: 'numeric',
+  year: 'numeric',
+});
+
+/** A calendar day written 'YYYY-MM-DD' (a deadline, a holiday), as "Mon, Nov 30, 2026": no zone, it is a day. */
+export function formatDate(localDate: string): string {
+  return localDateFormatter.format(new Date(`${localDate}T00:00:00Z`));
+}

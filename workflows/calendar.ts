@@ -193,3 +193,34 @@ export function localTime(instant: Date, timeZone: string): string {
   const p = localParts(instant, timeZone);
   return `${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
 }
+
+/** Saturday or Sunday. */
+export function isWeekend(date: string): boolean {
+  const day = weekdayOf(date);
+  return day === 0 || day === 6;
+}
+
+/**
+ * The local date `count` business days before `date`: weekends and the given holidays
+ * ('YYYY-MM-DD') do not count. The 3-by-5 deadline of a session on Monday Dec 7 is Monday Nov 30.
+ */
+export function businessDaysBefore(date: string, count: number, holidays: readonly string[]): string {
+  const closed = new Set(holidays);
+  let day = date;
+  let left = count;
+  while (left > 0) {
+    day = addDays(day, -1);
+    if (!isWeekend(day) && !closed.has(day)) left -= 1;
+  }
+  return day;
+}
+
+/** A day of 24 hours: for reminder intervals, which are elapsed time rather than calendar days. */
+export const DAY_MS = 86_400_000;
+
+/** The same instant one calendar year later (Feb 29 becomes Mar 1): when a disclosure lapses. */
+export function oneYearAfter(instant: Date): Date {
+  const later = new Date(instant);
+  later.setUTCFullYear(later.getUTCFullYear() + 1);
+  return later;
+}

@@ -1,2 +1,5 @@
 // The worker's workflow bundle: every lifecycle, one file each.
+export { disclosureRequest } from './disclosure-request';
+export { disclosureTerm } from './disclosure-term';
 export { seriesYear } from './series-year';
+export { sessionApproval } from './session-approval';

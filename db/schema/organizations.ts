@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { boolean, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /** Fall dates a new organization starts with; renewal is due each fall (coordinator manual). */
@@ -37,6 +38,10 @@ export const organizations = pgTable('organizations', {
   renewalReminderDates: text().array().notNull(),
   /** ISO dates ('YYYY-MM-DD') that do not count as business days. */
   holidays: text().array().notNull(),
+  /** Days between reminders to someone asked to disclose who has not yet (0: no reminders). */
+  disclosureReminderDays: integer().notNull().default(7),
+  /** Days before a disclosure lapses that its owner is reminded, if they teach a future session. */
+  disclosureLapseReminderDays: integer().array().notNull().default(sql`'{30,7}'::integer[]`),
   accreditationStatement: text().notNull().default(''),
   creditDesignationStatement: text().notNull().default(''),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),

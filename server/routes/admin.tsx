@@ -7,6 +7,8 @@ import { AccountRow, AdminAccountsPage } from '../../views/admin-accounts-page';
 import { AdminSettingsPage } from '../../views/admin-settings-page';
 import { OutboxMessagePage, OutboxPage } from '../../views/outbox-page';
 import { DomainError } from '../../workflows/errors';
+import { disclosurePolicy } from '../lifecycles/disclosures';
+import { upcomingSessionsReplan } from '../lifecycles/after-change';
 import { allow, hasRole } from '../access';
 import { audit } from '../audit';
 import { type AccountWithRoles, createAccounts, rolesInput } from '../accounts';
@@ -123,6 +125,12 @@ adminRoutes.post(
           'The settings were saved, but the running series could not be told about the new time zone or renewal reminder dates. Save them again once the workflow service is back.',
         );
       }
+    }
+    if (saved.sessionsMustReplan) upcomingSessionsReplan(deps, organization);
+    if (saved.disclosuresMustReplan) {
+      deps.background.run('disclosure lifecycles re-plan', () =>
+        deps.disclosures.policyChanged(organization.id, disclosurePolicy(organization)),
+      );
     }
     return settingsPage(c, { saved: true });
   },

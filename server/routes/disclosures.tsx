@@ -14,6 +14,7 @@ import {
   submitDisclosure,
 } from '../disclosures';
 import { validForm } from '../forms';
+import { disclosureSubmitted } from '../lifecycles/after-change';
 import { noticeNext, takeNotice } from '../notice';
 import { chrome, viewerOf } from '../page';
 import { disclosureLapsesAt } from '../session-status';
@@ -106,12 +107,13 @@ disclosureRoutes.post(
     const viewer = viewerOf(c);
     const { db, clock } = c.get('deps');
     try {
-      await submitDisclosure(
+      const submitted = await submitDisclosure(
         { db, now: () => clock.now(), timeZone: organization.timeZone },
         viewer.account,
         values,
         clientAddress(c),
       );
+      disclosureSubmitted(c.get('deps'), organization, submitted.disclosure, submitted.previousDisclosureIds);
     } catch (error) {
       if (error instanceof InvalidDisclosure) return renderForm(c, values, error.fields);
       throw error;

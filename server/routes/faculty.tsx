@@ -3,7 +3,6 @@ import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { FACULTY_ROLES, series, sessionFaculty, sessions } from '../../db/schema';
 import { MySessionsPage } from '../../views/my-sessions-page';
-import { createDisclosureRequestActivities } from '../../activities/disclosure-requests';
 import {
   EMPTY_NEW_PERSON,
   FacultyPage,
@@ -18,6 +17,7 @@ import { createAccounts } from '../accounts';
 import { clientAddress } from '../client-address';
 import type { AppEnv } from '../context';
 import { activeDisclosuresAt } from '../disclosures';
+import { facultyChanged } from '../lifecycles/after-change';
 import { addFaculty, createFacultyAccount, InvalidNewPerson, removeFaculty } from '../faculty';
 import { checkboxField, validForm, validParams } from '../forms';
 import { noticeNext, takeNotice } from '../notice';
@@ -101,13 +101,12 @@ function refusal(c: Context<AppEnv>, error: unknown) {
   throw error;
 }
 
-/** Asked to disclose (or told nothing is needed) once the assignment is saved; the mail does not hold the page. */
-function requestDisclosure(c: Context<AppEnv>, sessionId: string, accountId: string) {
-  const { db, mailer, config, background } = c.get('deps');
-  const activities = createDisclosureRequestActivities({ db, mailer, publicUrl: config.publicUrl });
-  background.run('disclosure request', () =>
-    activities.sendDisclosureRequest({ sessionId, accountId, reminder: 0 }),
-  );
+/**
+ * Once an assignment is saved, the session's lifecycle hears of it and, with "Request disclosure?",
+ * the person's disclosure chase starts (the request, or a note that nothing is needed).
+ */
+function added(c: Context<AppEnv>, found: SessionWithSeries, accountId: string, requestDisclosure: boolean) {
+  facultyChanged(c.get('deps'), found.organization, found.session, { added: accountId, requestDisclosure });
 }
 
 facultyRoutes.get('/sessions/:sessionId/faculty', allow(mayChangeSessionRule), sessionParam, async (c) => {
@@ -141,9 +140,7 @@ facultyRoutes.post(
     } catch (error) {
       return refusal(c, error);
     }
-    if (outcome === 'added' && assignment.requestDisclosure) {
-      requestDisclosure(c, found.session.id, assignment.accountId);
-    }
+    if (outcome === 'added') added(c, found, assignment.accountId, assignment.requestDisclosure);
     noticeNext(
       c,
       outcome === 'already'
@@ -202,7 +199,7 @@ facultyRoutes.post(
     deps.background.run('faculty invitation', () =>
       createAccounts(deps).inviteFaculty(organization, account, { invitedBy, sessionName }),
     );
-    if (values.requestDisclosure) requestDisclosure(c, found.session.id, account.id);
+    added(c, found, account.id, values.requestDisclosure);
     noticeNext(c, 'faculty-invited');
     return c.redirect(`${sessionPath(organization, found.session)}/faculty`, 303);
   },
@@ -241,6 +238,7 @@ facultyRoutes.post(
     } catch (error) {
       return refusal(c, error);
     }
+    facultyChanged(c.get('deps'), found.organization, found.session, { removed: accountId });
     noticeNext(c, 'faculty-removed');
     return c.redirect(`${sessionPath(c.get('organization'), found.session)}/faculty`, 303);
   },

@@ -5,6 +5,7 @@ import { accounts } from '../../db/schema';
 import { ReviewPage, ReviewQueuePage } from '../../views/review-page';
 import { sessionPath } from '../../views/session-page';
 import { DomainError } from '../../workflows/errors';
+import { openTickets } from '../escalations';
 import { allow, hasRole } from '../access';
 import { clientAddress } from '../client-address';
 import type { AppEnv } from '../context';
@@ -46,7 +47,8 @@ const NOTICES = {
 reviewRoutes.get('/review', allow(staff), async (c) => {
   const { db, clock } = c.get('deps');
   const queues = await reviewQueues(db, c.get('organization').id, clock.now());
-  return c.html(<ReviewQueuePage {...chrome(c)} {...queues} />);
+  const tickets = await openTickets(db, c.get('organization').id);
+  return c.html(<ReviewQueuePage {...chrome(c)} {...queues} tickets={tickets} />);
 });
 
 async function renderReview(

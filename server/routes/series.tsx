@@ -14,7 +14,7 @@ import {
 import { currentYearIn } from '../../workflows/calendar';
 import { DomainError, ERRORS } from '../../workflows/errors';
 import { allow, hasRole, signedIn } from '../access';
-import type { AppDeps, AppEnv, Viewer } from '../context';
+import type { AppDeps, AppEnv } from '../context';
 import { repeatedField, typedField, validForm } from '../forms';
 import { clientAddress } from '../client-address';
 import { historyOf } from '../history';
@@ -22,7 +22,13 @@ import { chrome, viewerOf } from '../page';
 import { noticeNext, takeNoticeWithCounts } from '../notice';
 import { peopleByIds } from '../people';
 import { renderError } from '../respond';
-import { InvalidSeriesInput, isSeriesMember, type SeriesOperations, seriesOperations } from '../series';
+import {
+  InvalidSeriesInput,
+  isSeriesMember,
+  isStaff,
+  type SeriesOperations,
+  seriesOperations,
+} from '../series';
 import { listSessions } from '../sessions';
 
 export const seriesRoutes = new Hono<AppEnv>();
@@ -37,8 +43,6 @@ function operationsOf(c: Context<AppEnv>): SeriesOperations {
   const { db, clock, seriesYear, mailer, log, config } = c.get('deps');
   return seriesOperations({ db, clock, seriesYear, mailer, log, publicUrl: config.publicUrl });
 }
-
-const isStaff = (viewer: Viewer) => viewer.roles.has('reviewer') || viewer.roles.has('admin');
 
 /** A malformed id is a page that does not exist, not a JSON 400. */
 const seriesParam = zValidator('param', z.object({ id: z.guid() }), (result, c) => {

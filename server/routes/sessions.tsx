@@ -2,6 +2,9 @@ import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import type { Series } from '../../db/schema';
 import { SeriesCalendarPage } from '../../views/series-calendar-page';
+import type { SessionApprovalState } from '../../workflows/session-approval';
+import { ticketOf } from '../escalations';
+import { sessionsChanged, sessionsCreated } from '../lifecycles/after-change';
 import { EditSessionPage, NewSessionPage, NO_REPEAT } from '../../views/session-form-page';
 import { DeactivateSessionPage, SessionPage, sessionPath } from '../../views/session-page';
 import { formatSessionTime } from '../../views/time';
@@ -17,7 +20,7 @@ import { noticeNext, takeNoticeWithCounts } from '../notice';
 import { timeZones } from '../organization-settings';
 import { chrome, viewerOf } from '../page';
 import { renderError } from '../respond';
-import { findSeries, isSeriesMember } from '../series';
+import { findSeries, isSeriesMember, isStaff } from '../series';
 import {
   type EditScope,
   findSession,
@@ -163,6 +166,7 @@ sessionRoutes.post(
         viewerOf(c),
         clientAddress(c),
       );
+      sessionsCreated(c.get('deps'), organization, created.sessions);
       noticeNext(c, 'sessions-added', [created.sessions.length, created.cut]);
       return c.redirect(`/${organization.code}/series/${target.id}`, 303);
     } catch (error) {
@@ -249,11 +253,26 @@ sessionRoutes.get('/sessions/:sessionId', allow(maySeeSessionRule), sessionParam
       history={await historyOf(db, found.organization.id, { sessionId: found.session.id })}
       canChange={await mayChangeSessions(db, found.series, viewerOf(c))}
       state={await sessionState(db, found.session, found.series)}
-      canReview={viewerOf(c).roles.has('reviewer') || viewerOf(c).roles.has('admin')}
+      canReview={isStaff(viewerOf(c))}
+      lifecycle={await lifecycleOf(c, found.session.id)}
+      ticket={await ticketOf(db, found.session.id)}
       notice={notice}
     />,
   );
 });
+
+/** The approval lifecycle's plan, read from the workflow; a page still renders when Temporal cannot answer. */
+async function lifecycleOf(
+  c: Context<AppEnv>,
+  sessionId: string,
+): Promise<SessionApprovalState | 'unknown' | null> {
+  try {
+    return await c.get('deps').sessionApproval.describe(sessionId);
+  } catch (error) {
+    c.get('deps').log.warn('session approval lifecycle could not be read', error);
+    return 'unknown';
+  }
+}
 
 async function followingCount(c: Context<AppEnv>, found: SessionWithSeries): Promise<number> {
   const { session } = found;
@@ -312,6 +331,7 @@ sessionRoutes.post(
     const scope: EditScope = typedScope === 'following' ? 'following' : 'this';
     try {
       const saved = await operationsOf(c).updateSession(found, values, scope, viewerOf(c), clientAddress(c));
+      sessionsChanged(c.get('deps'), c.get('organization'), saved, 'details');
       noticeNext(c, 'session-saved', [saved.length]);
       return c.redirect(sessionPath(c.get('organization'), found.session), 303);
     } catch (error) {
@@ -335,6 +355,7 @@ sessionRoutes.post(
     const calendarMonth = monthShown(c, found.series, month);
     try {
       const moved = await operationsOf(c).moveSession(found, date.trim(), viewerOf(c), clientAddress(c));
+      sessionsChanged(c.get('deps'), c.get('organization'), [moved], 'date');
       const movedMonth = Number(localDate(moved.startsAt, moved.timeZone).slice(5, 7));
       return renderCalendar(c, found.series, movedMonth, {
         tone: 'ok',
@@ -376,7 +397,8 @@ sessionRoutes.post(
     const found = await sessionOf(c, c.req.valid('param').sessionId);
     if (!found) return renderError(c, 'not_found');
     try {
-      await operationsOf(c).deactivateSession(found, viewerOf(c), clientAddress(c));
+      const deactivated = await operationsOf(c).deactivateSession(found, viewerOf(c), clientAddress(c));
+      sessionsChanged(c.get('deps'), c.get('organization'), [deactivated], 'deactivated');
     } catch (error) {
       return seriesRefusal(c, error);
     }

@@ -109,7 +109,7 @@ describe('sessions in the browser', () => {
     const year = await openSeries(coordinator, 'Medicine Grand Rounds');
     await coordinator.getByRole('link', { name: 'Add sessions' }).click();
     await coordinator.getByLabel('Name (the topic)').fill(topic);
-    await coordinator.getByLabel('Date', { exact: true }).fill(soonIn(year, 3));
+    await coordinator.getByLabel('Date', { exact: true }).fill(soonIn(year, 12));
     await submit(coordinator, 'Add sessions');
     await coordinator.getByRole('region', { name: 'Sessions' }).getByRole('link', { name: topic }).click();
     await coordinator.getByRole('link', { name: 'Manage faculty' }).click();
@@ -188,5 +188,9 @@ describe('sessions in the browser', () => {
     expect(await coordinator.getByRole('region', { name: /^Faculty/ }).innerText()).toContain(
       'Approved with exceptions',
     );
+    // The session's approval lifecycle runs in Temporal; the page reads its plan from it.
+    const schedule = await coordinator.getByRole('region', { name: 'Approval schedule' }).innerText();
+    expect(schedule).toMatch(/3-by-5 deadline\s+\w{3}, \w{3} \d+, \d{4} \(end of day\)/);
+    expect(schedule).toMatch(/Next status check\s+.+, 9:00 AM E[SD]T \(5 days before\)/);
   });
 });

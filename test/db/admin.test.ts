@@ -57,6 +57,8 @@ const validSettings = {
   lockoutThreshold: '7',
   renewalReminderDates: '11-01\n10-01',
   holidays: '2026-12-25\n2026-11-26',
+  disclosureReminderDays: '5',
+  disclosureLapseReminderDays: '7\n30\n14',
   accreditationStatement: 'Riverside Health is accredited by the ACCME.',
   creditDesignationStatement:
     'Riverside Health designates this live activity for 1.0 AMA PRA Category 1 Credit™.',
@@ -90,6 +92,8 @@ describe('organization settings', () => {
       lockoutThreshold: 7,
       renewalReminderDates: ['10-01', '11-01'],
       holidays: ['2026-11-26', '2026-12-25'],
+      disclosureReminderDays: 5,
+      disclosureLapseReminderDays: [30, 14, 7],
       accreditationStatement: validSettings.accreditationStatement,
       creditDesignationStatement: validSettings.creditDesignationStatement,
     });
@@ -99,10 +103,17 @@ describe('organization settings', () => {
         args: [organization.id, { timeZone: 'America/Chicago', reminderDates: ['10-01', '11-01'] }],
       },
     ]);
+    // Running disclosure chases and disclosure years follow the new reminder settings.
+    await t.background.idle();
+    expect(t.disclosures.calls).toEqual([
+      { call: 'policyChanged', args: [organization.id, { reminderDays: 5, lapseReminderDays: [30, 14, 7] }] },
+    ]);
 
     // Saved again with the same dates (in another order): nothing for the series years to re-plan.
     await admin.post('/river/admin/settings', { ...validSettings, renewalReminderDates: '10-01\n11-01' });
     expect(t.seriesYear.calls).toHaveLength(1);
+    await t.background.idle();
+    expect(t.disclosures.calls).toHaveLength(1);
 
     // A new zone moves every running year's end to Dec 31 in that zone: they re-plan.
     await admin.post('/river/admin/settings', { ...validSettings, timeZone: 'America/Denver' });

@@ -86,9 +86,13 @@ describe('managing faculty', () => {
     expect(page).toContain('NO DISCLOSURE ON FILE');
     expect(page).toContain('Incomplete');
     await t.background.idle();
-    const [request] = await mailTo(database.db, 'daniel.reyes@example.org');
-    expect(request?.subject).toBe('Please complete your disclosure for Sepsis bundles');
-    expect(request?.text).toContain('/river/disclosure');
+    // The disclosure chase starts for this person and session, and the session's lifecycle hears of it.
+    expect(
+      t.disclosures.calls.map(({ call, args }) => [call, (args[1] as { id: string }).id, args[2]]),
+    ).toEqual([['requested', session.id, daniel.id]]);
+    expect(t.sessionApproval.calls.map(({ call, args }) => [call, args[3]])).toEqual([
+      ['changed', 'faculty'],
+    ]);
 
     // The session now has faculty, but their disclosure is missing: still INCOMPLETE, saying why.
     const sessionPage = textOf((await cora.get(`/river/sessions/${session.id}`)).html);
@@ -97,7 +101,7 @@ describe('managing faculty', () => {
     expect(sessionPage).toContain('Faculty added');
   });
 
-  test('someone whose disclosure is active on the session date is offered unticked, and told nothing is needed if asked anyway', async () => {
+  test('someone whose disclosure is active on the session date is offered unticked, and asked anyway only when ticked', async () => {
     await database.db.insert(disclosures).values({
       organizationId: organization.id,
       accountId: daniel.id,
@@ -117,8 +121,7 @@ describe('managing faculty', () => {
       requestDisclosure: 'on',
     });
     await t.background.idle();
-    const [note] = await mailTo(database.db, 'daniel.reyes@example.org');
-    expect(note?.subject).toBe('No disclosure needed for Sepsis bundles');
+    expect(t.disclosures.calls.map(({ call }) => call)).toEqual(['requested']);
     const page = textOf((await cora.get(`/river/sessions/${session.id}`)).html);
     expect(page).toContain('Nothing to disclose – Mar 1, 2026');
     expect(page).toContain('Status PENDING');
@@ -177,13 +180,14 @@ describe('managing faculty', () => {
     );
     await t.background.idle();
     const mails = await mailTo(database.db, 'dreyes@med.example.org');
-    expect(mails.map((mail) => mail.kind).sort()).toEqual(['disclosure-request', 'faculty-invitation']);
+    expect(mails.map((mail) => mail.kind)).toEqual(['faculty-invitation']);
     const [made] = await database.db
       .select()
       .from(accounts)
       .where(eq(accounts.email, 'dreyes@med.example.org'))
       .orderBy(asc(accounts.createdAt));
     expect(made?.emailConfirmedAt).toBeNull();
+    expect(t.disclosures.calls.map(({ call, args }) => [call, args[2]])).toEqual([['requested', made?.id]]);
     expect(await faculty()).toHaveLength(1);
   });
 

@@ -253,6 +253,7 @@ describe('an organization that requires it', () => {
       passwordPolicy: 'asvs',
       lockoutThreshold: '5',
       mfaRequiredForStaff: 'on',
+      disclosureReminderDays: '7',
     };
     delete (values as Record<string, string>)._csrf;
     const refused = await visitor.post('/river/admin/settings', values);

@@ -296,6 +296,20 @@ describe('changing sessions', () => {
       ['Antibiotic stewardship', '2026-12-23T13:00:00.000Z'],
     ]);
     expect(rows[0]?.id).toBe(first?.id);
+    // Each new session's approval lifecycle started; the three changed ones re-plan.
+    await t.background.idle();
+    const started = t.sessionApproval.calls.filter((call) => call.call === 'start');
+    expect(started.flatMap((call) => (call.args[1] as { id: string }[]).map((one) => one.id))).toEqual(
+      [first, second, third, fourth].map((one) => one?.id),
+    );
+    const changed = t.sessionApproval.calls.filter((call) => call.call === 'changed');
+    expect(
+      changed.map((call) => [(call.args[1] as { startsAt: Date }).startsAt.toISOString(), call.args[3]]),
+    ).toEqual([
+      ['2026-12-09T13:00:00.000Z', 'details'],
+      ['2026-12-16T13:00:00.000Z', 'details'],
+      ['2026-12-23T13:00:00.000Z', 'details'],
+    ]);
     const history = textOf((await cora.get(`/river/sessions/${third?.id}`)).html);
     expect(history).toContain('Session changed');
     expect(history).toContain('by Cora Coordinator (this and following)');
@@ -336,6 +350,10 @@ describe('changing sessions', () => {
     );
     const [again] = await storedSessions();
     expect(again?.startsAt.toISOString()).toBe('2026-12-03T17:00:00.000Z');
+    await t.background.idle();
+    expect(
+      t.sessionApproval.calls.filter((call) => call.call === 'changed').map((call) => call.args[3]),
+    ).toEqual(['date']);
     const past = await cora.post(`/river/sessions/${first?.id}/move`, {
       date: '2026-11-20',
       month: '2026-12',
@@ -354,6 +372,10 @@ describe('changing sessions', () => {
     const done = await cora.follow(await cora.post(`/river/sessions/${first?.id}/deactivate`));
     expect(textOf(done.html)).toContain('Deactivated. The session is kept for the record.');
     expect(textOf(done.html)).toContain('Session deactivated');
+    await t.background.idle();
+    expect(
+      t.sessionApproval.calls.filter((call) => call.call === 'changed').map((call) => call.args[3]),
+    ).toEqual(['deactivated']);
     const seriesPage = textOf((await cora.get(`/river/series/${grandRounds.id}`)).html);
     expect(seriesPage).toContain('Show 1 deactivated session');
     expect(seriesPage).not.toContain('Tue, Dec 1, 2026');

@@ -1,13 +1,15 @@
 /**
  * The real app (createApp) over a test database, with a clock the test sets, the real outbox
- * mailer (messages land in the messages table) and a series-year lifecycle that records its calls.
+ * mailer (messages land in the messages table) and lifecycles that record their calls.
  */
 import type { Hono } from 'hono';
 import { createApp } from '../../server/app';
 import type { AppEnv } from '../../server/context';
 import type { Clock } from '../../server/clock';
 import { type Config, loadConfig } from '../../server/config';
+import type { DisclosureLifecycle } from '../../server/lifecycles/disclosures';
 import type { SeriesYearLifecycle } from '../../server/lifecycles/series-year';
+import type { SessionApprovalLifecycle } from '../../server/lifecycles/session-approval';
 import { type Background, createBackground } from '../../server/background';
 import { type Log, createLog } from '../../server/log';
 import { createRateLimits } from '../../server/rate-limits';
@@ -27,38 +29,31 @@ export class SettableClock implements Clock {
   }
 }
 
-export type SeriesYearCall =
-  | { call: 'start'; args: Parameters<SeriesYearLifecycle['start']> }
-  | { call: 'renewalApproved'; args: Parameters<SeriesYearLifecycle['renewalApproved']> }
-  | { call: 'describe'; args: Parameters<SeriesYearLifecycle['describe']> }
-  | { call: 'organizationPolicyChanged'; args: Parameters<SeriesYearLifecycle['organizationPolicyChanged']> };
+/** A lifecycle that does nothing but remember what it was asked; a method a test assigns answers instead. */
+export type Recording<T> = T & { calls: { call: string; args: unknown[] }[] };
 
-/** A SeriesYearLifecycle that does nothing but remember what it was asked. */
-export function recordingSeriesYear(): SeriesYearLifecycle & { calls: SeriesYearCall[] } {
-  const calls: SeriesYearCall[] = [];
-  return {
-    calls,
-    async start(...args) {
-      calls.push({ call: 'start', args });
+export function recording<T extends object>(): Recording<T> {
+  const calls: { call: string; args: unknown[] }[] = [];
+  const assigned: Record<string | symbol, unknown> = { calls };
+  return new Proxy(assigned, {
+    get(target, property) {
+      if (property in target) return target[property];
+      if (typeof property !== 'string' || property === 'then') return undefined;
+      return async (...args: unknown[]) => {
+        calls.push({ call: property, args });
+        return null;
+      };
     },
-    async renewalApproved(...args) {
-      calls.push({ call: 'renewalApproved', args });
-    },
-    async describe(...args) {
-      calls.push({ call: 'describe', args });
-      return null;
-    },
-    async organizationPolicyChanged(...args) {
-      calls.push({ call: 'organizationPolicyChanged', args });
-    },
-  };
+  }) as Recording<T>;
 }
 
 export interface TestApp {
   app: Hono<AppEnv>;
   clock: SettableClock;
   config: Config;
-  seriesYear: ReturnType<typeof recordingSeriesYear>;
+  seriesYear: Recording<SeriesYearLifecycle>;
+  sessionApproval: Recording<SessionApprovalLifecycle>;
+  disclosures: Recording<DisclosureLifecycle>;
   /** Await background.idle() before looking for a mail a signed-out form promised. */
   background: Background;
 }
@@ -69,7 +64,9 @@ export function createTestApp(
 ): TestApp {
   const config = loadConfig({ NODE_ENV: 'test', ...options.env });
   const clock = new SettableClock(options.now ?? new Date('2026-03-02T14:00:00Z'));
-  const seriesYear = recordingSeriesYear();
+  const seriesYear = recording<SeriesYearLifecycle>();
+  const sessionApproval = recording<SessionApprovalLifecycle>();
+  const disclosures = recording<DisclosureLifecycle>();
   const log = options.log ?? createLog('error');
   const background = createBackground(log);
   const app = createApp({
@@ -80,9 +77,11 @@ export function createTestApp(
     // Tests provoke failures on purpose; only errors are worth seeing.
     log,
     seriesYear,
+    sessionApproval,
+    disclosures,
     rateLimits: createRateLimits(database.db),
     background,
     health: { db: async () => true, temporal: async () => true },
   });
-  return { app, clock, config, seriesYear, background };
+  return { app, clock, config, seriesYear, sessionApproval, disclosures, background };
 }

@@ -1,16 +1,6 @@
 /** @jsxImportSource react */
-import {
-  Body,
-  Button,
-  Container,
-  Head,
-  Heading,
-  Html,
-  Link,
-  Preview,
-  Text,
-  render,
-} from '@react-email/components';
+import { Text } from '@react-email/components';
+import { OfficeMail, renderMail } from './office-mail';
 
 /** One shape for the mails that carry a single-use link about the account itself. */
 interface AccountNoticeProps {
@@ -22,38 +12,21 @@ interface AccountNoticeProps {
   footnote: string;
 }
 
-function AccountNotice(props: AccountNoticeProps) {
-  return (
-    <Html lang="en">
-      <Head />
-      <Preview>{props.preview}</Preview>
-      <Body style={{ fontFamily: 'system-ui, sans-serif', color: '#1d2433' }}>
-        <Container>
-          <Heading as="h1">{props.heading}</Heading>
-          <Text>Dear {props.recipientFirstName},</Text>
-          {props.paragraphs.map((paragraph) => (
-            <Text key={paragraph}>{paragraph}</Text>
-          ))}
-          <Button
-            href={props.action.url}
-            style={{ background: '#1f5fbf', color: '#fff', padding: '10px 16px' }}
-          >
-            {props.action.label}
-          </Button>
-          <Text>
-            If the button does not work, open this address:{' '}
-            <Link href={props.action.url}>{props.action.url}</Link>
-          </Text>
-          <Text style={{ color: '#5b6476', fontSize: '13px' }}>{props.footnote}</Text>
-        </Container>
-      </Body>
-    </Html>
+function rendered(subject: string, props: AccountNoticeProps) {
+  return renderMail(
+    subject,
+    <OfficeMail
+      preview={props.preview}
+      heading={props.heading}
+      action={props.action}
+      footnote={props.footnote}
+    >
+      <Text>Dear {props.recipientFirstName},</Text>
+      {props.paragraphs.map((paragraph) => (
+        <Text key={paragraph}>{paragraph}</Text>
+      ))}
+    </OfficeMail>,
   );
-}
-
-async function rendered(subject: string, props: AccountNoticeProps) {
-  const element = <AccountNotice {...props} />;
-  return { subject, html: await render(element), text: await render(element, { plainText: true }) };
 }
 
 interface Common {

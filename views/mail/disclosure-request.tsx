@@ -1,16 +1,6 @@
 /** @jsxImportSource react */
-import {
-  Body,
-  Button,
-  Container,
-  Head,
-  Heading,
-  Html,
-  Link,
-  Preview,
-  Text,
-  render,
-} from '@react-email/components';
+import { Text } from '@react-email/components';
+import { fromOffice, OfficeMail, renderMail } from './office-mail';
 
 export interface DisclosureRequestProps {
   organizationName: string;
@@ -29,49 +19,34 @@ export interface DisclosureRequestProps {
 function DisclosureRequest(props: DisclosureRequestProps) {
   const notNeeded = props.activeThrough !== undefined;
   return (
-    <Html lang="en">
-      <Head />
-      <Preview>
-        {notNeeded
+    <OfficeMail
+      preview={
+        notNeeded
           ? 'Your disclosure on file covers this session: nothing more is needed.'
-          : 'Please complete your financial disclosure so the session can be approved for credit.'}
-      </Preview>
-      <Body style={{ fontFamily: 'system-ui, sans-serif', color: '#1d2433' }}>
-        <Container>
-          <Heading as="h1">{notNeeded ? 'No disclosure needed' : 'Please complete your disclosure'}</Heading>
-          <Text>Dear {props.recipientFirstName},</Text>
-          <Text>
-            You are faculty for “{props.sessionName}”, {props.sessionWhen}.
-          </Text>
-          {notNeeded ? (
-            <Text>
-              Your disclosure on file is active through {props.activeThrough}, which covers this session. No
-              further action is needed.
-            </Text>
-          ) : (
-            <>
-              <Text>
-                {props.reminder > 0 ? 'A reminder: ' : ''}CME credit can only be offered once every faculty
-                member has a financial disclosure on file, submitted less than a year before the session. It
-                takes a few minutes: list any financial relationships with ineligible companies in the past 24
-                months, or state that you have nothing to disclose.
-              </Text>
-              <Button
-                href={props.formUrl}
-                style={{ background: '#1f5fbf', color: '#fff', padding: '10px 16px' }}
-              >
-                Complete my disclosure
-              </Button>
-              <Text>
-                If the button does not work, open this address:{' '}
-                <Link href={props.formUrl}>{props.formUrl}</Link>
-              </Text>
-            </>
-          )}
-          <Text style={{ color: '#5b6476', fontSize: '13px' }}>{props.organizationName} CME office</Text>
-        </Container>
-      </Body>
-    </Html>
+          : 'Please complete your financial disclosure so the session can be approved for credit.'
+      }
+      heading={notNeeded ? 'No disclosure needed' : 'Please complete your disclosure'}
+      action={notNeeded ? undefined : { label: 'Complete my disclosure', url: props.formUrl }}
+      footnote={fromOffice(props.organizationName)}
+    >
+      <Text>Dear {props.recipientFirstName},</Text>
+      <Text>
+        You are faculty for “{props.sessionName}”, {props.sessionWhen}.
+      </Text>
+      {notNeeded ? (
+        <Text>
+          Your disclosure on file is active through {props.activeThrough}, which covers this session. No
+          further action is needed.
+        </Text>
+      ) : (
+        <Text>
+          {props.reminder > 0 ? 'A reminder: ' : ''}CME credit can only be offered once every faculty member
+          has a financial disclosure on file, submitted less than a year before the session. It takes a few
+          minutes: list any financial relationships with ineligible companies in the past 24 months, or state
+          that you have nothing to disclose.
+        </Text>
+      )}
+    </OfficeMail>
   );
 }
 
@@ -80,11 +55,6 @@ export function disclosureRequestSubject(props: DisclosureRequestProps): string 
   return `${props.reminder > 0 ? 'Reminder: ' : ''}Please complete your disclosure for ${props.sessionName}`;
 }
 
-export async function renderDisclosureRequest(props: DisclosureRequestProps) {
-  const element = <DisclosureRequest {...props} />;
-  return {
-    subject: disclosureRequestSubject(props),
-    html: await render(element),
-    text: await render(element, { plainText: true }),
-  };
+export function renderDisclosureRequest(props: DisclosureRequestProps) {
+  return renderMail(disclosureRequestSubject(props), <DisclosureRequest {...props} />);
 }

@@ -1,0 +1,241 @@
+import { hashPassword } from '../server/auth/password';
+import { and, eq } from 'drizzle-orm';
+import { DEMO_PASSWORD, type DemoSeed } from '../db/seed/demo';
+import {
+  accountRoles,
+  accounts,
+  disclosureRelationships,
+  disclosures,
+  type RelationshipNature,
+  type Series,
+  type Session,
+} from '../db/schema';
+import { emailKey } from '../server/identifiers';
+import { addFaculty } from '../server/faculty';
+import { createDisclosureLifecycle } from '../server/lifecycles/disclosures';
+import { createSessionApprovalLifecycle } from '../server/lifecycles/session-approval';
+import { approveSession, reviewRelationship } from '../server/review';
+import type { Runtime } from '../server/runtime';
+import type { Actor } from '../server/series';
+import { findSession, sessionOperations } from '../server/sessions';
+import { addDays, localDate } from '../workflows/calendar';
+
+const DAY = 86_400_000;
+
+/** Demo faculty who never sign in: each one shows the dashboard a different disclosure. */
+const DEMO_FACULTY = [
+  { key: 'osei', firstName: 'Amara', lastName: 'Osei', degree: 'MD' },
+  { key: 'romero', firstName: 'Luis', lastName: 'Romero', degree: 'DO' },
+  { key: 'fischer', firstName: 'Lena', lastName: 'Fischer', degree: 'MD' },
+  { key: 'hale', firstName: 'Victor', lastName: 'Hale', degree: 'MD' },
+  { key: 'cho', firstName: 'Hannah', lastName: 'Cho', degree: 'PharmD' },
+] as const;
+type FacultyKey = (typeof DEMO_FACULTY)[number]['key'];
+
+/**
+ * Sessions of the demo's Medicine Grand Rounds in every status, with faculty whose disclosures are
+ * active, lapsing, missing, or not mitigable, made through the operations coordinators and
+ * reviewers use; their approval lifecycles run in Temporal, and one session two days out opens an
+ * escalation ticket of its own accord.
+ */
+export async function seedDemoSessions(runtime: Runtime, demo: DemoSeed, grandRounds: Series): Promise<void> {
+  const { db } = runtime.database;
+  const { organization, accountIds } = demo;
+  const now = runtime.clock.now();
+  const nowFn = () => runtime.clock.now();
+  const reviewer = {
+    account: {
+      id: accountIds.reviewer,
+      organizationId: organization.id,
+      firstName: 'Priya',
+      lastName: 'Shah',
+    },
+    roles: new Set(['reviewer'] as const),
+  };
+  const coordinator: Actor = {
+    account: { id: accountIds.coordinator, organizationId: organization.id },
+    roles: new Set(['learner']),
+  };
+
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const faculty = {} as Record<FacultyKey, string>;
+  for (const person of DEMO_FACULTY) {
+    const email = `${person.key}@demo.rounds.test`;
+    const [made] = await db
+      .insert(accounts)
+      .values({
+        organizationId: organization.id,
+        email,
+        emailKey: emailKey(email),
+        firstName: person.firstName,
+        lastName: person.lastName,
+        degree: person.degree,
+        profession: 'Physician',
+        passwordHash,
+        emailConfirmedAt: now,
+      })
+      .returning({ id: accounts.id });
+    if (!made) throw new Error(`demo faculty ${person.key} was not returned`);
+    await db.insert(accountRoles).values({ accountId: made.id, role: 'faculty' });
+    faculty[person.key] = made.id;
+  }
+
+  /** A disclosure submitted `daysAgo` days ago, with these relationships. */
+  const disclose = async (
+    key: FacultyKey,
+    daysAgo: number,
+    relationships: { company: string; nature: RelationshipNature }[] = [],
+    ownerOrEmployee = false,
+  ) => {
+    const submittedAt = new Date(now.getTime() - daysAgo * DAY);
+    const person = DEMO_FACULTY.find((one) => one.key === key);
+    const [made] = await db
+      .insert(disclosures)
+      .values({
+        organizationId: organization.id,
+        accountId: faculty[key],
+        submittedAt,
+        attestedAt: submittedAt,
+        hasRelationships: relationships.length > 0,
+        ownerOrEmployee,
+        signature: `${person?.firstName} ${person?.lastName}`,
+      })
+      .returning();
+    if (!made) throw new Error('demo disclosure was not returned');
+    if (relationships.length > 0) {
+      await db
+        .insert(disclosureRelationships)
+        .values(relationships.map((r) => ({ ...r, disclosureId: made.id })));
+    }
+    return made;
+  };
+  const made = [
+    await disclose('osei', 60),
+    await disclose('romero', 30),
+    await disclose('hale', 90, [{ company: 'Zenith Devices', nature: 'employee' }], true),
+    await disclose('cho', 120, [{ company: 'Acme Pharma', nature: 'consultant' }]),
+    // Lapses in about three weeks, before the session it is needed for.
+    await disclose('fischer', 345),
+  ];
+
+  // Dates inside the series' year, from a week ahead (the demo year may be next year in December).
+  const today = localDate(now, organization.timeZone);
+  const yearStart = `${grandRounds.year}-01-05`;
+  const base = today > yearStart ? addDays(today, 7) : yearStart;
+  const operations = sessionOperations({ db, clock: runtime.clock });
+  const add = async (name: string, date: string) => {
+    const created = await operations.createSessions(
+      grandRounds,
+      {
+        name,
+        date,
+        startTime: '12:00',
+        endTime: '13:00',
+        timeZone: organization.timeZone,
+        location: 'Auditorium B',
+        department: grandRounds.department,
+        objectives: '',
+        specialties: grandRounds.specialties.join(', '),
+        professions: grandRounds.professions,
+        credits: grandRounds.creditsPerSession,
+        claimMinutesBefore: '',
+        claimMinutesAfter: '',
+        requiresRegistration: false,
+        notes: '',
+      },
+      {
+        repeat: 'once',
+        everyWeeks: '1',
+        weekdays: [],
+        monthWeek: '1',
+        monthWeekday: '2',
+        endKind: 'until',
+        until: '',
+        count: '',
+      },
+      coordinator,
+    );
+    const [session] = created.sessions;
+    if (!session) throw new Error(`demo session ${name} was not created`);
+    return session;
+  };
+  const found = async (session: Session) => {
+    const row = await findSession(db, organization.id, session.id);
+    if (!row) throw new Error('demo session vanished');
+    return row;
+  };
+  const teach = async (session: Session, key: FacultyKey) =>
+    addFaculty(
+      { db, now: nowFn },
+      await found(session),
+      { accountId: faculty[key], role: 'speaker', requestDisclosure: false, requestPresentation: false },
+      coordinator,
+    );
+
+  const sessions: Session[] = [];
+  // APPROVED: nothing to disclose, approved by the reviewer.
+  const approved = await add('Heart failure therapies', base);
+  await teach(approved, 'osei');
+  await approveSession({ db, now: nowFn }, await found(approved), reviewer);
+  // PENDING: nothing to disclose, awaiting approval.
+  const pending = await add('Sepsis bundles in the emergency department', addDays(base, 1));
+  await teach(pending, 'romero');
+  // IN REVIEW: a consultant relationship awaits a reviewer's judgement.
+  const inReview = await add('Anticoagulation after valve replacement', addDays(base, 2));
+  await teach(inReview, 'cho');
+  // REJECTED: an employee of the device's maker, judged immitigable.
+  const rejected = await add('Transcatheter valve devices compared', addDays(base, 3));
+  await teach(rejected, 'hale');
+  const [zenith] = await db
+    .select({ id: disclosureRelationships.id })
+    .from(disclosureRelationships)
+    .where(
+      and(
+        eq(disclosureRelationships.company, 'Zenith Devices'),
+        eq(disclosureRelationships.nature, 'employee'),
+      ),
+    );
+  if (zenith) {
+    await reviewRelationship(
+      { db, now: nowFn },
+      await found(rejected),
+      zenith.id,
+      {
+        outcome: 'immitigable',
+        steps: [],
+        otherStep: '',
+        rationale: 'An employee of the maker of the devices compared cannot present them.',
+        signature: 'Priya Shah',
+      },
+      reviewer,
+    );
+  }
+  // INCOMPLETE: a speaker with no disclosure on file; no faculty yet; a disclosure lapsing first.
+  const missing = await add('Antibiotic stewardship', addDays(base, 4));
+  await addFaculty(
+    { db, now: nowFn },
+    await found(missing),
+    { accountId: accountIds.faculty, role: 'speaker', requestDisclosure: false, requestPresentation: false },
+    coordinator,
+  );
+  const noFaculty = await add('Pain management after surgery', addDays(base, 5));
+  const lapsing = await add('Delirium prevention on the wards', addDays(base, 28));
+  await teach(lapsing, 'fischer');
+  sessions.push(approved, pending, inReview, rejected, missing, noFaculty, lapsing);
+  // Two days out and not approved: its lifecycle opens an escalation ticket at once.
+  const soon = addDays(today, 2);
+  if (soon.startsWith(String(grandRounds.year))) {
+    const urgent = await add('Stroke code pathway', soon);
+    sessions.push(urgent);
+  }
+
+  const lifecycle = createSessionApprovalLifecycle(
+    runtime.temporal,
+    runtime.config.TEMPORAL_TASK_QUEUE,
+    nowFn,
+  );
+  const refreshed = await Promise.all(sessions.map(async (session) => (await found(session)).session));
+  await lifecycle.start(organization.id, refreshed, organization.holidays);
+  const disclosureLifecycle = createDisclosureLifecycle(runtime.temporal, runtime.config.TEMPORAL_TASK_QUEUE);
+  for (const disclosure of made) await disclosureLifecycle.submitted(organization, disclosure, [], []);
+}

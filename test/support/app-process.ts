@@ -6,19 +6,25 @@ import { join } from 'node:path';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
-/** A port nobody holds right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
+/**
+ * A port nobody holds right now, chosen below the kernel's ephemeral range (32768 and up on
+ * Linux). A port from listen(0) comes from that range, and between choosing it and the app
+ * listening, any outbound connection (the Temporal server's own, its UI's) may take it as its
+ * source port: CI once failed with EADDRINUSE that way.
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (!handedOut.has(port) && (await portIsFree(port))) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error('no free port between 20000 and 32000');
 }
+
+/** Ports this process handed out, so two apps started back to back never get the same one. */
+const handedOut = new Set<number>();
 
 export function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {

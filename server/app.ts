@@ -24,12 +24,15 @@ import { facultyRoutes } from './routes/faculty';
 import { dashboardRoutes } from './routes/dashboard';
 import { disclosureRoutes } from './routes/disclosures';
 import { reviewRoutes } from './routes/review';
+import { PRESENTATION_UPLOAD_PATH, presentationRoutes } from './routes/presentations';
 
-/**
- * Every form Rounds has fits in a few kilobytes. Routes that take uploads (presentations, external
- * certificates) will need their own, larger limit, mounted before this one reads the size.
- */
+/** Every form Rounds has fits in a few kilobytes; uploads have their own limit (uploadLimitBytes). */
 export const BODY_LIMIT_BYTES = 64 * 1024;
+
+/** A presentation upload: the file's limit, and room for the form's other fields and multipart framing. */
+export function uploadLimitBytes(config: AppDeps['config']): number {
+  return config.PRESENTATION_MAX_MB * 1024 * 1024 + BODY_LIMIT_BYTES;
+}
 
 /**
  * Hono's secureHeaders with a Content-Security-Policy the pages and htmx work under: scripts and
@@ -87,13 +90,25 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
   });
   app.use('*', secureHeaders(securityHeaders(deps.config)));
-  // Checked before anything reads the body, so an oversized one is never parsed or buffered.
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: BODY_LIMIT_BYTES,
-      onError: (c) => renderError(c as Context<AppEnv>, 'payload_too_large'),
-    }),
+  // Checked before anything reads the body (the CSRF check parses forms), so an oversized one is
+  // never parsed or buffered. Only the presentation upload takes more than a form.
+  const formLimit = bodyLimit({
+    maxSize: BODY_LIMIT_BYTES,
+    onError: (c) => renderError(c as Context<AppEnv>, 'payload_too_large'),
+  });
+  const uploadLimit = bodyLimit({
+    maxSize: uploadLimitBytes(deps.config),
+    onError: (c) =>
+      renderError(
+        c as Context<AppEnv>,
+        'file_too_large',
+        `That file is larger than Rounds accepts: a presentation can be at most ${deps.config.PRESENTATION_MAX_MB} MB. Go back and choose a smaller one.`,
+      ),
+  });
+  app.use('*', (c, next) =>
+    c.req.method === 'POST' && PRESENTATION_UPLOAD_PATH.test(new URL(c.req.url).pathname)
+      ? uploadLimit(c, next)
+      : formLimit(c, next),
   );
 
   const assetCache = new Map<string, string>();
@@ -132,6 +147,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   organizationApp.route('/', seriesRoutes);
   organizationApp.route('/', sessionRoutes);
   organizationApp.route('/', facultyRoutes);
+  organizationApp.route('/', presentationRoutes);
   organizationApp.route('/', disclosureRoutes);
   organizationApp.route('/', reviewRoutes);
   organizationApp.route('/', dashboardRoutes);

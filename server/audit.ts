@@ -48,6 +48,10 @@ export const AUDIT_ACTIONS = [
   'disclosure_requested',
   'disclosure_lapsed',
   'session_commented',
+  'presentation_requested',
+  'presentation_uploaded',
+  'presentation_deleted',
+  'session_message_sent',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

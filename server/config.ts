@@ -72,6 +72,16 @@ export const configSchema = z.object({
   MAIL_FROM: z.string().min(3).default('Rounds <no-reply@rounds.localhost>'),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(30),
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).default(12),
+  /**
+   * The largest presentation a faculty member or coordinator may upload, in megabytes. Files are
+   * kept in PostgreSQL and read whole into memory to be stored or served.
+   */
+  PRESENTATION_MAX_MB: z.coerce
+    .number({ error: 'expected a whole number of megabytes from 1 to 500' })
+    .int({ error: 'expected a whole number of megabytes from 1 to 500' })
+    .min(1, { error: 'expected a whole number of megabytes from 1 to 500' })
+    .max(500, { error: 'expected a whole number of megabytes from 1 to 500' })
+    .default(50),
   /** Create the demo organization and accounts on an empty database. */
   SEED_DEMO: flag.optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

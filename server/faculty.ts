@@ -1,7 +1,7 @@
 import { and, eq, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../db/client';
-import { accountRoles, accounts, type FacultyRole, sessionFaculty } from '../db/schema';
+import { accountRoles, accounts, type FacultyRole, presentations, sessionFaculty } from '../db/schema';
 import { DomainError } from '../workflows/errors';
 import type { Actor } from './series';
 import { recordChange } from './history';
@@ -118,6 +118,11 @@ export async function removeFaculty(
   refuseUnlessOpen(found);
   if (!z.guid().safeParse(accountId).success) throw new DomainError('not_found');
   await db.transaction(async (tx) => {
+    // Their presentation goes with them (a cascading key); the record names it.
+    const [slides] = await tx
+      .select({ fileName: presentations.fileName })
+      .from(presentations)
+      .where(and(eq(presentations.sessionId, found.session.id), eq(presentations.accountId, accountId)));
     const [removed] = await tx
       .delete(sessionFaculty)
       .where(and(eq(sessionFaculty.sessionId, found.session.id), eq(sessionFaculty.accountId, accountId)))
@@ -135,7 +140,11 @@ export async function removeFaculty(
       sessionId: found.session.id,
       accountId,
       clientAddress,
-      before: { faculty: person ? `${person.lastName}, ${person.firstName}` : accountId, role: removed.role },
+      before: {
+        faculty: person ? `${person.lastName}, ${person.firstName}` : accountId,
+        role: removed.role,
+        ...(slides ? { presentation: slides.fileName } : {}),
+      },
     });
   });
 }

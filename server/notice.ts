@@ -30,6 +30,9 @@ export const NOTICES = [
   'relationship-reviewed',
   'session-approved',
   'name-accepted',
+  'presentation-uploaded',
+  'presentation-replaced',
+  'presentation-deleted',
 ] as const;
 export type NoticeName = (typeof NOTICES)[number];
 

@@ -12,6 +12,7 @@ import {
   sessions,
 } from '../db/schema';
 import type { Person } from './people';
+import { type PresentationFacts, presentationKey, presentationsOf } from './presentations';
 import {
   type DisclosureFacts,
   deriveSessionStatus,
@@ -27,6 +28,8 @@ export interface FacultyMember extends Person {
   coi: FacultyStatus;
   /** Their newest disclosure, active or not, for "Disclosure submitted" and its summary. */
   latest: (DisclosureFacts & { ownerOrEmployee: boolean }) | null;
+  /** Their uploaded presentation for this session, if any. */
+  presentation: PresentationFacts | null;
 }
 
 export interface SessionState {
@@ -35,9 +38,9 @@ export interface SessionState {
 }
 
 /**
- * The facts behind the status of many sessions at once, in four queries whatever their number
- * (faculty, their disclosures, those disclosures' relationships, the sessions' reviews), so a
- * dashboard page never asks once per row.
+ * The facts behind the status of many sessions at once, in five queries whatever their number
+ * (faculty, their disclosures, those disclosures' relationships, the sessions' reviews, their
+ * presentations), so a dashboard page never asks once per row.
  */
 export async function sessionStates(
   db: Database,
@@ -99,6 +102,8 @@ export async function sessionStates(
           })
           .from(relationshipReviews)
           .where(inArray(relationshipReviews.sessionId, sessionIds));
+  const slides =
+    faculty.length === 0 ? new Map<string, PresentationFacts>() : await presentationsOf(db, sessionIds);
 
   const relationshipsOf = new Map<string, DisclosureFacts['relationships']>();
   for (const relationship of relationships) {
@@ -155,7 +160,12 @@ export async function sessionStates(
         const { sessionId: _sessionId, ...person } = member;
         const coi = status.faculty[index];
         if (!coi) throw new Error('status derived for a different faculty list');
-        return { ...person, coi, latest };
+        return {
+          ...person,
+          coi,
+          latest,
+          presentation: slides.get(presentationKey(session.id, member.id)) ?? null,
+        };
       }),
     });
   }

@@ -9,7 +9,13 @@ import {
 } from '../server/dashboard';
 import { isStaff } from '../server/series';
 import { SESSION_STATUS_LABELS } from '../server/session-status';
-import { CoiStatus, DisclosureSummary, FACULTY_ROLE_LABELS } from './faculty-member';
+import {
+  CoiStatus,
+  DisclosureSummary,
+  FACULTY_ROLE_LABELS,
+  PresentationLine,
+  presentationPath,
+} from './faculty-member';
 import { Field, SelectField } from './field';
 import { CsrfField, Layout, type PageChrome } from './layout';
 import { sessionPath } from './session-page';
@@ -206,6 +212,12 @@ export function DashboardRowView(props: {
                 <DisclosureSummary member={member} timeZone={session.timeZone} />
                 <br />
                 <CoiStatus member={member} scope={session.id} />
+                <br />
+                <PresentationLine
+                  member={member}
+                  path={presentationPath(path, member)}
+                  manage={row.canChange}
+                />
               </li>
             ))}
           </ul>

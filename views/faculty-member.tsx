@@ -1,6 +1,9 @@
 import type { Child } from 'hono/jsx';
 import type { FacultyRole } from '../db/schema';
 import type { FacultyMember } from '../server/session-facts';
+import { PRESENTATION_KINDS, presentationPath, sizeInWords } from '../server/presentation-types';
+
+export { presentationPath };
 import { COI_STATUS_LABELS } from '../server/session-status';
 import { formatInstant } from './time';
 
@@ -44,10 +47,63 @@ export function CoiStatus(props: { member: FacultyMember; scope?: string }) {
 }
 
 /**
- * One faculty member as every session's list shows them (manual: Faculty and Presentations & COI
- * Status columns): name and degree, role, disclosure, COI status; `children` adds actions.
+ * The manual's upload, download and delete presentation, as one line: the file to download, or
+ * whether one was asked for, and a link to manage it for those who may.
  */
-export function FacultyCard(props: { member: FacultyMember; timeZone: string; children?: Child }) {
+export function PresentationLine(props: { member: FacultyMember; path: string; manage: boolean }) {
+  const { member, path, manage } = props;
+  const who = `${member.firstName} ${member.lastName}`;
+  const slides = member.presentation;
+  if (slides) {
+    return (
+      <span class="presentation">
+        Presentation:{' '}
+        <a href={`${path}/file`} aria-label={`Download ${who}’s presentation ${slides.fileName}`}>
+          {slides.fileName}
+        </a>{' '}
+        <span class="muted">
+          ({PRESENTATION_KINDS[slides.kind].label}, {sizeInWords(slides.sizeBytes)})
+        </span>
+        {manage && (
+          <>
+            {' '}
+            ·{' '}
+            <a href={path} aria-label={`Replace or delete the presentation of ${who}`}>
+              Replace or delete
+            </a>
+          </>
+        )}
+      </span>
+    );
+  }
+  if (!member.requestPresentation && !manage) return null;
+  return (
+    <span class="presentation">
+      {member.requestPresentation ? 'Presentation requested, not uploaded yet' : 'No presentation'}
+      {manage && (
+        <>
+          {' '}
+          ·{' '}
+          <a href={path} aria-label={`Upload presentation for ${who}`}>
+            Upload presentation
+          </a>
+        </>
+      )}
+    </span>
+  );
+}
+
+/**
+ * One faculty member as every session's list shows them (manual: Faculty and Presentations & COI
+ * Status columns): name and degree, role, disclosure, COI status, presentation (given where to
+ * find it); `children` adds actions.
+ */
+export function FacultyCard(props: {
+  member: FacultyMember;
+  timeZone: string;
+  presentation?: { path: string; manage: boolean } | undefined;
+  children?: Child;
+}) {
   const { member } = props;
   return (
     <li class="card">
@@ -60,6 +116,12 @@ export function FacultyCard(props: { member: FacultyMember; timeZone: string; ch
       <DisclosureSummary member={member} timeZone={props.timeZone} />
       <br />
       <CoiStatus member={member} />
+      {props.presentation && (
+        <>
+          <br />
+          <PresentationLine member={member} {...props.presentation} />
+        </>
+      )}
       {props.children}
     </li>
   );

@@ -5,7 +5,7 @@ import type { FacultyMember } from '../server/session-facts';
 import { CheckboxField, ErrorSummary, Field, Notice, SelectField } from './field';
 import { CsrfField, Layout, type PageChrome } from './layout';
 import { sessionPath } from './session-page';
-import { FACULTY_ROLE_LABELS, FacultyCard } from './faculty-member';
+import { FACULTY_ROLE_LABELS, FacultyCard, presentationPath } from './faculty-member';
 import { formatSessionTime } from './time';
 
 const ROLE_OPTIONS = Object.entries(FACULTY_ROLE_LABELS).map(([value, label]) => ({ value, label }));
@@ -66,7 +66,14 @@ export function FacultyPage(
         ) : (
           <ul class="cards">
             {faculty.map((member) => (
-              <FacultyCard member={member} timeZone={session.timeZone}>
+              <FacultyCard
+                member={member}
+                timeZone={session.timeZone}
+                presentation={{
+                  path: presentationPath(sessionPath(organization, session), member),
+                  manage: true,
+                }}
+              >
                 <br />
                 <a
                   href={`${path}/${member.id}/remove`}

@@ -73,6 +73,23 @@ export function Field(
   );
 }
 
+/** A file to upload; its form must be multipart. A file picker cannot be refilled, so only its error comes back. */
+export function FileField(props: FieldProps & { accept: string }) {
+  return (
+    <Frame {...props}>
+      <input
+        id={fieldId(props.name)}
+        name={props.name}
+        type="file"
+        accept={props.accept}
+        required={props.required !== false}
+        aria-invalid={props.error ? 'true' : undefined}
+        aria-describedby={describedBy(props)}
+      />
+    </Frame>
+  );
+}
+
 export function SelectField(
   props: FieldProps & {
     value?: string | undefined;

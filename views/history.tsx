@@ -23,6 +23,20 @@ const ACTION_WORDS: Record<string, string> = {
   disclosure_lapsed: 'Disclosure lapsed',
   session_commented: 'Comment',
   session_name_accepted: 'Name accepted by a reviewer',
+  presentation_requested: 'Presentation requested',
+  presentation_uploaded: 'Presentation uploaded',
+  presentation_deleted: 'Presentation deleted',
+  session_message_sent: 'Email sent',
+};
+
+/** Facts a record notes beside its change, worth a line of their own. */
+const NOTE_WORDS: Record<string, string> = {
+  faculty: 'Faculty',
+  to: 'To',
+  subject: 'Subject',
+  because: 'Reason',
+  type: 'Type',
+  size: 'Size',
 };
 
 const FIELD_WORDS: Record<string, string> = {
@@ -57,6 +71,7 @@ const FIELD_WORDS: Record<string, string> = {
   email: 'Email',
   degree: 'Degree',
   coordinators: 'Coordinators',
+  presentation: 'Presentation',
 };
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
@@ -83,6 +98,9 @@ export function History(props: { entries: HistoryEntry[]; timeZone: string; head
           {entries.map((entry) => {
             const fields = Object.keys({ ...entry.before, ...entry.after });
             const creation = Object.keys(entry.before).length === 0;
+            const noted = Object.keys(NOTE_WORDS).filter(
+              (key) => typeof entry.note[key] === 'string' && !fields.includes(key),
+            );
             return (
               <li>
                 <p>
@@ -92,6 +110,15 @@ export function History(props: { entries: HistoryEntry[]; timeZone: string; head
                     {typeof entry.note.scope === 'string' && ` (${entry.note.scope})`}
                   </span>
                 </p>
+                {noted.length > 0 && (
+                  <ul class="changes">
+                    {noted.map((key) => (
+                      <li>
+                        {NOTE_WORDS[key]}: {String(entry.note[key])}
+                      </li>
+                    ))}
+                  </ul>
+                )}
                 {creation && entry.action !== 'session_created' && fields.length > 0 && (
                   <ul class="changes">
                     {fields.map((field) => (

@@ -2,7 +2,7 @@ import type { EscalationTicket, Organization, Series, Session } from '../db/sche
 import type { HistoryEntry } from '../server/history';
 import type { SessionState } from '../server/session-facts';
 import { SESSION_STATUS_LABELS } from '../server/session-status';
-import { FacultyCard } from './faculty-member';
+import { FacultyCard, presentationPath } from './faculty-member';
 import { History } from './history';
 import { Notice } from './field';
 import { CsrfField, Layout, type PageChrome } from './layout';
@@ -94,7 +94,14 @@ export function SessionPage(
         ) : (
           <ul class="cards">
             {faculty.map((member) => (
-              <FacultyCard member={member} timeZone={session.timeZone} />
+              <FacultyCard
+                member={member}
+                timeZone={session.timeZone}
+                presentation={{
+                  path: presentationPath(path, member),
+                  manage: open || (props.viewer?.account.id === member.id && !session.deactivatedAt),
+                }}
+              />
             ))}
           </ul>
         )}

@@ -13,6 +13,10 @@ export const ERRORS = {
     status: 413,
     message: 'That was more than this page accepts. Shorten what you typed and try again.',
   },
+  file_too_large: {
+    status: 413,
+    message: 'That file is larger than Rounds accepts here. Go back and choose a smaller one.',
+  },
   rate_limited: {
     status: 429,
     message: 'Too many attempts. Wait a few minutes and try again.',

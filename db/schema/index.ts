@@ -9,3 +9,4 @@ export * from './rate-limits';
 export * from './series';
 export * from './session-comments';
 export * from './sessions';
+export * from './presentations';

@@ -1,6 +1,7 @@
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import { type Disclosure, type Organization, type Session, sessionFaculty, sessions } from '../../db/schema';
 import type { AppDeps } from '../context';
+import { requestPresentation } from '../presentations';
 import { disclosureLapsesAt } from '../session-status';
 
 /**
@@ -9,6 +10,7 @@ import { disclosureLapsesAt } from '../session-status';
  * the next change (or the status derived on every view) carries the truth.
  */
 type Deps = Pick<AppDeps, 'db' | 'background' | 'sessionApproval' | 'disclosures'>;
+type MailDeps = Deps & Pick<AppDeps, 'mailer' | 'clock' | 'config'>;
 
 /** Faculty of a session who were asked to disclose. */
 async function askedToDisclose(deps: Deps, sessionId: string): Promise<string[]> {
@@ -47,15 +49,19 @@ export function sessionsChanged(
 
 /** Faculty added or removed: the session's lifecycle hears of it, and the person is asked or no longer asked. */
 export function facultyChanged(
-  deps: Deps,
+  deps: MailDeps,
   organization: Organization,
   session: Session,
-  change: { added: string; requestDisclosure: boolean } | { removed: string },
+  change: { added: string; requestDisclosure: boolean; requestPresentation: boolean } | { removed: string },
 ): void {
   deps.background.run('faculty change', async () => {
     await deps.sessionApproval.changed(organization.id, session, organization.holidays, 'faculty');
-    if ('removed' in change) await deps.disclosures.withdrawn(session.id, [change.removed]);
-    else if (change.requestDisclosure) await deps.disclosures.requested(organization, session, change.added);
+    if ('removed' in change) {
+      await deps.disclosures.withdrawn(session.id, [change.removed]);
+      return;
+    }
+    if (change.requestDisclosure) await deps.disclosures.requested(organization, session, change.added);
+    if (change.requestPresentation) await requestPresentation(deps, organization, session, change.added);
   });
 }
 

@@ -102,11 +102,17 @@ function refusal(c: Context<AppEnv>, error: unknown) {
 }
 
 /**
- * Once an assignment is saved, the session's lifecycle hears of it and, with "Request disclosure?",
- * the person's disclosure chase starts (the request, or a note that nothing is needed).
+ * Once an assignment is saved, the session's lifecycle hears of it; with "Request disclosure?" the
+ * person's disclosure chase starts (the request, or a note that nothing is needed), and with
+ * "Request presentation?" they are emailed where to upload it.
  */
-function added(c: Context<AppEnv>, found: SessionWithSeries, accountId: string, requestDisclosure: boolean) {
-  facultyChanged(c.get('deps'), found.organization, found.session, { added: accountId, requestDisclosure });
+function added(
+  c: Context<AppEnv>,
+  found: SessionWithSeries,
+  accountId: string,
+  requests: { requestDisclosure: boolean; requestPresentation: boolean },
+) {
+  facultyChanged(c.get('deps'), found.organization, found.session, { added: accountId, ...requests });
 }
 
 facultyRoutes.get('/sessions/:sessionId/faculty', allow(mayChangeSessionRule), sessionParam, async (c) => {
@@ -140,7 +146,7 @@ facultyRoutes.post(
     } catch (error) {
       return refusal(c, error);
     }
-    if (outcome === 'added') added(c, found, assignment.accountId, assignment.requestDisclosure);
+    if (outcome === 'added') added(c, found, assignment.accountId, assignment);
     noticeNext(
       c,
       outcome === 'already'
@@ -199,7 +205,7 @@ facultyRoutes.post(
     deps.background.run('faculty invitation', () =>
       createAccounts(deps).inviteFaculty(organization, account, { invitedBy, sessionName }),
     );
-    added(c, found, account.id, values.requestDisclosure);
+    added(c, found, account.id, values);
     noticeNext(c, 'faculty-invited');
     return c.redirect(`${sessionPath(organization, found.session)}/faculty`, 303);
   },

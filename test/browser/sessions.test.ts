@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { PDFDocument } from '@cantoo/pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, demoEmail } from '../../db/seed/demo';
 import { addDays, localDate, weekdayOf } from '../../workflows/calendar';
@@ -149,6 +151,28 @@ describe('sessions in the browser', () => {
     await submit(faculty, 'Submit disclosure');
     expect(await faculty.getByRole('status').first().innerText()).toContain('your disclosure is on file');
 
+    // The faculty member uploads their slides from the session's page, by keyboard.
+    await faculty
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'My sessions' })
+      .click();
+    await faculty.getByRole('link', { name: topic }).first().click();
+    await faculty.getByRole('link', { name: 'Upload presentation for Daniel Okafor' }).click();
+    const slides = await PDFDocument.create();
+    slides.addPage().drawText(topic);
+    const slideBytes = Buffer.from(await slides.save());
+    await faculty.getByLabel('Presentation file').setInputFiles({
+      name: 'Anticoagulation – Okafor.pdf',
+      mimeType: 'application/pdf',
+      buffer: slideBytes,
+    });
+    await faculty.getByLabel('Presentation file').focus();
+    const uploaded = faculty.waitForEvent('load');
+    await faculty.keyboard.press('Tab');
+    await faculty.keyboard.press('Enter');
+    await uploaded;
+    expect(await faculty.getByRole('status').first().innerText()).toBe('Presentation uploaded.');
+
     const reviewer = await suite.visitor();
     await signIn(reviewer, demoEmail('reviewer'), DEMO_PASSWORD);
     await reviewer.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Review' }).click();
@@ -188,6 +212,14 @@ describe('sessions in the browser', () => {
     expect(await coordinator.getByRole('region', { name: /^Faculty/ }).innerText()).toContain(
       'Approved with exceptions',
     );
+    // The coordinator downloads the slides as they were uploaded (kept in the embedded database).
+    const downloading = coordinator.waitForEvent('download');
+    await coordinator
+      .getByRole('link', { name: 'Download Daniel Okafor’s presentation Anticoagulation – Okafor.pdf' })
+      .click();
+    const download = await downloading;
+    expect(download.suggestedFilename()).toBe('Anticoagulation – Okafor.pdf');
+    expect((await readFile(await download.path())).equals(slideBytes)).toBe(true);
     // The session's approval lifecycle runs in Temporal; the page reads its plan from it.
     const schedule = await coordinator.getByRole('region', { name: 'Approval schedule' }).innerText();
     expect(schedule).toMatch(/3-by-5 deadline\s+\w{3}, \w{3} \d+, \d{4} \(end of day\)/);

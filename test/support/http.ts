@@ -23,6 +23,8 @@ interface PostOptions {
   htmx?: boolean;
   /** Encode the form as multipart/form-data (as a form with a file input would). */
   multipart?: boolean;
+  /** Files chosen in the form's file inputs, by field name; the form goes as multipart. */
+  files?: Record<string, File>;
 }
 
 export class Visitor {
@@ -57,13 +59,24 @@ export class Visitor {
     } else if (token !== false && !('_csrf' in form)) {
       fields.push(['_csrf', token]);
     }
-    if (options.multipart) {
+    if (options.multipart || options.files) {
       const body = new FormData();
       for (const [name, value] of fields) body.append(name, value);
+      for (const [name, file] of Object.entries(options.files ?? {})) body.append(name, file);
       return this.send(path, { method: 'POST', headers, body });
     }
     headers['Content-Type'] = 'application/x-www-form-urlencoded';
     return this.send(path, { method: 'POST', headers, body: new URLSearchParams(fields).toString() });
+  }
+
+  /** A download: the response's bytes as they are, not decoded as a page. */
+  async download(path: string, headers: Record<string, string> = {}) {
+    const response = await this.request(path, { method: 'GET', headers });
+    return {
+      status: response.status,
+      headers: response.headers,
+      bytes: new Uint8Array(await response.arrayBuffer()),
+    };
   }
 
   /** Follows a redirect (as a browser does after a 303) and returns the page it leads to. */
@@ -78,10 +91,10 @@ export class Visitor {
     return undefined;
   }
 
-  private async send(
+  private async request(
     path: string,
     init: { method: string; headers: Record<string, string>; body?: string | FormData },
-  ) {
+  ): Promise<Response> {
     const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
     const response = await this.app.request(
       path,
@@ -89,6 +102,14 @@ export class Visitor {
       { incoming: { socket: { remoteAddress: this.address, remotePort: 50000, remoteFamily: 'IPv4' } } },
     );
     for (const line of response.headers.getSetCookie()) this.keep(line);
+    return response;
+  }
+
+  private async send(
+    path: string,
+    init: { method: string; headers: Record<string, string>; body?: string | FormData },
+  ) {
+    const response = await this.request(path, init);
     const html = await response.text();
     const token = /<meta name="csrf-token" content="([^"]*)"/.exec(html)?.[1];
     if (token) this.csrfToken = decode(token);

@@ -24,6 +24,7 @@ import { facultyRoutes } from './routes/faculty';
 import { dashboardRoutes } from './routes/dashboard';
 import { disclosureRoutes } from './routes/disclosures';
 import { reviewRoutes } from './routes/review';
+import { sessionMessageRoutes } from './routes/session-messages';
 import { PRESENTATION_UPLOAD_PATH, presentationRoutes } from './routes/presentations';
 
 /** Every form Rounds has fits in a few kilobytes; uploads have their own limit (uploadLimitBytes). */
@@ -148,6 +149,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   organizationApp.route('/', sessionRoutes);
   organizationApp.route('/', facultyRoutes);
   organizationApp.route('/', presentationRoutes);
+  organizationApp.route('/', sessionMessageRoutes);
   organizationApp.route('/', disclosureRoutes);
   organizationApp.route('/', reviewRoutes);
   organizationApp.route('/', dashboardRoutes);

@@ -15,6 +15,8 @@ export interface OutgoingMessage {
   subject: string;
   html: string;
   text: string;
+  /** Where replies go, when a person wrote it (a coordinator's message to faculty). */
+  replyTo?: string | undefined;
   /**
    * Parts of the mail that open something (a reset token): delivered, but left out of the stored
    * record, so the messages table holds no live link. Only the development outbox, which is the
@@ -61,6 +63,7 @@ export function createMailer(deps: {
           subject: message.subject,
           html: message.html,
           text: message.text,
+          ...(message.replyTo ? { replyTo: message.replyTo } : {}),
         },
         { idempotencyKey: message.idempotencyKey },
       );

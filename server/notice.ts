@@ -33,6 +33,7 @@ export const NOTICES = [
   'presentation-uploaded',
   'presentation-replaced',
   'presentation-deleted',
+  'message-sent',
 ] as const;
 export type NoticeName = (typeof NOTICES)[number];
 

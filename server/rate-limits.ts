@@ -67,6 +67,8 @@ export interface RateLimits {
   signInFailuresByAddress: GrowingDelay;
   /** Mail Rounds sends to an account because someone signed out asked (reset, unlock, sign-up notice). */
   mailsToAccount: Limit;
+  /** Messages a signed-in person writes to others through Rounds (the dashboard's Email). */
+  messagesFromAccount: Limit;
 }
 
 /**
@@ -82,6 +84,9 @@ export const LIMITS = {
 
 /** Mails one account receives on strangers' requests: enough for a person, useless for a flood. */
 export const MAILS_PER_ACCOUNT_PER_HOUR = 3;
+
+/** Recipients of messages one person writes in an hour: a coordinator's busy day, not a mailing list. */
+export const MESSAGES_PER_ACCOUNT_PER_HOUR = 60;
 
 const SIGN_IN_FAILURES = { free: 30, windowSeconds: 60 * 60, maxDelaySeconds: 10 * 60 };
 
@@ -140,6 +145,7 @@ export function createRateLimits(db: Database): RateLimits {
     },
     signInFailuresByAddress: growingDelay(limiter, 'address:sign-in-failures', SIGN_IN_FAILURES),
     mailsToAccount: limit('account:mails', MAILS_PER_ACCOUNT_PER_HOUR, 60 * 60),
+    messagesFromAccount: limit('account:messages', MESSAGES_PER_ACCOUNT_PER_HOUR, 60 * 60),
   };
 }
 

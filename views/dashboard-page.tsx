@@ -16,7 +16,7 @@ import {
   PresentationLine,
   presentationPath,
 } from './faculty-member';
-import { Field, SelectField } from './field';
+import { Field, Notice, SelectField } from './field';
 import { CsrfField, Layout, type PageChrome } from './layout';
 import { sessionPath } from './session-page';
 import { formatInstant, formatSessionTime } from './time';
@@ -38,6 +38,7 @@ export function DashboardPage(
     dashboard: Dashboard;
     query: DashboardQuery;
     csrfToken: string;
+    notice?: string | undefined;
   },
 ) {
   const { organization, dashboard, query } = props;
@@ -46,6 +47,7 @@ export function DashboardPage(
   return (
     <Layout {...props} title="RSS dashboard">
       <h1>RSS dashboard</h1>
+      {props.notice && <Notice>{props.notice}</Notice>}
       <search>
         <form
           method="get"
@@ -218,6 +220,13 @@ export function DashboardRowView(props: {
                   path={presentationPath(path, member)}
                   manage={row.canChange}
                 />
+                <br />
+                <a
+                  href={`${path}/email?to=faculty-${member.id}&from=dashboard`}
+                  aria-label={`Email ${member.firstName} ${member.lastName}`}
+                >
+                  Email
+                </a>
               </li>
             ))}
           </ul>
@@ -230,6 +239,14 @@ export function DashboardRowView(props: {
         <p>
           {row.people.owners.join('; ') || 'No owner'} /{' '}
           {row.people.coordinators.join('; ') || 'No coordinator'}
+        </p>
+        <p>
+          <a
+            href={`${path}/email?to=team&from=dashboard`}
+            aria-label={`Email owners and coordinators of ${session.name}`}
+          >
+            Email owners and coordinators
+          </a>
         </p>
       </div>
       <div class="dash-comments">

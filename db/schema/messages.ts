@@ -14,6 +14,8 @@ export const messages = pgTable('messages', {
   subject: text().notNull(),
   html: text().notNull(),
   text: text().notNull(),
+  /** Where replies go, when a person wrote the message. */
+  replyTo: text(),
   transport: text({ enum: ['outbox', 'resend'] }).notNull(),
   providerId: text(),
   status: text({ enum: ['sending', 'sent', 'failed'] }).notNull(),

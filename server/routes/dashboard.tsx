@@ -16,6 +16,8 @@ import {
 import { typedField, validForm, validParams } from '../forms';
 import { chrome, viewerOf } from '../page';
 import { renderError } from '../respond';
+import { messageSentNotice } from '../session-messages';
+import { takeNoticeWithCounts } from '../notice';
 import { approveSession } from '../review';
 import { isStaff } from '../series';
 import { findSession, runsSessionRule, type SessionWithSeries } from '../sessions';
@@ -34,8 +36,16 @@ dashboardRoutes.get('/dashboard', allow(staff, runsSeries), async (c) => {
   const { db, clock } = c.get('deps');
   const query = dashboardQuery.parse(c.req.query());
   const dashboard = await loadDashboard(db, c.get('organization'), viewerOf(c), query, clock.now());
+  const waiting = takeNoticeWithCounts(c);
+  const sent = waiting?.name === 'message-sent' ? (waiting.counts[0] ?? 0) : undefined;
   return c.html(
-    <DashboardPage {...chrome(c)} organization={c.get('organization')} dashboard={dashboard} query={query} />,
+    <DashboardPage
+      {...chrome(c)}
+      organization={c.get('organization')}
+      dashboard={dashboard}
+      query={query}
+      notice={sent === undefined ? undefined : messageSentNotice(sent)}
+    />,
   );
 });
 

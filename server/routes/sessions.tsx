@@ -17,6 +17,7 @@ import { checkboxField, repeatedField, typedField, validForm, validParams } from
 import { historyOf } from '../history';
 import { sessionState } from '../session-facts';
 import { noticeNext, takeNoticeWithCounts } from '../notice';
+import { messageSentNotice } from '../session-messages';
 import { timeZones } from '../organization-settings';
 import { chrome, viewerOf } from '../page';
 import { renderError } from '../respond';
@@ -244,7 +245,9 @@ sessionRoutes.get('/sessions/:sessionId', allow(maySeeSessionRule), sessionParam
         : 'Saved.'
       : waiting?.name === 'session-deactivated'
         ? 'Deactivated. The session is kept for the record.'
-        : undefined;
+        : waiting?.name === 'message-sent'
+          ? messageSentNotice(waiting.counts[0] ?? 0)
+          : undefined;
   return c.html(
     <SessionPage
       {...chrome(c)}

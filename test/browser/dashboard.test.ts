@@ -53,5 +53,16 @@ describe('the RSS dashboard in the browser', () => {
     const row = owner.getByRole('listitem', { name: 'Heart failure therapies' });
     expect(await row.innerText()).toContain('APPROVED');
     expect(await row.getByRole('link', { name: 'Edit Heart failure therapies' }).count()).toBe(0);
+
+    // Owners write to the series' people from the row: here, its owners and coordinators.
+    await row.getByRole('link', { name: 'Email owners and coordinators of Heart failure therapies' }).click();
+    expect(await owner.getByRole('heading', { level: 1 }).innerText()).toBe(
+      'Email the owners and coordinators',
+    );
+    await owner.getByLabel('Message').fill('Who introduces the speaker on the day?');
+    await submit(owner, 'Send email');
+    expect(await owner.getByRole('status').first().innerText()).toMatch(
+      /^Email sent to \d+ (person|people)\.$/,
+    );
   });
 });

@@ -1,3 +1,4 @@
+import { eq } from 'drizzle-orm';
 import { type IncomingMessage, type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -83,6 +84,15 @@ describe('mail', () => {
       });
       const [kept] = await database.db.select().from(messages);
       expect(kept).toMatchObject({ transport: 'resend', providerId: 're_123', status: 'sent' });
+
+      // A message a person wrote sends replies to them, and the record says where.
+      await mailer.send({ ...reset, idempotencyKey: 'session-message:1', replyTo: 'cora@riverside.test' });
+      expect(api.received[1]?.body).toMatchObject({ reply_to: 'cora@riverside.test' });
+      const [written] = await database.db
+        .select()
+        .from(messages)
+        .where(eq(messages.idempotencyKey, 'session-message:1'));
+      expect(written?.replyTo).toBe('cora@riverside.test');
     } finally {
       await api.close();
     }

@@ -1,6 +1,7 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { type EscalationTicket, escalationTickets, series, sessions } from '../db/schema';
+import { DomainError } from '../workflows/errors';
 import { recordChange } from './history';
 
 /**
@@ -58,4 +59,54 @@ export async function openTickets(db: Database, organizationId: string, limit = 
     .where(and(eq(escalationTickets.organizationId, organizationId), isNull(escalationTickets.closedAt)))
     .orderBy(asc(sessions.startsAt))
     .limit(limit);
+}
+
+export const TICKET_NOTE_MAX = 500;
+
+export class InvalidTicketNote extends DomainError {
+  constructor(readonly problem: string) {
+    super('invalid_input', problem);
+    this.name = 'InvalidTicketNote';
+  }
+}
+
+/**
+ * A reviewer closes a session's open ticket with a note for the record: the coordinator has
+ * answered, the session is being cancelled outside Rounds, credit will not be offered. The
+ * session's status is untouched; only the ticket ends.
+ */
+export async function closeTicketWithNote(
+  deps: { db: Database; now: () => Date },
+  organizationId: string,
+  sessionId: string,
+  typed: string,
+  by: { account: { id: string } },
+  clientAddress: string | null = null,
+): Promise<'closed' | 'already'> {
+  const note = typed.trim();
+  if (note === '') throw new InvalidTicketNote('Write why the ticket is closed; the note is kept with it.');
+  if (note.length > TICKET_NOTE_MAX) {
+    throw new InvalidTicketNote(
+      `Keep the note under ${TICKET_NOTE_MAX} characters; it has ${note.length.toLocaleString('en-US')}.`,
+    );
+  }
+  const [row] = await deps.db
+    .select({ seriesId: sessions.seriesId })
+    .from(escalationTickets)
+    .innerJoin(sessions, eq(sessions.id, escalationTickets.sessionId))
+    .where(
+      and(eq(escalationTickets.sessionId, sessionId), eq(escalationTickets.organizationId, organizationId)),
+    );
+  if (!row) throw new DomainError('not_found');
+  return deps.db.transaction(async (tx) => {
+    const closed = await closeTicket(tx, deps.now(), {
+      organizationId,
+      seriesId: row.seriesId,
+      sessionId,
+      byId: by.account.id,
+      because: note,
+      clientAddress,
+    });
+    return closed ? 'closed' : 'already';
+  });
 }

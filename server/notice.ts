@@ -34,6 +34,7 @@ export const NOTICES = [
   'presentation-replaced',
   'presentation-deleted',
   'message-sent',
+  'ticket-closed',
 ] as const;
 export type NoticeName = (typeof NOTICES)[number];
 

@@ -280,17 +280,63 @@ function QueueList(props: { organization: Organization; entries: QueueEntry[]; e
   );
 }
 
+/**
+ * Closing a ticket by hand, with the reason for the record (the coordinator answered, the session
+ * is cancelled outside Rounds…). Approval or deactivation close it on their own.
+ */
+function CloseTicketForm(props: {
+  organization: Organization;
+  session: Session;
+  csrfToken: string;
+  closing?: { note: string; problem: string } | undefined;
+}) {
+  const id = `close-note-${props.session.id}`;
+  return (
+    <details class="close-ticket" open={props.closing ? true : undefined}>
+      <summary>Close this ticket with a note</summary>
+      <form method="post" action={`/${props.organization.code}/review/tickets/${props.session.id}/close`}>
+        <CsrfField token={props.csrfToken} />
+        <div class={props.closing ? 'field invalid' : 'field'}>
+          <label for={id}>Why is it closed?</label>
+          <textarea
+            id={id}
+            name="note"
+            rows={3}
+            required
+            aria-invalid={props.closing ? 'true' : undefined}
+            aria-describedby={props.closing ? `${id}-error` : undefined}
+          >
+            {props.closing?.note ?? ''}
+          </textarea>
+          {props.closing && (
+            <p class="error" role="alert" id={`${id}-error`}>
+              {props.closing.problem}
+            </p>
+          )}
+        </div>
+        <button type="submit" class="secondary">
+          Close ticket for {props.session.name}
+        </button>
+      </form>
+    </details>
+  );
+}
+
 export function ReviewQueuePage(
   props: PageChrome & {
     organization: Organization;
     awaitingApproval: QueueEntry[];
     awaitingReview: QueueEntry[];
     tickets: { ticket: EscalationTicket; session: Session; series: Series }[];
+    notice?: string | undefined;
+    /** A close refused: which ticket, what was typed and why. */
+    closing?: { sessionId: string; note: string; problem: string } | undefined;
   },
 ) {
   return (
     <Layout {...props} title="Review queues">
       <h1>Review queues</h1>
+      {props.notice && <Notice>{props.notice}</Notice>}
       <section aria-labelledby="tickets-heading">
         <h2 id="tickets-heading">Escalation tickets ({props.tickets.length})</h2>
         {props.tickets.length === 0 ? (
@@ -308,6 +354,12 @@ export function ReviewQueuePage(
                   {series.name} · opened {formatInstant(ticket.openedAt, session.timeZone)}:{' '}
                   {ticket.reasons.join(' ')}
                 </span>
+                <CloseTicketForm
+                  organization={props.organization}
+                  session={session}
+                  csrfToken={props.csrfToken}
+                  closing={props.closing?.sessionId === session.id ? props.closing : undefined}
+                />
               </li>
             ))}
           </ul>

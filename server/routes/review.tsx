@@ -5,7 +5,7 @@ import { accounts } from '../../db/schema';
 import { ReviewPage, ReviewQueuePage } from '../../views/review-page';
 import { sessionPath } from '../../views/session-page';
 import { DomainError } from '../../workflows/errors';
-import { openTickets } from '../escalations';
+import { closeTicketWithNote, InvalidTicketNote, openTickets } from '../escalations';
 import { allow, hasRole } from '../access';
 import { clientAddress } from '../client-address';
 import type { AppEnv } from '../context';
@@ -44,12 +44,63 @@ const NOTICES = {
   'name-accepted': 'Name accepted.',
 } as const;
 
-reviewRoutes.get('/review', allow(staff), async (c) => {
+async function renderQueues(
+  c: Context<AppEnv>,
+  closing?: { sessionId: string; note: string; problem: string },
+) {
   const { db, clock } = c.get('deps');
   const queues = await reviewQueues(db, c.get('organization').id, clock.now());
   const tickets = await openTickets(db, c.get('organization').id);
-  return c.html(<ReviewQueuePage {...chrome(c)} {...queues} tickets={tickets} />);
-});
+  const waiting = takeNotice(c);
+  return c.html(
+    <ReviewQueuePage
+      {...chrome(c)}
+      {...queues}
+      tickets={tickets}
+      notice={
+        waiting === 'ticket-closed' ? 'Ticket closed. The note is in the session’s history.' : undefined
+      }
+      closing={closing}
+    />,
+    closing ? 400 : 200,
+  );
+}
+
+reviewRoutes.get('/review', allow(staff), (c) => renderQueues(c));
+
+reviewRoutes.post(
+  '/review/tickets/:sessionId/close',
+  allow(staff),
+  sessionParam,
+  validForm(z.object({ note: typedField }), (c, rejected) =>
+    renderQueues(c, {
+      sessionId: c.req.param('sessionId') ?? '',
+      note: String(rejected.values.note ?? ''),
+      problem: rejected.errors.note ?? 'Write why the ticket is closed.',
+    }),
+  ),
+  async (c) => {
+    const { sessionId } = c.req.valid('param');
+    const { note } = c.req.valid('form');
+    try {
+      await closeTicketWithNote(
+        depsOf(c),
+        c.get('organization').id,
+        sessionId,
+        note,
+        viewerOf(c),
+        clientAddress(c),
+      );
+    } catch (error) {
+      if (error instanceof InvalidTicketNote)
+        return renderQueues(c, { sessionId, note, problem: error.problem });
+      if (error instanceof DomainError) return renderError(c, error.code);
+      throw error;
+    }
+    noticeNext(c, 'ticket-closed');
+    return c.redirect(`/${c.get('organization').code}/review`, 303);
+  },
+);
 
 async function renderReview(
   c: Context<AppEnv>,

@@ -89,13 +89,11 @@ export function formValues(raw: unknown): FormValues {
   if (typeof raw !== 'object' || raw === null) return values;
   for (const [name, value] of Object.entries(raw)) {
     if (NEVER_ECHOED.test(name)) continue;
-    // Echoed back at most FIELD_MAX_CHARS long, so a page is never bigger than a person's typing.
-    if (typeof value === 'string') values[name] = value.slice(0, FIELD_MAX_CHARS);
+    // Echoed back whole, even past FIELD_MAX_CHARS, so what a person typed is never lost: the body
+    // limit (64 KB for forms) already bounds how much can come back.
+    if (typeof value === 'string') values[name] = value;
     else if (Array.isArray(value)) {
-      values[name] = value
-        .slice(0, FIELD_MAX_VALUES)
-        .filter((v): v is string => typeof v === 'string')
-        .map((v) => v.slice(0, FIELD_MAX_CHARS));
+      values[name] = value.slice(0, FIELD_MAX_VALUES).filter((v): v is string => typeof v === 'string');
     }
   }
   return values;

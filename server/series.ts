@@ -27,6 +27,7 @@ import type { Clock } from './clock';
 import type { SeriesYearLifecycle } from './lifecycles/series-year';
 import type { Log } from './log';
 import type { Mailer } from './mail';
+import { isStaff } from './staff';
 
 /**
  * Series: created by reviewers, approved one calendar year at a time, renewed each fall by their
@@ -171,10 +172,7 @@ const seriesInputSchema = (context: SeriesContext) =>
       ),
   });
 
-/** The CME office: reviewers and admins, who see and may change every series and session. */
-export function isStaff(actor: Pick<Actor, 'roles'>): boolean {
-  return actor.roles.has('reviewer') || actor.roles.has('admin');
-}
+export { isStaff };
 
 async function organizationOf(db: Database, actor: Actor): Promise<Organization> {
   const [organization] = await db

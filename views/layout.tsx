@@ -1,6 +1,7 @@
 import type { Child } from 'hono/jsx';
 import type { Organization } from '../db/schema';
 import type { Viewer } from '../server/context';
+import { isStaff } from '../server/staff';
 
 export interface PageChrome {
   organization: Organization | null;
@@ -11,14 +12,14 @@ export interface PageChrome {
 
 /** Each role sees only what it can use: series are for the people who run or review them. */
 export function seesSeries(viewer: Viewer): boolean {
-  return viewer.runsSeries || viewer.roles.has('reviewer') || viewer.roles.has('admin');
+  return viewer.runsSeries || isStaff(viewer);
 }
 
 export function Layout(props: PageChrome & { title: string; children?: Child }) {
   const { organization, viewer, csrfToken, title } = props;
   const base = organization ? `/${organization.code}` : '';
   const roles = viewer?.roles;
-  const staff = roles && (roles.has('reviewer') || roles.has('admin'));
+  const staff = viewer && isStaff(viewer);
   const runsSeries = viewer && seesSeries(viewer);
   const links = viewer && (
     <>

@@ -1,3 +1,4 @@
+import { isStaff } from '../server/staff';
 import type { Organization } from '../db/schema';
 import { Notice } from './field';
 import { Layout, type PageChrome, seesSeries } from './layout';
@@ -58,7 +59,7 @@ export function OrganizationHomePage(
             </span>
           </li>
         )}
-        {(roles.has('reviewer') || roles.has('admin')) && (
+        {isStaff({ roles }) && (
           <li>
             <a href={`${base}/admin/accounts`}>Accounts</a>{' '}
             <span class="muted">find people, unlock locked accounts</span>

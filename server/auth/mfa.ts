@@ -1,9 +1,17 @@
+import { isStaff } from '../staff';
 import { randomInt } from 'node:crypto';
 import { and, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
 import { Secret, TOTP } from 'otpauth';
 import QRCode from 'qrcode';
 import type { Database } from '../../db/client';
-import { type Account, type Organization, accounts, recoveryCodes, signInChallenges } from '../../db/schema';
+import {
+  type Account,
+  type Organization,
+  type Role,
+  accounts,
+  recoveryCodes,
+  signInChallenges,
+} from '../../db/schema';
 import type { Clock } from '../clock';
 import { newToken, sha256 } from './sessions';
 
@@ -21,8 +29,8 @@ const RECOVERY_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
 export type SecondFactor = 'totp' | 'recovery-code';
 
 /** Whether this organization makes this person use an authenticator app (reviewers and admins). */
-export function mfaRequired(organization: Organization, roles: ReadonlySet<string>): boolean {
-  return organization.mfaRequiredForStaff && (roles.has('reviewer') || roles.has('admin'));
+export function mfaRequired(organization: Organization, roles: ReadonlySet<Role>): boolean {
+  return organization.mfaRequiredForStaff && isStaff({ roles });
 }
 
 function totpFor(organization: Organization, account: Account, secret: string): TOTP {

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { type Account, type Organization, accountRoles, accounts, organizations } from '../../db/schema';
 import { ERRORS } from '../../workflows/errors';
-import { seedMember, signIn } from '../support/accounts';
+import { seedMember, signIn, signedInVisitor } from '../support/accounts';
 import { type TestDatabase, createTestDatabase } from '../support/database';
 import { Visitor, alerts, fieldError, fieldValue, textOf } from '../support/http';
 import { seedOrganization } from '../support/seed';
@@ -26,11 +26,8 @@ async function member(email: string, options: Parameters<typeof seedMember>[2] =
   return seedMember(database.db, organization, { email, ...options });
 }
 
-async function visitorAs(email: string, app = t.app): Promise<Visitor> {
-  const visitor = new Visitor(app);
-  expect((await signIn(visitor, organization, email)).status).toBe(303);
-  await visitor.get('/river');
-  return visitor;
+function visitorAs(email: string, app = t.app): Promise<Visitor> {
+  return signedInVisitor(app, organization, email, '/river');
 }
 
 async function lock(account: Account) {

@@ -11,7 +11,7 @@ import {
   sessionComments,
   sessionFaculty,
 } from '../../db/schema';
-import { seedMember, signIn } from '../support/accounts';
+import { seedMember, signIn, signedInVisitor } from '../support/accounts';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { alerts, textOf, Visitor } from '../support/http';
 import { seedOrganization, seedSeries, seedSession } from '../support/seed';
@@ -84,11 +84,8 @@ afterEach(async () => {
   await database.drop();
 });
 
-async function visitorAs(email: string): Promise<Visitor> {
-  const visitor = new Visitor(t.app);
-  expect((await signIn(visitor, organization, email)).status).toBe(303);
-  await visitor.get('/river/dashboard');
-  return visitor;
+function visitorAs(email: string): Promise<Visitor> {
+  return signedInVisitor(t.app, organization, email, '/river/dashboard');
 }
 
 const topics = (html: string) =>

@@ -11,7 +11,7 @@ import {
   seriesRoles,
   sessionFaculty,
 } from '../../db/schema';
-import { seedMember, signIn } from '../support/accounts';
+import { seedMember, signedInVisitor } from '../support/accounts';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { fieldError, textOf, Visitor } from '../support/http';
 import { seedOrganization, seedSeries, seedSession } from '../support/seed';
@@ -55,11 +55,8 @@ afterEach(async () => {
   await database.drop();
 });
 
-async function visitorAs(email: string): Promise<Visitor> {
-  const visitor = new Visitor(t.app);
-  expect((await signIn(visitor, organization, email)).status).toBe(303);
-  await visitor.get('/river/disclosure');
-  return visitor;
+function visitorAs(email: string): Promise<Visitor> {
+  return signedInVisitor(t.app, organization, email, '/river/disclosure');
 }
 
 const signed = { signature: 'Daniel Reyes, MD', attest: 'on' };

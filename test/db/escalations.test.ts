@@ -7,7 +7,7 @@ import {
   type Session,
   seriesRoles,
 } from '../../db/schema';
-import { seedMember, signIn } from '../support/accounts';
+import { seedMember, signIn, signedInVisitor } from '../support/accounts';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { fieldValue, textOf, Visitor } from '../support/http';
 import { seedOrganization, seedSeries, seedSession } from '../support/seed';
@@ -58,11 +58,8 @@ afterEach(async () => {
   await database.drop();
 });
 
-async function visitorAs(email: string): Promise<Visitor> {
-  const visitor = new Visitor(t.app);
-  expect((await signIn(visitor, organization, email)).status).toBe(303);
-  await visitor.get('/river/review');
-  return visitor;
+function visitorAs(email: string): Promise<Visitor> {
+  return signedInVisitor(t.app, organization, email, '/river/review');
 }
 
 const closePath = () => `/river/review/tickets/${stroke.id}/close`;

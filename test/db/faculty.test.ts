@@ -10,9 +10,9 @@ import {
   seriesRoles,
   sessionFaculty,
 } from '../../db/schema';
-import { mailTo, seedMember, signIn } from '../support/accounts';
+import { mailTo, seedMember, signedInVisitor } from '../support/accounts';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { fieldError, textOf, Visitor } from '../support/http';
+import { fieldError, textOf, type Visitor } from '../support/http';
 import { seedOrganization, seedSeries, seedSession } from '../support/seed';
 import { createTestApp, type TestApp } from '../support/test-app';
 
@@ -56,11 +56,8 @@ afterEach(async () => {
   await database.drop();
 });
 
-async function visitorAs(email: string): Promise<Visitor> {
-  const visitor = new Visitor(t.app);
-  expect((await signIn(visitor, organization, email)).status).toBe(303);
-  await visitor.get('/river/series');
-  return visitor;
+function visitorAs(email: string): Promise<Visitor> {
+  return signedInVisitor(t.app, organization, email, '/river/series');
 }
 
 async function faculty() {

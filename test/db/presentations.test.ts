@@ -12,7 +12,7 @@ import {
   seriesRoles,
   sessionFaculty,
 } from '../../db/schema';
-import { linkIn, mailTo, seedMember, signIn } from '../support/accounts';
+import { linkIn, mailTo, seedMember, signIn, signedInVisitor } from '../support/accounts';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { fieldError, textOf, Visitor } from '../support/http';
 import { seedOrganization, seedSeries, seedSession } from '../support/seed';
@@ -81,11 +81,8 @@ afterEach(async () => {
   await database.drop();
 });
 
-async function visitorAs(email: string): Promise<Visitor> {
-  const visitor = new Visitor(t.app);
-  expect((await signIn(visitor, organization, email)).status).toBe(303);
-  await visitor.get('/river/series');
-  return visitor;
+function visitorAs(email: string): Promise<Visitor> {
+  return signedInVisitor(t.app, organization, email, '/river/series');
 }
 
 const pagePath = (faculty: Account = daniel) =>

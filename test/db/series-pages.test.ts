@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { type Account, type Organization, type Series, series, seriesRoles } from '../../db/schema';
 import { ERRORS } from '../../workflows/errors';
 import type { SeriesYearState } from '../../workflows/series-year';
-import { seedMember, signIn } from '../support/accounts';
+import { seedMember, signedInVisitor } from '../support/accounts';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { alerts, decode, fieldError, fieldValue, Visitor } from '../support/http';
 import { seedOrganization, seedSeries } from '../support/seed';
@@ -43,11 +43,8 @@ afterEach(async () => {
   await database.drop();
 });
 
-async function visitorAs(email: string): Promise<Visitor> {
-  const visitor = new Visitor(t.app);
-  expect((await signIn(visitor, organization, email)).status).toBe(303);
-  await visitor.get('/river/series');
-  return visitor;
+function visitorAs(email: string): Promise<Visitor> {
+  return signedInVisitor(t.app, organization, email, '/river/series');
 }
 
 /** A series of this organization with its people, as a reviewer would have created it. */

@@ -10,9 +10,9 @@ import {
   sessions,
 } from '../../db/schema';
 import { ATTENDANCE_CODE_ALPHABET } from '../../server/attendance-codes';
-import { seedMember, signIn } from '../support/accounts';
+import { seedMember, signedInVisitor } from '../support/accounts';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { alerts, fieldError, textOf, Visitor } from '../support/http';
+import { alerts, fieldError, textOf, type Visitor } from '../support/http';
 import { seedOrganization, seedSeries, seedSession } from '../support/seed';
 import { createTestApp, type TestApp } from '../support/test-app';
 
@@ -57,11 +57,8 @@ afterEach(async () => {
   await database.drop();
 });
 
-async function visitorAs(email: string): Promise<Visitor> {
-  const visitor = new Visitor(t.app);
-  expect((await signIn(visitor, organization, email)).status).toBe(303);
-  await visitor.get('/river/series');
-  return visitor;
+function visitorAs(email: string): Promise<Visitor> {
+  return signedInVisitor(t.app, organization, email, '/river/series');
 }
 
 /** The new-session form as a coordinator fills it: a noon hour, repeating as `repeat` says. */

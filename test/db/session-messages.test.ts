@@ -12,9 +12,9 @@ import {
   sessionFaculty,
 } from '../../db/schema';
 import { MESSAGES_PER_ACCOUNT_PER_HOUR } from '../../server/rate-limits';
-import { mailTo, seedMember, signIn } from '../support/accounts';
+import { mailTo, seedMember, signedInVisitor } from '../support/accounts';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { fieldError, fieldValue, textOf, Visitor } from '../support/http';
+import { fieldError, fieldValue, textOf, type Visitor } from '../support/http';
 import { seedOrganization, seedSeries, seedSession } from '../support/seed';
 import { createTestApp, type TestApp } from '../support/test-app';
 
@@ -69,11 +69,8 @@ afterEach(async () => {
   await database.drop();
 });
 
-async function visitorAs(email: string): Promise<Visitor> {
-  const visitor = new Visitor(t.app);
-  expect((await signIn(visitor, organization, email)).status).toBe(303);
-  await visitor.get('/river/series');
-  return visitor;
+function visitorAs(email: string): Promise<Visitor> {
+  return signedInVisitor(t.app, organization, email, '/river/series');
 }
 
 const emailPath = () => `/river/sessions/${heart.id}/email`;

@@ -14,7 +14,9 @@ import {
   messages,
 } from '../../db/schema';
 import { hashPassword } from '../../server/auth/password';
-import type { Page, Visitor } from './http';
+import type { Hono } from 'hono';
+import type { AppEnv } from '../../server/context';
+import { type Page, Visitor } from './http';
 import { seedAccount } from './seed';
 
 export const MEMBER_PASSWORD = 'tumor board thursday';
@@ -41,6 +43,23 @@ export async function signIn(
 ): Promise<Page> {
   await visitor.get(`/${organization.code}/sign-in`);
   return visitor.post(`/${organization.code}/sign-in`, { email, password });
+}
+
+/**
+ * A visitor signed in as `email`, on `firstPage` (which also picks up that page's CSRF token), as a
+ * person is once they have signed in and opened a page.
+ */
+export async function signedInVisitor(
+  app: Hono<AppEnv>,
+  organization: Organization,
+  email: string,
+  firstPage: string,
+): Promise<Visitor> {
+  const visitor = new Visitor(app);
+  const answer = await signIn(visitor, organization, email);
+  if (answer.status !== 303) throw new Error(`${email} could not sign in: ${answer.status}`);
+  await visitor.get(firstPage);
+  return visitor;
 }
 
 /** Mail recorded for one address, newest first. */

@@ -25,7 +25,8 @@ import { dashboardRoutes } from './routes/dashboard';
 import { disclosureRoutes } from './routes/disclosures';
 import { reviewRoutes } from './routes/review';
 import { sessionMessageRoutes } from './routes/session-messages';
-import { PRESENTATION_UPLOAD_PATH, presentationRoutes } from './routes/presentations';
+import { presentationRoutes } from './routes/presentations';
+import { PRESENTATION_UPLOAD_PATH } from './presentation-types';
 
 /** Every form Rounds has fits in a few kilobytes; uploads have their own limit (uploadLimitBytes). */
 export const BODY_LIMIT_BYTES = 64 * 1024;

@@ -74,13 +74,14 @@ export const configSchema = z.object({
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).default(12),
   /**
    * The largest presentation a faculty member or coordinator may upload, in megabytes. Files are
-   * kept in PostgreSQL and read whole into memory to be stored or served.
+   * kept in PostgreSQL and read whole into memory to be stored or served; the driver sends bytea as
+   * hex, twice the size, so a few hundred megabytes is as far as a JavaScript string goes.
    */
   PRESENTATION_MAX_MB: z.coerce
-    .number({ error: 'expected a whole number of megabytes from 1 to 500' })
-    .int({ error: 'expected a whole number of megabytes from 1 to 500' })
-    .min(1, { error: 'expected a whole number of megabytes from 1 to 500' })
-    .max(500, { error: 'expected a whole number of megabytes from 1 to 500' })
+    .number({ error: 'expected a whole number of megabytes from 1 to 200' })
+    .int({ error: 'expected a whole number of megabytes from 1 to 200' })
+    .min(1, { error: 'expected a whole number of megabytes from 1 to 200' })
+    .max(200, { error: 'expected a whole number of megabytes from 1 to 200' })
     .default(50),
   /** Create the demo organization and accounts on an empty database. */
   SEED_DEMO: flag.optional(),

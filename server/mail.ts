@@ -25,6 +25,20 @@ export interface OutgoingMessage {
   secrets?: readonly string[];
 }
 
+/**
+ * A message claimed by a send that has not finished. After this long without finishing, the
+ * sender is taken to have died and the message may be sent again under the same key.
+ */
+const IN_FLIGHT_MS = 60_000;
+
+/** The message is being sent by another request this moment; a caller may retry later. */
+export class MessageInFlight extends Error {
+  constructor(readonly idempotencyKey: string) {
+    super(`message ${idempotencyKey} is being sent by another request`);
+    this.name = 'MessageInFlight';
+  }
+}
+
 /** What stands in the stored record where a secret was. */
 export const REMOVED_SECRET = '[removed]';
 
@@ -97,11 +111,18 @@ function recordingMailer(
       let id = claimed?.id;
       if (!id) {
         const [existing] = await db
-          .select({ id: messages.id, status: messages.status })
+          .select({ id: messages.id, status: messages.status, createdAt: messages.createdAt })
           .from(messages)
           .where(eq(messages.idempotencyKey, message.idempotencyKey));
         if (!existing) throw new Error(`message ${message.idempotencyKey} vanished`);
         if (existing.status === 'sent') return { messageId: existing.id, duplicate: true };
+        // Another request is sending it right now (a second press of Send): not ours to deliver.
+        if (
+          existing.status === 'sending' &&
+          clock.now().getTime() - existing.createdAt.getTime() < IN_FLIGHT_MS
+        ) {
+          throw new MessageInFlight(message.idempotencyKey);
+        }
         // An earlier attempt failed or died mid-send: try again under the same key.
         id = existing.id;
       }

@@ -1,3 +1,4 @@
+import { inflateRawSync } from 'node:zlib';
 /**
  * What a presentation file is, judged by its bytes and never by its name or the browser's word:
  * a file called slides.pptx that is really an HTML page or a program is refused. A download then
@@ -57,25 +58,46 @@ function startsWith(bytes: Uint8Array, prefix: number[], at = 0): boolean {
   return prefix.every((byte, i) => bytes[at + i] === byte);
 }
 
-/** Office Open XML, OpenDocument and Keynote files are ZIP archives; their entries say which. */
+/** The main part of an Office Open XML file, as its [Content_Types].xml declares it. */
+const OOXML_MAIN: Record<string, PresentationKind> = {
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml': 'pptx',
+  'application/vnd.openxmlformats-officedocument.presentationml.slideshow.main+xml': 'ppsx',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml': 'docx',
+};
+
+/**
+ * Office Open XML, OpenDocument and Keynote files are ZIP archives; their entries say which.
+ * Macro-enabled and template Office files (.pptm, .potx, .docm…) declare other main parts and are
+ * refused: served under a deck's name, Office would not open them.
+ */
 function zipKind(bytes: Uint8Array): PresentationKind | null {
-  const names = zipEntryNames(bytes);
-  if (!names) return null;
-  if (names.has('[Content_Types].xml')) {
-    if (names.has('ppt/presentation.xml')) {
-      const types = zipStoredOrNull(bytes, '[Content_Types].xml');
-      // A slideshow declares its main part as such; without a readable declaration it is a deck.
-      return types?.includes('presentationml.slideshow.main') ? 'ppsx' : 'pptx';
+  const entries = zipEntries(bytes);
+  if (!entries) return null;
+  const types = entries.get('[Content_Types].xml');
+  if (types) {
+    const declared = entryText(bytes, types);
+    if (declared === null) return null;
+    for (const part of ['/ppt/presentation.xml', '/word/document.xml']) {
+      const type = overrideType(declared, part);
+      if (type) return OOXML_MAIN[type] ?? null;
     }
-    if (names.has('word/document.xml')) return 'docx';
     return null;
   }
-  if (names.has('mimetype')) {
-    const mimetype = zipStoredOrNull(bytes, 'mimetype');
-    if (mimetype?.trim() === PRESENTATION_KINDS.odp.contentType) return 'odp';
-    return null;
+  const mimetype = entries.get('mimetype');
+  if (mimetype) {
+    return entryText(bytes, mimetype)?.trim() === PRESENTATION_KINDS.odp.contentType ? 'odp' : null;
   }
-  if (names.has('Index/Document.iwa') || names.has('Index.zip')) return 'key';
+  if (entries.has('Index/Document.iwa') || entries.has('Index.zip')) return 'key';
+  return null;
+}
+
+/** The ContentType an Override element gives a part, whatever the attributes' order. */
+function overrideType(declared: string, part: string): string | null {
+  for (const match of declared.matchAll(/<Override\b[^>]*>/g)) {
+    const element = match[0];
+    if (/PartName="([^"]*)"/.exec(element)?.[1] !== part) continue;
+    return /ContentType="([^"]*)"/.exec(element)?.[1] ?? null;
+  }
   return null;
 }
 
@@ -88,11 +110,17 @@ function readU32(bytes: Uint8Array, at: number): number {
   return (readU16(bytes, at) | (readU16(bytes, at + 2) << 16)) >>> 0;
 }
 
+interface ZipEntry {
+  method: number;
+  compressedSize: number;
+  localHeaderAt: number;
+}
+
 /**
- * The names in a ZIP archive's central directory, found through the end-of-central-directory
+ * The entries of a ZIP archive's central directory, found through the end-of-central-directory
  * record in the last 64 KiB; null when the archive is not well formed.
  */
-function zipEntryNames(bytes: Uint8Array): Set<string> | null {
+function zipEntries(bytes: Uint8Array): Map<string, ZipEntry> | null {
   const floor = Math.max(0, bytes.length - 22 - 0xffff);
   let end = -1;
   for (let at = bytes.length - 22; at >= floor; at--) {
@@ -104,43 +132,40 @@ function zipEntryNames(bytes: Uint8Array): Set<string> | null {
   if (end < 0) return null;
   const count = readU16(bytes, end + 10);
   let at = readU32(bytes, end + 16);
-  const names = new Set<string>();
+  const entries = new Map<string, ZipEntry>();
   for (let i = 0; i < count; i++) {
     if (at + 46 > bytes.length || readU32(bytes, at) !== 0x02014b50) return null;
     const nameLength = readU16(bytes, at + 28);
     const extraLength = readU16(bytes, at + 30);
     const commentLength = readU16(bytes, at + 32);
     if (at + 46 + nameLength > bytes.length) return null;
-    names.add(decoder.decode(bytes.subarray(at + 46, at + 46 + nameLength)));
+    entries.set(decoder.decode(bytes.subarray(at + 46, at + 46 + nameLength)), {
+      method: readU16(bytes, at + 10),
+      compressedSize: readU32(bytes, at + 20),
+      localHeaderAt: readU32(bytes, at + 42),
+    });
     at += 46 + nameLength + extraLength + commentLength;
   }
-  return names;
+  return entries;
 }
 
-/**
- * The text of an entry stored without compression (OpenDocument's mimetype always is; a
- * [Content_Types].xml usually is not), read from its local header; null otherwise.
- */
-function zipStoredOrNull(bytes: Uint8Array, wanted: string): string | null {
-  let at = 0;
-  // Local headers follow one another from the start; a few dozen is plenty to find a first entry.
-  for (let i = 0; i < 64 && at + 30 <= bytes.length && readU32(bytes, at) === 0x04034b50; i++) {
-    const method = readU16(bytes, at + 8);
-    const size = readU32(bytes, at + 18);
-    const nameLength = readU16(bytes, at + 26);
-    const extraLength = readU16(bytes, at + 28);
-    const name = decoder.decode(bytes.subarray(at + 30, at + 30 + nameLength));
-    const dataAt = at + 30 + nameLength + extraLength;
-    if (name === wanted) {
-      if (method !== 0 || dataAt + size > bytes.length) return null;
-      return decoder.decode(bytes.subarray(dataAt, dataAt + size));
-    }
-    // A size deferred to a data descriptor (flag bit 3) cannot be skipped without inflating.
-    if ((readU16(bytes, at + 6) & 0x08) !== 0) return null;
-    at = dataAt + size;
+/** A small entry's text (stored or deflated), at most 1 MiB of it; null when it cannot be read. */
+function entryText(bytes: Uint8Array, entry: ZipEntry): string | null {
+  const at = entry.localHeaderAt;
+  if (at + 30 > bytes.length || readU32(bytes, at) !== 0x04034b50) return null;
+  const dataAt = at + 30 + readU16(bytes, at + 26) + readU16(bytes, at + 28);
+  if (dataAt + entry.compressedSize > bytes.length) return null;
+  const data = bytes.subarray(dataAt, dataAt + entry.compressedSize);
+  try {
+    if (entry.method === 0) return decoder.decode(data.subarray(0, MAX_ENTRY_BYTES));
+    if (entry.method === 8) return decoder.decode(inflateRawSync(data, { maxOutputLength: MAX_ENTRY_BYTES }));
+  } catch {
+    // Corrupt, or larger than any real declaration: not a file we keep.
   }
   return null;
 }
+
+const MAX_ENTRY_BYTES = 1024 * 1024;
 
 /**
  * PowerPoint 97–2003 and Word 97–2003 files are OLE compound files. Their directory entries name
@@ -148,10 +173,14 @@ function zipStoredOrNull(bytes: Uint8Array, wanted: string): string | null {
  * chains); its names are found where they stand, which is all telling the two apart needs.
  */
 function compoundKind(bytes: Uint8Array): PresentationKind | null {
-  const has = (name: string) => indexOfUtf16(bytes, name) >= 0;
-  if (has('PowerPoint Document')) return 'ppt';
-  if (has('WordDocument')) return 'doc';
-  return null;
+  // An embedded object (a slide in a Word file, say) names its own streams too, further on: the
+  // file's own main stream is the one its directory lists first.
+  const slides = indexOfUtf16(bytes, 'PowerPoint Document');
+  const words = indexOfUtf16(bytes, 'WordDocument');
+  if (slides < 0 && words < 0) return null;
+  if (words < 0) return 'ppt';
+  if (slides < 0) return 'doc';
+  return slides < words ? 'ppt' : 'doc';
 }
 
 function indexOfUtf16(bytes: Uint8Array, text: string): number {
@@ -166,21 +195,40 @@ function indexOfUtf16(bytes: Uint8Array, text: string): number {
  */
 export function downloadName(uploaded: string, kind: PresentationKind): string {
   const extension = PRESENTATION_KINDS[kind].extension;
-  const base = uploaded
-    .replace(/^.*[\\/]/, '')
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
-    .replace(/[\u0000-\u001f\u007f"*:<>?|]/g, '')
-    .replace(/\.[A-Za-z0-9]{1,5}$/, '')
-    // A name of dots alone (or a leading dot) would be hidden or meaningless on disk.
-    .replace(/^[.\s]+|[.\s]+$/g, '')
-    .slice(0, 120);
+  const base = fileNameWithin(
+    uploaded
+      .replace(/^.*[\\/]/, '')
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
+      .replace(/[\u0000-\u001f\u007f"*:<>?|]/g, '')
+      .replace(/\.[A-Za-z0-9]{1,5}$/, '')
+      // A name of dots alone (or a leading dot) would be hidden or meaningless on disk.
+      .replace(/^[.\s]+|[.\s]+$/g, ''),
+    120,
+  );
   return `${base || 'presentation'}.${extension}`;
+}
+
+/**
+ * A file name cut to `max` characters as people count them (code points), never halving an emoji,
+ * with any lone surrogate a browser sent made whole, so it can always be encoded for a header.
+ */
+export function fileNameWithin(name: string, max: number): string {
+  return Array.from(wellFormed(name)).slice(0, max).join('').trim();
+}
+
+function wellFormed(text: string): string {
+  return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }
 
 /** Content-Disposition for an attachment: an ASCII fallback and the exact name (RFC 6266, 5987). */
 export function attachmentDisposition(name: string): string {
   const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\%]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+  // RFC 5987 attr-chars exclude ' ( ) * as well, which encodeURIComponent leaves alone.
+  const exact = encodeURIComponent(wellFormed(name)).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${exact}`;
 }
 
 /** Megabytes as people say them: "50 MB", "1.5 MB", "820 KB". */
@@ -196,3 +244,13 @@ export function sizeInWords(bytes: number): string {
 export function presentationPath(sessionPath: string, member: { id: string }): string {
   return `${sessionPath}/faculty/${member.id}/presentation`;
 }
+
+const UUID_SEGMENT = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+
+/**
+ * The upload's path, the one route app.ts lets take more than a form's 64 KB, and only from a
+ * signed-in person (server/auth/sessions.ts refuses anyone else before the body is read).
+ */
+export const PRESENTATION_UPLOAD_PATH = new RegExp(
+  `^/[A-Za-z0-9-]+/sessions/${UUID_SEGMENT}/faculty/${UUID_SEGMENT}/presentation$`,
+);

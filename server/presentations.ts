@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import {
   accounts,
@@ -18,6 +18,7 @@ import { DomainError } from '../workflows/errors';
 import { recordChange } from './history';
 import {
   ACCEPTED_DESCRIPTION,
+  fileNameWithin,
   PRESENTATION_KINDS,
   presentationKind,
   presentationPath,
@@ -152,6 +153,8 @@ export async function uploadPresentation(
   if (!(await mayManagePresentation(db, found, by, facultyId))) throw new DomainError('forbidden');
   const closed = sessionClosed(found);
   if (closed) throw new DomainError(closed);
+  // As a person would recognise it, and short: the name a browser sends is anyone's to choose.
+  const uploadedName = fileNameWithin(file.name.replace(/^.*[\\/]/, ''), 200);
   if (file.bytes.byteLength === 0) throw new InvalidPresentation('Choose a file to upload; none was sent.');
   if (file.bytes.byteLength > limitBytes) {
     throw new InvalidPresentation(
@@ -161,11 +164,10 @@ export async function uploadPresentation(
   const kind = presentationKind(file.bytes);
   if (!kind) {
     throw new InvalidPresentation(
-      `“${file.name}” is not a file Rounds keeps as a presentation. Upload a PDF, PowerPoint, Keynote, OpenDocument or Word file.`,
+      `“${uploadedName}” is not a file Rounds keeps as a presentation. Upload a PDF, PowerPoint, Keynote, OpenDocument or Word file.`,
     );
   }
-  const fileName =
-    file.name.replace(/^.*[\\/]/, '').slice(0, 200) || `presentation.${PRESENTATION_KINDS[kind].extension}`;
+  const fileName = uploadedName || `presentation.${PRESENTATION_KINDS[kind].extension}`;
   const sha256 = createHash('sha256').update(file.bytes).digest('hex');
   const now = deps.now();
   return db.transaction(async (tx) => {
@@ -174,6 +176,8 @@ export async function uploadPresentation(
       .from(presentations)
       .where(and(eq(presentations.sessionId, found.session.id), eq(presentations.accountId, facultyId)))
       .for('update');
+    // The same file again (a second press of Upload): nothing to store or record.
+    if (before?.sha256 === sha256 && before.fileName === fileName) return { replaced: false };
     const values = {
       organizationId: found.organization.id,
       fileName,
@@ -187,7 +191,19 @@ export async function uploadPresentation(
     await tx
       .insert(presentations)
       .values({ sessionId: found.session.id, accountId: facultyId, ...values })
-      .onConflictDoUpdate({ target: [presentations.sessionId, presentations.accountId], set: values });
+      .onConflictDoUpdate({
+        target: [presentations.sessionId, presentations.accountId],
+        // From the row offered, so the file crosses to the database once, not twice.
+        set: {
+          fileName: sql`excluded.file_name`,
+          kind: sql`excluded.kind`,
+          sizeBytes: sql`excluded.size_bytes`,
+          sha256: sql`excluded.sha256`,
+          content: sql`excluded.content`,
+          uploadedById: sql`excluded.uploaded_by_id`,
+          uploadedAt: sql`excluded.uploaded_at`,
+        },
+      });
     await recordChange(tx, now, {
       organizationId: found.organization.id,
       actorId: by.account.id,

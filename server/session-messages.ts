@@ -1,11 +1,12 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { accounts, seriesRoles } from '../db/schema';
+import { accounts, messages, seriesRoles } from '../db/schema';
 import { renderSessionMessage } from '../views/mail/session-message';
 import { formatSessionTime } from '../views/time';
 import { DomainError } from '../workflows/errors';
 import type { AppDeps, Viewer } from './context';
 import { recordChange } from './history';
+import { MessageInFlight } from './mail';
 import { RateLimited } from './rate-limits';
 import type { Actor } from './series';
 import { facultyMemberOf } from './presentations';
@@ -127,8 +128,25 @@ export async function sendSessionMessage(
   if (recipients.length === 0) {
     throw new InvalidMessage({ form: 'This series has no other owner or coordinator to write to.' });
   }
+  const keyOf = (recipient: Recipient) => `session-message:${message.draft}:${recipient.accountId}`;
+  // Only people this draft has not reached yet count against the hourly limit.
+  const already = new Set(
+    (
+      await deps.db
+        .select({ key: messages.idempotencyKey })
+        .from(messages)
+        .where(
+          and(
+            inArray(messages.idempotencyKey, recipients.map(keyOf)),
+            inArray(messages.status, ['sent', 'sending']),
+          ),
+        )
+    ).map((row) => row.key),
+  );
   try {
-    for (const _ of recipients) await deps.rateLimits.messagesFromAccount.take(by.account.id);
+    for (const recipient of recipients) {
+      if (!already.has(keyOf(recipient))) await deps.rateLimits.messagesFromAccount.take(by.account.id);
+    }
   } catch (error) {
     if (error instanceof RateLimited) {
       throw new InvalidMessage({
@@ -139,7 +157,7 @@ export async function sendSessionMessage(
   }
   const { session, series, organization } = found;
   const writer = `${by.account.firstName} ${by.account.lastName}`;
-  let sent = 0;
+  const reached: string[] = [];
   const failed: string[] = [];
   for (const recipient of recipients) {
     const mail = await renderSessionMessage({
@@ -154,20 +172,22 @@ export async function sendSessionMessage(
     });
     try {
       const result = await deps.mailer.send({
-        idempotencyKey: `session-message:${message.draft}:${recipient.accountId}`,
+        idempotencyKey: keyOf(recipient),
         organizationId: organization.id,
         kind: 'session-message',
         to: recipient.email,
         replyTo: by.account.email,
         ...mail,
       });
-      if (!result.duplicate) sent++;
-    } catch {
+      if (!result.duplicate) reached.push(recipient.name);
+    } catch (error) {
+      // A second press while the first is still sending: the first delivers it.
+      if (error instanceof MessageInFlight) continue;
       // Kept as failed in the messages table; the same draft sent again retries only these.
       failed.push(recipient.name);
     }
   }
-  if (sent > 0) {
+  if (reached.length > 0) {
     await recordChange(deps.db, deps.clock.now(), {
       organizationId: organization.id,
       actorId: by.account.id,
@@ -176,7 +196,7 @@ export async function sendSessionMessage(
       sessionId: session.id,
       clientAddress,
       note: {
-        to: recipients.map((recipient) => recipient.name).join('; '),
+        to: reached.join('; '),
         subject: message.subject,
         draft: message.draft,
       },
@@ -187,7 +207,7 @@ export async function sendSessionMessage(
       form: `The message could not be sent to ${failed.join(', ')}. Press Send again to retry; nobody it reached gets it twice.`,
     });
   }
-  return { sent };
+  return { sent: reached.length };
 }
 
 /** What the page says once Send has done its work. */

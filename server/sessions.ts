@@ -757,12 +757,15 @@ export const mayChangeSessionRule = sessionRule((db, found, viewer) =>
   mayChangeSessions(db, found.series, viewer),
 );
 
-/** Access rule for a session's dashboard thread: staff, or an owner or coordinator of its series (not its faculty). */
-export const runsSessionRule = sessionRule(async (db, found, viewer) => {
-  if (isStaff(viewer)) return true;
+/** Staff, or an owner or coordinator of the session's series: the people who run it (not its faculty). */
+export async function runsSession(db: Database, found: SessionWithSeries, actor: Actor): Promise<boolean> {
+  if (isStaff(actor)) return true;
   const [held] = await db
     .select({ role: seriesRoles.role })
     .from(seriesRoles)
-    .where(and(eq(seriesRoles.seriesId, found.series.id), eq(seriesRoles.accountId, viewer.account.id)));
+    .where(and(eq(seriesRoles.seriesId, found.series.id), eq(seriesRoles.accountId, actor.account.id)));
   return held !== undefined;
-});
+}
+
+/** Access rule for a session's dashboard thread and messages: the people who run it. */
+export const runsSessionRule = sessionRule(runsSession);

@@ -218,7 +218,7 @@ export function DashboardRowView(props: {
                 <PresentationLine
                   member={member}
                   path={presentationPath(path, member)}
-                  manage={row.canChange}
+                  manage={row.canChange && !session.deactivatedAt && series.status !== 'expired'}
                 />
                 <br />
                 <a

@@ -228,6 +228,13 @@ export function RemoveFacultyPage(
         as faculty of “{session.name}”,{' '}
         {formatSessionTime(session.startsAt, session.endsAt, session.timeZone)}? Their disclosure stays on
         file.
+        {member.presentation && (
+          <>
+            {' '}
+            Their presentation, <strong>{member.presentation.fileName}</strong>, is deleted with them:
+            download it first if it is still needed.
+          </>
+        )}
       </p>
       <form method="post" action={`${path}/${member.id}/remove`}>
         <CsrfField token={props.csrfToken} />

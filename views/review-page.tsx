@@ -293,7 +293,10 @@ function CloseTicketForm(props: {
   const id = `close-note-${props.session.id}`;
   return (
     <details class="close-ticket" open={props.closing ? true : undefined}>
-      <summary>Close this ticket with a note</summary>
+      <summary>
+        Close the ticket for {props.session.name},{' '}
+        {formatInstant(props.session.startsAt, props.session.timeZone)}, with a note
+      </summary>
       <form method="post" action={`/${props.organization.code}/review/tickets/${props.session.id}/close`}>
         <CsrfField token={props.csrfToken} />
         <div class={props.closing ? 'field invalid' : 'field'}>
@@ -315,7 +318,8 @@ function CloseTicketForm(props: {
           )}
         </div>
         <button type="submit" class="secondary">
-          Close ticket for {props.session.name}
+          Close ticket for {props.session.name},{' '}
+          {formatInstant(props.session.startsAt, props.session.timeZone)}
         </button>
       </form>
     </details>

@@ -99,7 +99,11 @@ export function SessionPage(
                 timeZone={session.timeZone}
                 presentation={{
                   path: presentationPath(path, member),
-                  manage: open || (props.viewer?.account.id === member.id && !session.deactivatedAt),
+                  // Presentations may change while the session is open, whatever its series' approval step.
+                  manage:
+                    !session.deactivatedAt &&
+                    series.status !== 'expired' &&
+                    (props.canChange || props.viewer?.account.id === member.id),
                 }}
               />
             ))}

@@ -1,3 +1,4 @@
+import { PRESENTATION_UPLOAD_PATH } from '../presentation-types';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, eq, lt, ne } from 'drizzle-orm';
 import type { Context, MiddlewareHandler } from 'hono';
@@ -116,6 +117,14 @@ export const sessionMiddleware: MiddlewareHandler<AppEnv> = async (c, next) => {
     c.set('csrfToken', anonymous);
   }
 
+  // The upload route may take megabytes; nobody signed out gets that far, nor is their body read.
+  if (
+    !c.get('viewer') &&
+    c.req.method === 'POST' &&
+    PRESENTATION_UPLOAD_PATH.test(new URL(c.req.url).pathname)
+  ) {
+    return renderError(c, 'not_signed_in');
+  }
   if (STATE_CHANGING.has(c.req.method) && !(await csrfTokenMatches(c, c.get('csrfToken')))) {
     return renderError(c, 'csrf_failed');
   }

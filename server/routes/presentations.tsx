@@ -27,9 +27,6 @@ import { findSession, maySeeSessionRule, type SessionWithSeries, sessionClosed }
 /** A faculty member's presentation for a session: its page, the upload, the download, the deletion. */
 export const presentationRoutes = new Hono<AppEnv>();
 
-/** The upload's path, which app.ts gives a larger body limit than forms get. */
-export const PRESENTATION_UPLOAD_PATH = /^\/[^/]+\/sessions\/[^/]+\/faculty\/[^/]+\/presentation\/?$/;
-
 const memberParam = validParams(z.object({ sessionId: z.guid(), accountId: z.guid() }));
 
 const NOTICES = {

@@ -14,7 +14,7 @@ import { allow, hasRole } from '../access';
 import { clientAddress } from '../client-address';
 import type { AppEnv } from '../context';
 import { checkboxField, repeatedField, typedField, validForm, validParams } from '../forms';
-import { historyOf } from '../history';
+import { type HistoryEntry, historyOf } from '../history';
 import { sessionState } from '../session-facts';
 import { noticeNext, takeNoticeWithCounts } from '../notice';
 import { messageSentNotice } from '../session-messages';
@@ -30,6 +30,7 @@ import {
   mayChangeSessionRule,
   mayChangeSessions,
   maySeeSessionRule,
+  runsSession,
   newSessionInput,
   type RepeatInput,
   type SessionFieldErrors,
@@ -233,6 +234,25 @@ async function renderCalendar(
 
 // ---- One session ----
 
+const AMONG_THOSE_WHO_RUN_IT = new Set(['session_commented', 'session_message_sent']);
+
+function shownToFaculty(entry: HistoryEntry): boolean {
+  return !AMONG_THOSE_WHO_RUN_IT.has(entry.action);
+}
+
+/** A reviewer's note on closing a ticket is theirs and the coordinators'; faculty see only that it closed. */
+function reasonShownToFaculty(because: string | null): string | null {
+  return because === 'approved' || because === 'deactivated' || because === null
+    ? because
+    : 'closed by a reviewer';
+}
+
+function withoutReviewerNote(entry: HistoryEntry): HistoryEntry {
+  if (entry.action !== 'escalation_closed') return entry;
+  const because = typeof entry.note.because === 'string' ? entry.note.because : null;
+  return { ...entry, note: { ...entry.note, because: reasonShownToFaculty(because) } };
+}
+
 sessionRoutes.get('/sessions/:sessionId', allow(maySeeSessionRule), sessionParam, async (c) => {
   const found = await sessionOf(c, c.req.valid('param').sessionId);
   if (!found) return renderError(c, 'not_found');
@@ -248,17 +268,23 @@ sessionRoutes.get('/sessions/:sessionId', allow(maySeeSessionRule), sessionParam
         : waiting?.name === 'message-sent'
           ? messageSentNotice(waiting.counts[0] ?? 0)
           : undefined;
+  const history = await historyOf(db, found.organization.id, { sessionId: found.session.id });
+  const ticket = await ticketOf(db, found.session.id);
+  // Faculty see their session, not the thread and mail among the people who run it.
+  const runs = await runsSession(db, found, viewerOf(c));
   return c.html(
     <SessionPage
       {...chrome(c)}
       series={found.series}
       session={found.session}
-      history={await historyOf(db, found.organization.id, { sessionId: found.session.id })}
+      history={runs ? history : history.filter(shownToFaculty).map(withoutReviewerNote)}
       canChange={await mayChangeSessions(db, found.series, viewerOf(c))}
       state={await sessionState(db, found.session, found.series)}
       canReview={isStaff(viewerOf(c))}
       lifecycle={await lifecycleOf(c, found.session.id)}
-      ticket={await ticketOf(db, found.session.id)}
+      ticket={
+        runs || !ticket ? ticket : { ...ticket, closedBecause: reasonShownToFaculty(ticket.closedBecause) }
+      }
       notice={notice}
     />,
   );

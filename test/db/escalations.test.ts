@@ -6,6 +6,7 @@ import {
   type Organization,
   type Session,
   seriesRoles,
+  sessionFaculty,
 } from '../../db/schema';
 import { seedMember, signIn, signedInVisitor } from '../support/accounts';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -100,6 +101,17 @@ describe('closing an escalation ticket by hand', () => {
     expect(page).toContain(
       `Escalation ticket closed Nov 24, 2026, 10:00 AM EST by Priya ShahReason: ${note}`,
     );
+
+    // Faculty of the session see that it closed, not the reviewer's note.
+    const speaker = await seedMember(database.db, organization, {
+      email: 'dan@example.org',
+      roles: ['faculty'],
+    });
+    await database.db.insert(sessionFaculty).values({ sessionId: stroke.id, accountId: speaker.id });
+    const asFaculty = await visitorAs('dan@example.org');
+    const theirs = textOf((await asFaculty.get(`/river/sessions/${stroke.id}`)).html);
+    expect(theirs).toContain('(closed by a reviewer)');
+    expect(theirs).not.toContain('cancelled');
 
     // Closing it again changes nothing.
     expect((await reviewer.post(closePath(), { note: 'Again' })).status).toBe(303);

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { messages } from '../../db/schema';
 import type { Clock } from '../../server/clock';
 import { loadConfig } from '../../server/config';
-import { type OutgoingMessage, createMailer } from '../../server/mail';
+import { MessageInFlight, type OutgoingMessage, createMailer } from '../../server/mail';
 import { type PostgresTestDatabase, createTestDatabase } from '../support/database';
 
 let database: PostgresTestDatabase;
@@ -93,6 +93,30 @@ describe('mail', () => {
         .from(messages)
         .where(eq(messages.idempotencyKey, 'session-message:1'));
       expect(written?.replyTo).toBe('cora@riverside.test');
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('a message another request is sending right now is not sent again; one left sending by a crash is, a minute on', async () => {
+    const api = await resendApi(() => ({ status: 200, body: { id: 're_789' } }));
+    try {
+      let now = new Date('2027-03-01T15:00:00Z');
+      const ticking: Clock = { now: () => now };
+      const config = loadConfig({ RESEND_API_KEY: 're_test_key' });
+      const mailer = createMailer({ config, db: database.db, clock: ticking, resendBaseUrl: api.url });
+      // As a request that claimed the message and has not finished (or died) leaves it.
+      await database.db.insert(messages).values({
+        ...reset,
+        transport: 'resend',
+        status: 'sending',
+        createdAt: now,
+      });
+      await expect(mailer.send(reset)).rejects.toBeInstanceOf(MessageInFlight);
+      expect(api.received).toHaveLength(0);
+      now = new Date('2027-03-01T15:01:30Z');
+      expect(await mailer.send(reset)).toMatchObject({ duplicate: false });
+      expect(api.received).toHaveLength(1);
     } finally {
       await api.close();
     }

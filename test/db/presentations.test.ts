@@ -163,6 +163,9 @@ describe('presentations', () => {
     expect((await learner.get(pagePath())).status).toBe(403);
 
     const signedOut = new Visitor(t.app);
+    await signedOut.get('/river/sign-in');
+    const anonymous = await signedOut.post(pagePath(), {}, { files: { file: file(await pdf(), 'x.pdf') } });
+    expect(anonymous.status).toBe(401);
     const bounced = await signedOut.download(`${pagePath()}/file`);
     expect(bounced.status).toBe(303);
     expect(bounced.headers.get('Location')).toContain('/river/sign-in');
@@ -260,8 +263,14 @@ describe('presentations', () => {
       before: { presentation: 'final.pptx' },
     });
 
-    await upload(cora, await pdf(), 'again.pdf');
-    await cora.get(`/river/sessions/${session.id}/faculty/${daniel.id}/remove`);
+    const again = await pdf();
+    await upload(cora, again, 'again.pdf');
+    // A second press of Upload with the same file changes nothing and records nothing more.
+    const twice = await cora.follow(await upload(cora, again, 'again.pdf'));
+    expect(textOf(twice.html)).toContain('Presentation uploaded.');
+    expect(await recorded('presentation_uploaded')).toHaveLength(3);
+    const confirmRemoval = await cora.get(`/river/sessions/${session.id}/faculty/${daniel.id}/remove`);
+    expect(textOf(confirmRemoval.html)).toContain('Their presentation, again.pdf, is deleted with them');
     expect((await cora.post(`/river/sessions/${session.id}/faculty/${daniel.id}/remove`, {})).status).toBe(
       303,
     );

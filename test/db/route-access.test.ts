@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import type { Organization } from '../../db/schema';
+import { type Organization, seriesRoles, sessionFaculty, sessions } from '../../db/schema';
 import { seedMember, signIn } from '../support/accounts';
 import { type TestDatabase, createTestDatabase } from '../support/database';
 import { Visitor } from '../support/http';
-import { seedOrganization } from '../support/seed';
+import { seedOrganization, seedSeries, seedSession } from '../support/seed';
 import { RESERVED_ORGANIZATION_CODES } from '../../server/identifiers';
 import { createTestApp } from '../support/test-app';
 
@@ -109,4 +109,61 @@ test('a learner is refused every admin page', async () => {
     const answer = route.method === 'GET' ? await learner.get(path) : await learner.post(path);
     expect(answer.status, `${route.method} ${route.path}`).toBe(403);
   }
+});
+
+/** What an owner may post about their series: asking for its renewal, and talking about a session. */
+const OWNER_MAY_POST = new Set([
+  'POST /:org/series/:id/renew',
+  'POST /:org/dashboard/sessions/:sessionId/comments',
+  'POST /:org/sessions/:sessionId/email',
+]);
+
+test('a learner and an owner are refused every change to a series, its sessions, faculty, presentations and reviews', async () => {
+  const { app } = createTestApp(database, { now: new Date('2026-11-24T15:00:00Z') });
+  const owner = await seedMember(database.db, organization, { email: 'olga@example.org' });
+  await seedMember(database.db, organization, { email: 'ann@example.org' });
+  const speaker = await seedMember(database.db, organization, {
+    email: 'dan@example.org',
+    roles: ['faculty'],
+  });
+  const grandRounds = await seedSeries(database.db, organization, { status: 'approved', year: 2026 });
+  await database.db
+    .insert(seriesRoles)
+    .values({ seriesId: grandRounds.id, accountId: owner.id, role: 'owner' });
+  const session = await seedSession(database.db, grandRounds, {
+    name: 'Sepsis bundles',
+    startsAt: new Date('2026-12-08T17:00:00Z'),
+  });
+  await database.db.insert(sessionFaculty).values({ sessionId: session.id, accountId: speaker.id });
+  const before = await database.db.select().from(sessions);
+
+  const changes = [
+    ...new Set(
+      app.routes
+        .filter((route) => route.method === 'POST')
+        .map((route) => route.path)
+        .filter((path) => /:sessionId|\/series\/|\/review\//.test(path)),
+    ),
+  ];
+  expect(changes.length).toBeGreaterThan(15);
+  const path = (route: string) =>
+    route
+      .replace(':org', 'river')
+      .replace(':sessionId', session.id)
+      .replace(':id', grandRounds.id)
+      .replace(':accountId', speaker.id)
+      .replace(/:\w+/g, randomUUID());
+
+  for (const email of ['ann@example.org', 'olga@example.org']) {
+    const visitor = new Visitor(app);
+    expect((await signIn(visitor, organization, email)).status).toBe(303);
+    await visitor.get('/river');
+    for (const route of changes) {
+      if (email === 'olga@example.org' && OWNER_MAY_POST.has(`POST ${route}`)) continue;
+      const answer = await visitor.post(path(route));
+      expect(answer.status, `${email}: POST ${route}`).toBe(403);
+    }
+  }
+  expect(await database.db.select().from(sessions)).toEqual(before);
+  expect(await database.db.select().from(sessionFaculty)).toHaveLength(1);
 });

@@ -135,6 +135,12 @@ describe('email from the dashboard', () => {
       .from(auditEvents)
       .where(and(eq(auditEvents.sessionId, heart.id), eq(auditEvents.action, 'session_message_sent')));
     expect(recorded).toHaveLength(1);
+
+    // Daniel sees his session, not the mail among the people who run it.
+    const asFaculty = await visitorAs('daniel@example.org');
+    const hisView = textOf((await asFaculty.get(`/river/sessions/${heart.id}`)).html);
+    expect(hisView).toContain('Heart failure therapies');
+    expect(hisView).not.toContain('Your slides for Wednesday');
   });
 
   test('owners and coordinators: the writer is left out, a reviewer reaches them all', async () => {

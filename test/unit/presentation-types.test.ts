@@ -1,7 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { PDFDocument } from '@cantoo/pdf-lib';
 import { describe, expect, test } from 'vitest';
-import { attachmentDisposition, downloadName, presentationKind } from '../../server/presentation-types';
+import {
+  attachmentDisposition,
+  downloadName,
+  fileNameWithin,
+  presentationKind,
+} from '../../server/presentation-types';
 
 const fixture = async (name: string) =>
   new Uint8Array(await readFile(new URL(`../fixtures/${name}`, import.meta.url)));
@@ -23,6 +28,8 @@ describe('what an uploaded presentation is, by its content', () => {
     expect(presentationKind(await fixture('stewardship.pptx'))).toBe('pptx');
     expect(presentationKind(await fixture('case-notes.docx'))).toBe('docx');
     expect(presentationKind(await fixture('outline.odp'))).toBe('odp');
+    // A slide show declares its main part as such in a compressed [Content_Types].xml.
+    expect(presentationKind(await fixture('stewardship-show.ppsx'))).toBe('ppsx');
     expect(presentationKind(compoundFile('PowerPoint Document'))).toBe('ppt');
     expect(presentationKind(compoundFile('WordDocument'))).toBe('doc');
   });
@@ -35,6 +42,8 @@ describe('what an uploaded presentation is, by its content', () => {
     const pptx = await fixture('stewardship.pptx');
     expect(presentationKind(pptx.subarray(0, pptx.length - 200))).toBeNull();
     expect(presentationKind(compoundFile('Workbook'))).toBeNull();
+    // Macro-enabled decks are not kept: served as .pptx, PowerPoint would refuse to open them.
+    expect(presentationKind(await fixture('stewardship-macros.pptm'))).toBeNull();
     expect(presentationKind(new Uint8Array())).toBeNull();
   });
 
@@ -48,5 +57,17 @@ describe('what an uploaded presentation is, by its content', () => {
       `attachment; filename="Grand Rounds _ Okafor.pptx"; filename*=UTF-8''Grand%20Rounds%20%E2%80%93%20Okafor.pptx`,
     );
     expect(attachmentDisposition('a"b\r\n.pdf')).not.toMatch(/[\r\n]/);
+    expect(attachmentDisposition("Case (1) O'Neil.pdf")).toContain(
+      "filename*=UTF-8''Case%20%281%29%20O%27Neil.pdf",
+    );
+  });
+
+  test('a long name is cut between characters, never inside one, and a broken one still downloads', () => {
+    const long = `${'a'.repeat(119)}🫀 pathway.pdf`;
+    expect(downloadName(long, 'pdf')).toBe(`${'a'.repeat(119)}🫀.pdf`);
+    expect(fileNameWithin('😀😀😀', 2)).toBe('😀😀');
+    const broken = `slides\uD83D.pdf`;
+    expect(() => attachmentDisposition(downloadName(broken, 'pdf'))).not.toThrow();
+    expect(downloadName(broken, 'pdf')).toBe('slides\uFFFD.pdf');
   });
 });

@@ -29,8 +29,10 @@ function PresentationRequest(props: PresentationRequestProps) {
         coordinators ask you to upload your presentation, so the CME office has it on record with the session.
       </Text>
       <Text>
-        Sign in and choose the file: {props.accepted}, at most {props.limitMb} MB. You can replace it until
-        the session, and the coordinators can download it.
+        Sign in and choose the file: {props.accepted}, at most {props.limitMb} MB. You can replace it while
+        the session is open in Rounds; the series’ coordinators and owners, the CME office and the session’s
+        other faculty can download it. New to Rounds? First choose your password through the invitation we
+        sent.
       </Text>
     </OfficeMail>
   );

@@ -11,7 +11,9 @@ import {
   type Session,
 } from '../db/schema';
 import { emailKey } from '../server/identifiers';
+import { PDFDocument } from '@cantoo/pdf-lib';
 import { addFaculty } from '../server/faculty';
+import { uploadPresentation } from '../server/presentations';
 import { createDisclosureLifecycle } from '../server/lifecycles/disclosures';
 import { createSessionApprovalLifecycle } from '../server/lifecycles/session-approval';
 import { approveSession, reviewRelationship } from '../server/review';
@@ -177,6 +179,19 @@ export async function seedDemoSessions(runtime: Runtime, demo: DemoSeed, grandRo
   const approved = await add('Heart failure therapies', base);
   await teach(approved, 'osei');
   await approveSession({ db, now: nowFn }, await found(approved), reviewer);
+  // Its speaker's slides, uploaded by the coordinator: a PDF made here, so the demo has a file to download.
+  const slides = await PDFDocument.create();
+  slides
+    .addPage()
+    .drawText('Heart failure therapies: Medicine Grand Rounds (demo slides)', { x: 40, y: 700, size: 14 });
+  await uploadPresentation(
+    { db, now: nowFn },
+    await found(approved),
+    faculty.osei,
+    { name: 'Heart failure therapies – Osei.pdf', bytes: await slides.save() },
+    runtime.config.PRESENTATION_MAX_MB * 1024 * 1024,
+    coordinator,
+  );
   // PENDING: nothing to disclose, awaiting approval.
   const pending = await add('Sepsis bundles in the emergency department', addDays(base, 1));
   await teach(pending, 'romero');

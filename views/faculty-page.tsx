@@ -238,10 +238,14 @@ export function RemoveFacultyPage(
       </p>
       <form method="post" action={`${path}/${member.id}/remove`}>
         <CsrfField token={props.csrfToken} />
-        <button type="submit" class="danger">
-          Remove {member.firstName} {member.lastName}
-        </button>{' '}
-        <a href={path}>Keep them</a>
+        <p class="actions">
+          <button type="submit" class="danger">
+            Remove {member.firstName} {member.lastName}
+          </button>
+          <a class="button secondary" href={path}>
+            Keep them
+          </a>
+        </p>
       </form>
     </Layout>
   );

@@ -102,10 +102,14 @@ export function DeletePresentationPage(
       </p>
       <form method="post" action={`${path}/delete`}>
         <CsrfField token={props.csrfToken} />
-        <button type="submit" class="danger">
-          Delete {props.fileName}
-        </button>{' '}
-        <a href={path}>Keep it</a>
+        <p class="actions">
+          <button type="submit" class="danger">
+            Delete {props.fileName}
+          </button>
+          <a class="button secondary" href={path}>
+            Keep it
+          </a>
+        </p>
       </form>
     </Layout>
   );

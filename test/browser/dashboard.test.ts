@@ -52,6 +52,9 @@ describe('the RSS dashboard in the browser', () => {
     await owner.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
     const row = owner.getByRole('listitem', { name: 'Heart failure therapies' });
     expect(await row.innerText()).toContain('APPROVED');
+    // The demo speaker's slides: the owner may download them, not replace or delete them.
+    expect(await row.innerText()).toContain('Presentation: Heart failure therapies – Osei.pdf (PDF,');
+    expect(await row.getByRole('link', { name: /^Replace or delete/ }).count()).toBe(0);
     expect(await row.getByRole('link', { name: 'Edit Heart failure therapies' }).count()).toBe(0);
 
     // Owners write to the series' people from the row: here, its owners and coordinators.

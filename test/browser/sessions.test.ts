@@ -220,6 +220,19 @@ describe('sessions in the browser', () => {
     const download = await downloading;
     expect(download.suggestedFilename()).toBe('Anticoagulation – Okafor.pdf');
     expect((await readFile(await download.path())).equals(slideBytes)).toBe(true);
+    // Deleting asks first; keeping it changes nothing.
+    await coordinator
+      .getByRole('link', { name: 'Replace or delete the presentation of Daniel Okafor' })
+      .click();
+    await coordinator.getByRole('link', { name: 'Delete', exact: true }).click();
+    expect(await coordinator.getByRole('heading', { level: 1 }).innerText()).toBe(
+      'Delete this presentation?',
+    );
+    await coordinator.getByRole('link', { name: 'Keep it' }).click();
+    expect(await coordinator.getByRole('heading', { level: 2 }).first().innerText()).toBe(
+      'Anticoagulation – Okafor.pdf',
+    );
+    await coordinator.getByRole('link', { name: topic, exact: true }).click();
     // The session's approval lifecycle runs in Temporal; the page reads its plan from it.
     const schedule = await coordinator.getByRole('region', { name: 'Approval schedule' }).innerText();
     expect(schedule).toMatch(/3-by-5 deadline\s+\w{3}, \w{3} \d+, \d{4} \(end of day\)/);

@@ -224,7 +224,7 @@ describe('accounts in the browser', () => {
     expect(await row.innerText()).toContain(`Locked`);
     expect(await row.innerText()).toContain(`after ${LOCKOUT_THRESHOLD} failed sign-ins`);
 
-    const loads = countPageLoads(reviewer);
+    const loads = await countPageLoads(reviewer);
     const name = `${person.firstName} ${person.lastName}`;
     await row.getByRole('button', { name: `Unlock ${name}` }).click();
     await row.getByRole('status').filter({ hasText: 'Unlocked: they can sign in again.' }).waitFor();

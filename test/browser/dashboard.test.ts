@@ -29,7 +29,7 @@ describe('the RSS dashboard in the browser', () => {
     expect(await page.locator('.dash-row').count()).toBe(1);
 
     // A comment, by keyboard: the row updates in place and focus stays in it.
-    const loads = countPageLoads(page);
+    const loads = await countPageLoads(page);
     await pending.getByLabel('Add a comment on Sepsis bundles in the emergency department').focus();
     await page.keyboard.type('Dr. Romero confirmed the topic.');
     await page.keyboard.press('Tab');

@@ -28,7 +28,7 @@ describe('series in the browser', () => {
     const panel = statusPanel(page);
     expect(await panel.innerText()).toContain(`Awaiting review for ${year}.`);
 
-    const loads = countPageLoads(page);
+    const loads = await countPageLoads(page);
     await panel.getByRole('button', { name: `Approve for ${year}` }).click();
     await panel
       .getByRole('status')

@@ -217,7 +217,10 @@ export async function signIn(page: Page, email: string, password: string): Promi
 }
 
 /** Counts full page loads from now on, so a test can tell an htmx swap from a reload. */
-export function countPageLoads(page: Page): () => number {
+export async function countPageLoads(page: Page): Promise<() => number> {
+  // The page in hand must have finished loading first (htmx is deferred): else its own late load
+  // event counts, and a click can land before htmx takes over the form.
+  await page.waitForLoadState('load');
   let loads = 0;
   page.on('load', () => {
     loads += 1;

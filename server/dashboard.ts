@@ -32,7 +32,8 @@ import {
 } from '../db/schema';
 import { addDays, instantAt, isLocalDate, localDate } from '../workflows/calendar';
 import { DomainError } from '../workflows/errors';
-import { type Actor, isStaff } from './series';
+import type { Actor } from './series';
+import { isStaff } from './staff';
 import { recordChange } from './history';
 import { everyFacultyMayBeDisclosed, type SessionState, sessionStates } from './session-facts';
 

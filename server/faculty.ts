@@ -6,7 +6,8 @@ import { DomainError } from '../workflows/errors';
 import type { Actor } from './series';
 import { recordChange } from './history';
 import { emailKey } from './identifiers';
-import { mayChangeSessions, type SessionWithSeries, sessionClosed } from './sessions';
+import { sessionClosed } from './session-status';
+import { mayChangeSessions, type SessionWithSeries } from './sessions';
 
 /**
  * Manage Faculty (coordinator manual): assign a speaker, or for a case series the faculty member

@@ -25,7 +25,8 @@ import {
   sizeInWords,
 } from './presentation-types';
 import type { Actor } from './series';
-import { mayChangeSessions, type SessionWithSeries, sessionClosed } from './sessions';
+import { sessionClosed } from './session-status';
+import { mayChangeSessions, type SessionWithSeries } from './sessions';
 
 /**
  * Presentations (coordinator manual, "Presentations & COI Status": upload, download, delete): one

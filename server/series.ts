@@ -172,8 +172,6 @@ const seriesInputSchema = (context: SeriesContext) =>
       ),
   });
 
-export { isStaff };
-
 async function organizationOf(db: Database, actor: Actor): Promise<Organization> {
   const [organization] = await db
     .select()

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { CoiStatus, REVIEW_OUTCOMES, SessionStatus } from '../db/schema';
+import type { CoiStatus, REVIEW_OUTCOMES, Series, Session, SessionStatus } from '../db/schema';
 import { oneYearAfter } from '../workflows/calendar';
+import type { ErrorCode } from '../workflows/errors';
 import { nameProblem } from './name-fit';
 
 /**
@@ -223,3 +224,17 @@ export const COI_STATUS_LABELS: Record<CoiStatus, string> = {
   rejected: 'Rejected',
   disclosure_updated: 'Disclosure Updated',
 };
+
+/**
+ * Why an existing session can no longer be changed, if it cannot: deactivated, or its series' year
+ * is over. New sessions answer to the series' own rule as well (server/sessions.ts). Pure, so pages
+ * offer exactly the changes the domain accepts.
+ */
+export function sessionClosed(found: {
+  session: Pick<Session, 'deactivatedAt'>;
+  series: Pick<Series, 'status'>;
+}): ErrorCode | null {
+  if (found.session.deactivatedAt) return 'session_deactivated';
+  if (found.series.status === 'expired') return 'series_expired';
+  return null;
+}

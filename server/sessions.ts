@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, gte, isNull, lt, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
+import type { Context } from 'hono';
 import type { Database } from '../db/client';
 import {
   type Organization,
@@ -25,11 +26,13 @@ import {
   yearEndsAt,
   zonedInstant,
 } from '../workflows/calendar';
-import { DomainError, type ErrorCode } from '../workflows/errors';
+import { DomainError } from '../workflows/errors';
 import type { Rule } from './access';
+import type { AppEnv } from './context';
 import { freshAttendanceCodes } from './attendance-codes';
 import type { Clock } from './clock';
 import { closeTicket } from './escalations';
+import { sessionClosed } from './session-status';
 import { changedFields, recordChange, type Snapshot } from './history';
 import {
   describeRecurrence,
@@ -40,7 +43,8 @@ import {
   type RecurrenceEnd,
 } from './recurrence';
 import { CLAIM_MINUTES_AFTER_MAX, CLAIM_MINUTES_BEFORE_MAX } from './organization-settings';
-import { type Actor, CREDITS_PATTERN, isStaff } from './series';
+import { type Actor, CREDITS_PATTERN } from './series';
+import { isStaff } from './staff';
 
 /**
  * Sessions (child activities) of an approved series: added one at a time or as a recurrence,
@@ -378,16 +382,6 @@ export function newSessionInput(target: Series, organization: Organization): Ses
 }
 
 // ---- The rules of the series year ----
-
-/**
- * Why an existing session can no longer be changed, if it cannot: deactivated, or its series' year
- * is over. New sessions answer to refuseUnlessOpen as well.
- */
-export function sessionClosed(found: Pick<SessionWithSeries, 'session' | 'series'>): ErrorCode | null {
-  if (found.session.deactivatedAt) return 'session_deactivated';
-  if (found.series.status === 'expired') return 'series_expired';
-  return null;
-}
 
 /** The series must be approved and its year not over (SPEC: expired means no new sessions). */
 function refuseUnlessOpen(target: Series, organization: Organization, now: Date): void {
@@ -733,9 +727,12 @@ export function sessionOperations(deps: SessionDeps) {
   };
 }
 
-/** An access rule over the session named by the path, in the viewer's own organization. */
-function sessionRule(
-  allowed: (db: Database, found: SessionWithSeries, viewer: Actor) => Promise<boolean>,
+/**
+ * An access rule over the session named by the path, in the viewer's own organization; `allowed`
+ * may read the rest of the request (another id in the path, say).
+ */
+export function sessionRule(
+  allowed: (db: Database, found: SessionWithSeries, viewer: Actor, c: Context<AppEnv>) => Promise<boolean>,
 ): Rule {
   return async (c) => {
     const viewer = c.get('viewer');
@@ -745,7 +742,7 @@ function sessionRule(
       return false;
     }
     const found = await findSession(c.get('deps').db, organization.id, sessionId);
-    return found !== null && allowed(c.get('deps').db, found, viewer);
+    return found !== null && allowed(c.get('deps').db, found, viewer, c);
   };
 }
 

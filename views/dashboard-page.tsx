@@ -7,15 +7,11 @@ import {
   type DashboardQuery,
   type DashboardRow,
 } from '../server/dashboard';
-import { isStaff } from '../server/series';
+import { isStaff } from '../server/staff';
 import { SESSION_STATUS_LABELS } from '../server/session-status';
-import {
-  CoiStatus,
-  DisclosureSummary,
-  FACULTY_ROLE_LABELS,
-  PresentationLine,
-  presentationPath,
-} from './faculty-member';
+import { CoiStatus, DisclosureSummary, FACULTY_ROLE_LABELS, PresentationLine } from './faculty-member';
+import { presentationPath } from '../server/presentation-types';
+import { sessionClosed } from '../server/session-status';
 import { Field, Notice, SelectField } from './field';
 import { CsrfField, Layout, type PageChrome } from './layout';
 import { sessionPath } from './session-page';
@@ -218,7 +214,7 @@ export function DashboardRowView(props: {
                 <PresentationLine
                   member={member}
                   path={presentationPath(path, member)}
-                  manage={row.canChange && !session.deactivatedAt && series.status !== 'expired'}
+                  manage={row.canChange && sessionClosed({ session, series }) === null}
                 />
                 <br />
                 <a

@@ -1,9 +1,7 @@
 import type { Child } from 'hono/jsx';
 import type { FacultyRole } from '../db/schema';
 import type { FacultyMember } from '../server/session-facts';
-import { PRESENTATION_KINDS, presentationPath, sizeInWords } from '../server/presentation-types';
-
-export { presentationPath };
+import { PRESENTATION_KINDS, sizeInWords } from '../server/presentation-types';
 import { COI_STATUS_LABELS } from '../server/session-status';
 import { formatInstant } from './time';
 

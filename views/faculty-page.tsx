@@ -5,7 +5,9 @@ import type { FacultyMember } from '../server/session-facts';
 import { CheckboxField, ErrorSummary, Field, Notice, SelectField } from './field';
 import { CsrfField, Layout, type PageChrome } from './layout';
 import { sessionPath } from './session-page';
-import { FACULTY_ROLE_LABELS, FacultyCard, presentationPath } from './faculty-member';
+import { FACULTY_ROLE_LABELS, FacultyCard } from './faculty-member';
+import { presentationPath } from '../server/presentation-types';
+import { sessionClosed } from '../server/session-status';
 import { formatSessionTime } from './time';
 
 const ROLE_OPTIONS = Object.entries(FACULTY_ROLE_LABELS).map(([value, label]) => ({ value, label }));
@@ -71,7 +73,7 @@ export function FacultyPage(
                 timeZone={session.timeZone}
                 presentation={{
                   path: presentationPath(sessionPath(organization, session), member),
-                  manage: true,
+                  manage: sessionClosed({ session, series: props.series }) === null,
                 }}
               >
                 <br />

@@ -6,7 +6,7 @@ import {
   PRESENTATION_KINDS,
   sizeInWords,
 } from '../server/presentation-types';
-import { presentationPath } from './faculty-member';
+import { presentationPath } from '../server/presentation-types';
 import { FileField, Notice } from './field';
 import { CsrfField, Layout, type PageChrome } from './layout';
 import { sessionPath } from './session-page';

@@ -2,7 +2,9 @@ import type { EscalationTicket, Organization, Series, Session } from '../db/sche
 import type { HistoryEntry } from '../server/history';
 import type { SessionState } from '../server/session-facts';
 import { SESSION_STATUS_LABELS } from '../server/session-status';
-import { FacultyCard, presentationPath } from './faculty-member';
+import { FacultyCard } from './faculty-member';
+import { presentationPath } from '../server/presentation-types';
+import { sessionClosed } from '../server/session-status';
 import { History } from './history';
 import { Notice } from './field';
 import { CsrfField, Layout, type PageChrome } from './layout';
@@ -101,8 +103,7 @@ export function SessionPage(
                   path: presentationPath(path, member),
                   // Presentations may change while the session is open, whatever its series' approval step.
                   manage:
-                    !session.deactivatedAt &&
-                    series.status !== 'expired' &&
+                    sessionClosed({ session, series }) === null &&
                     (props.canChange || props.viewer?.account.id === member.id),
                 }}
               />

@@ -19,7 +19,7 @@ import { renderError } from '../respond';
 import { messageSentNotice } from '../session-messages';
 import { takeNoticeWithCounts } from '../notice';
 import { approveSession } from '../review';
-import { isStaff } from '../series';
+import { isStaff } from '../staff';
 import { findSession, runsSessionRule, type SessionWithSeries } from '../sessions';
 
 /**

@@ -4,7 +4,7 @@ import { DeletePresentationPage, PresentationPage } from '../../views/presentati
 import { presentationPath } from '../presentation-types';
 import { sessionPath } from '../../views/session-page';
 import { DomainError } from '../../workflows/errors';
-import { allow, type Rule } from '../access';
+import { allow } from '../access';
 import { clientAddress } from '../client-address';
 import type { AppEnv } from '../context';
 import { validParams } from '../forms';
@@ -22,7 +22,8 @@ import {
   uploadPresentation,
 } from '../presentations';
 import { renderError } from '../respond';
-import { findSession, maySeeSessionRule, type SessionWithSeries, sessionClosed } from '../sessions';
+import { sessionClosed } from '../session-status';
+import { findSession, maySeeSessionRule, type SessionWithSeries, sessionRule } from '../sessions';
 
 /** A faculty member's presentation for a session: its page, the upload, the download, the deletion. */
 export const presentationRoutes = new Hono<AppEnv>();
@@ -36,22 +37,9 @@ const NOTICES = {
 } as const;
 
 /** Access rule: the faculty member themselves, a coordinator of the series, or the CME office. */
-const managesPresentation: Rule = async (c) => {
-  const viewer = c.get('viewer');
-  const organization = c.get('organization');
-  const { sessionId, accountId } = c.req.param() as { sessionId?: string; accountId?: string };
-  if (
-    !viewer ||
-    !organization ||
-    !sessionId ||
-    !accountId ||
-    viewer.account.organizationId !== organization.id
-  ) {
-    return false;
-  }
-  const found = await findSession(c.get('deps').db, organization.id, sessionId);
-  return found !== null && mayManagePresentation(c.get('deps').db, found, viewer, accountId);
-};
+const managesPresentation = sessionRule((db, found, viewer, c) =>
+  mayManagePresentation(db, found, viewer, c.req.param('accountId') ?? ''),
+);
 
 async function load(c: Context<AppEnv>, sessionId: string, accountId: string) {
   const { db } = c.get('deps');

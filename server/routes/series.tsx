@@ -22,13 +22,8 @@ import { chrome, viewerOf } from '../page';
 import { noticeNext, takeNoticeWithCounts } from '../notice';
 import { peopleByIds } from '../people';
 import { renderError } from '../respond';
-import {
-  InvalidSeriesInput,
-  isSeriesMember,
-  isStaff,
-  type SeriesOperations,
-  seriesOperations,
-} from '../series';
+import { InvalidSeriesInput, isSeriesMember, type SeriesOperations, seriesOperations } from '../series';
+import { isStaff } from '../staff';
 import { listSessions } from '../sessions';
 
 export const seriesRoutes = new Hono<AppEnv>();

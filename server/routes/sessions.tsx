@@ -21,7 +21,8 @@ import { messageSentNotice } from '../session-messages';
 import { timeZones } from '../organization-settings';
 import { chrome, viewerOf } from '../page';
 import { renderError } from '../respond';
-import { findSeries, isSeriesMember, isStaff } from '../series';
+import { findSeries, isSeriesMember } from '../series';
+import { isStaff } from '../staff';
 import {
   type EditScope,
   findSession,
@@ -37,9 +38,9 @@ import {
   type SessionInput,
   type SessionWithSeries,
   sessionInputOf,
-  sessionClosed,
   sessionOperations,
 } from '../sessions';
+import { sessionClosed } from '../session-status';
 
 /** Sessions of a series: adding (once or recurring), one session's page, editing, moving, deactivating. */
 export const sessionRoutes = new Hono<AppEnv>();

@@ -11,6 +11,7 @@ import {
   type Session,
   seriesRoles,
   sessionFaculty,
+  sessions,
 } from '../../db/schema';
 import { linkIn, mailTo, seedMember, signIn, signedInVisitor } from '../support/accounts';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -232,6 +233,20 @@ describe('presentations', () => {
 
     const [kept] = await database.db.select({ fileName: presentations.fileName }).from(presentations);
     expect(kept?.fileName).toBe('first.pdf');
+
+    // A deactivated session's presentations are kept as they are: no link offers a change, none is taken.
+    await database.db.update(sessions).set({ deactivatedAt: new Date('2026-11-24T14:00:00Z') });
+    const cora = await visitorAs('coordinator@example.org');
+    for (const page of [
+      `/river/sessions/${session.id}`,
+      `/river/sessions/${session.id}/faculty`,
+      pagePath(),
+    ]) {
+      const html = textOf((await cora.get(page)).html);
+      expect(html, page).not.toMatch(/Upload presentation|Replace or delete|Replace presentation/);
+    }
+    const closed = await cora.post(pagePath(), {}, { files: { file: file(await pdf(2), 'late.pdf') } });
+    expect(closed.status).toBe(409);
     expect(await recorded('presentation_uploaded')).toHaveLength(1);
   });
 

@@ -1,3 +1,6 @@
+import { createClaimExceptionActivities } from './claim-exception';
+import { createClaimWindowActivities } from './claim-window';
+import { createCreditActivities } from './credit';
 import { type DisclosureActivityDeps, createDisclosureActivities } from './disclosures';
 import { createSessionApprovalActivities } from './session-approval';
 import { type SeriesYearActivityDeps, createSeriesYearActivities } from './series-year';
@@ -10,5 +13,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createSeriesYearActivities(deps),
     ...createSessionApprovalActivities(deps),
     ...createDisclosureActivities(deps),
+    ...createClaimWindowActivities(deps),
+    ...createCreditActivities(deps),
+    ...createClaimExceptionActivities(deps),
   };
 }

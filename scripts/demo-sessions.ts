@@ -9,11 +9,16 @@ import {
   type RelationshipNature,
   type Series,
   type Session,
+  sessionFaculty,
+  sessions,
 } from '../db/schema';
+import { freshAttendanceCodes } from '../server/attendance-codes';
+import { sessionState } from '../server/session-facts';
 import { emailKey } from '../server/identifiers';
 import { PDFDocument } from '@cantoo/pdf-lib';
 import { addFaculty } from '../server/faculty';
 import { uploadPresentation } from '../server/presentations';
+import { createClaimWindowLifecycle } from '../server/lifecycles/claim-window';
 import { createDisclosureLifecycle } from '../server/lifecycles/disclosures';
 import { createSessionApprovalLifecycle } from '../server/lifecycles/session-approval';
 import { approveSession, reviewRelationship } from '../server/review';
@@ -244,6 +249,18 @@ export async function seedDemoSessions(runtime: Runtime, demo: DemoSeed, grandRo
     sessions.push(urgent);
   }
 
+  const quarterHour = 15 * 60_000;
+  const thisQuarterHour = Math.floor(now.getTime() / quarterHour) * quarterHour;
+  const underWay = await seedPastSession(runtime, demo, grandRounds, faculty.osei, {
+    name: 'Hyponatremia on the wards',
+    startsAt: new Date(thisQuarterHour - 30 * 60_000),
+  });
+  // Four days ago: its claim window (two days after the end) has closed, so learners can ask for exceptions.
+  await seedPastSession(runtime, demo, grandRounds, faculty.osei, {
+    name: 'Anemia in older adults',
+    startsAt: new Date(thisQuarterHour - 4 * DAY),
+  });
+
   const lifecycle = createSessionApprovalLifecycle(
     runtime.temporal,
     runtime.config.TEMPORAL_TASK_QUEUE,
@@ -251,6 +268,58 @@ export async function seedDemoSessions(runtime: Runtime, demo: DemoSeed, grandRo
   );
   const refreshed = await Promise.all(sessions.map(async (session) => (await found(session)).session));
   await lifecycle.start(organization.id, refreshed, organization.holidays);
+  await createClaimWindowLifecycle(runtime.temporal, runtime.config.TEMPORAL_TASK_QUEUE).start(
+    organization.id,
+    [...refreshed, underWay],
+  );
   const disclosureLifecycle = createDisclosureLifecycle(runtime.temporal, runtime.config.TEMPORAL_TASK_QUEUE);
   for (const disclosure of made) await disclosureLifecycle.submitted(organization, disclosure, [], []);
+}
+
+/**
+ * A session that has begun or passed, approved a week before it began: one under way, so a
+ * newcomer can claim it at once (on the web, by QR, or by text on the phone page), and one whose
+ * window has closed. Coordinators cannot date a session in the past, so it is written directly,
+ * and approved against its facts as a reviewer would. Its dates are real ones even when the demo
+ * series are of next year (a December start).
+ */
+async function seedPastSession(
+  runtime: Runtime,
+  demo: DemoSeed,
+  grandRounds: Series,
+  speakerId: string,
+  what: { name: string; startsAt: Date },
+): Promise<Session> {
+  const { db } = runtime.database;
+  const { startsAt } = what;
+  const [code] = await freshAttendanceCodes(db, demo.organization.id, 1);
+  const [session] = await db
+    .insert(sessions)
+    .values({
+      seriesId: grandRounds.id,
+      organizationId: demo.organization.id,
+      attendanceCode: code ?? 'DEMO2',
+      name: what.name,
+      startsAt,
+      endsAt: new Date(startsAt.getTime() + 60 * 60_000),
+      timeZone: demo.organization.timeZone,
+      location: 'Auditorium B',
+      department: grandRounds.department,
+      credits: grandRounds.creditsPerSession,
+      createdById: demo.accountIds.coordinator,
+    })
+    .returning();
+  if (!session) throw new Error(`the demo session ${what.name} was not returned`);
+  await db.insert(sessionFaculty).values({ sessionId: session.id, accountId: speakerId, role: 'speaker' });
+  const state = await sessionState(db, session, grandRounds);
+  const [approved] = await db
+    .update(sessions)
+    .set({
+      approvedBasis: state.status.basis,
+      approvedAt: new Date(startsAt.getTime() - 7 * DAY),
+      approvedById: demo.accountIds.reviewer,
+    })
+    .where(eq(sessions.id, session.id))
+    .returning();
+  return approved ?? session;
 }

@@ -5,6 +5,8 @@
  *   session-approval-moved.json    planned, five-day check, moved two weeks, checks again, ticket, started
  *   disclosure-request-submitted.json  asked, reminded, submitted
  *   disclosure-term-lapsed.json    submitted, reminders 30 and 7 days out, lapsed, a session told
+ *   claim-window-rotated.json      waits, opens, a new code every 10 minutes, moved, holds, closes
+ *   claim-exception-approved.json  asked, reminded twice, approved
  * The replay test runs today's workflow code against them, so a change that would break running
  * workflows fails CI. Re-record only on purpose, when a change is meant to be incompatible.
  */
@@ -21,6 +23,8 @@ import {
   renewalApprovedSignal,
 } from '../workflows/series-year';
 import { checkInstants, type SessionPlan, sessionChangedSignal } from '../workflows/session-approval';
+import { claimWindowChangedSignal } from '../workflows/claim-window';
+import { exceptionDecidedSignal } from '../workflows/claim-exception';
 
 type Handle = Awaited<ReturnType<TestWorkflowEnvironment['client']['workflow']['start']>>;
 const DAY = 86_400_000;
@@ -112,6 +116,39 @@ const scenarios: Record<string, Scenario> = {
       await handle.signal(requestEndedSignal, { because: 'submitted' });
     },
   },
+  'claim-window-rotated': {
+    workflowType: 'claimWindow',
+    input: (now) => {
+      // An hour-long session two hours from now, its window 15 minutes before to 90 after.
+      const startsAt = now - (now % 60_000) + 2 * 60 * 60_000;
+      claimPlan.opensAt = new Date(startsAt - 15 * 60_000).toISOString();
+      claimPlan.endsAt = new Date(startsAt + 60 * 60_000).toISOString();
+      claimPlan.closesAt = new Date(startsAt + 150 * 60_000).toISOString();
+      return {
+        sessionId: '00000000-0000-4000-8000-000000000007',
+        organizationId: '00000000-0000-4000-8000-0000000000aa',
+      };
+    },
+    async run(env, handle) {
+      await env.sleep(2 * 60 * 60_000);
+      // Running over by half an hour: the coordinator moves the end.
+      claimPlan.endsAt = new Date(Date.parse(claimPlan.endsAt) + 30 * 60_000).toISOString();
+      claimPlan.closesAt = new Date(Date.parse(claimPlan.closesAt) + 30 * 60_000).toISOString();
+      await handle.signal(claimWindowChangedSignal);
+    },
+  },
+  'claim-exception-approved': {
+    workflowType: 'claimException',
+    input: () => ({
+      exceptionId: '00000000-0000-4000-8000-000000000008',
+      organizationId: '00000000-0000-4000-8000-0000000000aa',
+      reminderDays: 3,
+    }),
+    async run(env, handle) {
+      await env.sleep(7 * DAY);
+      await handle.signal(exceptionDecidedSignal, { approved: true });
+    },
+  },
   'disclosure-term-lapsed': {
     workflowType: 'disclosureTerm',
     input: (now) => ({
@@ -125,8 +162,15 @@ const scenarios: Record<string, Scenario> = {
   },
 };
 
+/** The claim window's plan as the recording's database would have it (the scenario sets it). */
+const claimPlan = { opensAt: '', endsAt: '', closesAt: '', active: true };
+
 /** Activities that always succeed: a history records what the workflow decided, not what mail did. */
 const activities = {
+  claimWindowPlan: async () => ({ ...claimPlan }),
+  rotateClaimCode: async () => ({ rotateMinutes: 10 }),
+  closeClaimWindow: async () => ({ claims: 12 }),
+  askCoordinators: async () => 'sent' as const,
   sendRenewalReminder: async () => 1,
   expireSeries: async () => {},
   checkSessionStatus: async () => ({ status: 'pending' }),

@@ -16,7 +16,13 @@ import { organizations } from '../db/schema';
 import { DEMO_ORGANIZATION_CODE, DEMO_PASSWORD, demoEmail, seedDemo } from '../db/seed/demo';
 import { ConfigError, loadConfig } from '../server/config';
 import { type Log, createLog } from '../server/log';
-import { createWorker, installTemporalRuntime, openRuntime, startWeb } from '../server/runtime';
+import {
+  createWorker,
+  installTemporalRuntime,
+  openRuntime,
+  startCreditSweep,
+  startWeb,
+} from '../server/runtime';
 import { onShutdown } from '../server/shutdown';
 import { seedDemoSeries } from './demo-series';
 import { temporalCli } from './temporal-binaries';
@@ -185,7 +191,9 @@ async function main() {
 
   const { worker, connection } = await createWorker(runtime);
   const running = worker.run();
+  const stopSweep = startCreditSweep(runtime);
   cleanups.push(async () => {
+    await stopSweep();
     if (worker.getState() === 'RUNNING') worker.shutdown();
     await running.catch(() => {});
     await connection.close();

@@ -226,6 +226,11 @@ export type ProfileInput = z.output<ReturnType<typeof profileInput>>;
 
 export const rolesInput = z.object({
   roles: z.preprocess(asList, z.array(z.enum(ROLES, { error: 'That is not a role Rounds knows.' }))),
+  /** "Medical staff or affiliate", saved with the roles: a checkbox, present when ticked. */
+  affiliated: z
+    .string()
+    .optional()
+    .transform((ticked) => ticked === 'on'),
 });
 
 // ---- The account operations ----
@@ -733,18 +738,56 @@ export function createAccounts(deps: AccountsDeps) {
       return { ...account, roles: sortRoles(wanted) };
     },
 
+    /** Marks or unmarks the account as medical staff or an affiliate; says whether that changed. */
+    async setAffiliated(
+      organization: Organization,
+      accountId: string,
+      affiliated: boolean,
+    ): Promise<boolean> {
+      const changed = await db
+        .update(accounts)
+        .set({ affiliatedAt: affiliated ? clock.now() : null, updatedAt: clock.now() })
+        .where(
+          and(
+            eq(accounts.id, accountId),
+            eq(accounts.organizationId, organization.id),
+            affiliated ? isNull(accounts.affiliatedAt) : isNotNull(accounts.affiliatedAt),
+          ),
+        )
+        .returning({ id: accounts.id });
+      return changed.length > 0;
+    },
+
+    /**
+     * Saves the profile. A new mobile number is not paired until the phone proves it is theirs (a
+     * texted code, server/phone-pairing.ts): a paired number stays until then, and the new one is
+     * returned as `phoneToPair`. Clearing the field unpairs.
+     */
     async updateProfile(
       organization: Organization,
       accountId: string,
       input: ProfileInput,
-    ): Promise<Account> {
+    ): Promise<{ account: Account; phoneToPair: string | null }> {
+      const { mobile, ...rest } = input;
+      const [current] = await db
+        .select({ mobile: accounts.mobile, smsPairedAt: accounts.smsPairedAt })
+        .from(accounts)
+        .where(and(eq(accounts.id, accountId), eq(accounts.organizationId, organization.id)));
+      if (!current) throw new DomainError('not_found');
+      const changed = mobile !== current.mobile;
+      const phone =
+        mobile === null
+          ? { mobile: null, smsPairedAt: null }
+          : changed && !current.smsPairedAt
+            ? { mobile }
+            : {};
       const [updated] = await db
         .update(accounts)
-        .set({ ...input, updatedAt: clock.now() })
+        .set({ ...rest, ...phone, updatedAt: clock.now() })
         .where(and(eq(accounts.id, accountId), eq(accounts.organizationId, organization.id)))
         .returning();
       if (!updated) throw new DomainError('not_found');
-      return updated;
+      return { account: updated, phoneToPair: mobile !== null && changed ? mobile : null };
     },
 
     /**

@@ -27,6 +27,11 @@ import { reviewRoutes } from './routes/review';
 import { sessionMessageRoutes } from './routes/session-messages';
 import { presentationRoutes } from './routes/presentations';
 import { PRESENTATION_UPLOAD_PATH } from './presentation-types';
+import { twilioRoutes } from './routes/twilio';
+import { phoneRoutes } from './routes/phones';
+import { claimRoutes } from './routes/claims';
+import { attendanceRoutes } from './routes/attendance';
+import { flyerRoutes } from './routes/flyers';
 
 /** Every form Rounds has fits in a few kilobytes; uploads have their own limit (uploadLimitBytes). */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -86,6 +91,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     c.set('deps', deps);
     c.set('viewer', null);
     c.set('csrfToken', '');
+    c.set('selfFetch', async (request) => app.fetch(request, c.env));
     await next();
     // Pages carry people's records and CSRF tokens: never kept by a browser or a proxy. Assets
     // set their own caching.
@@ -129,6 +135,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.get('/favicon.ico', allow(anyone), (c) => c.redirect('/assets/favicon.svg', 301));
   app.route('/', healthRoutes);
   app.route('/', homeRoutes);
+  app.route('/', twilioRoutes);
 
   const organizationApp = new Hono<AppEnv>();
   organizationApp.use('*', async (c, next) => {
@@ -157,6 +164,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   organizationApp.route('/', securityRoutes);
   organizationApp.route('/', institutionSignInRoutes);
   organizationApp.route('/', peopleRoutes);
+  organizationApp.route('/', phoneRoutes);
+  organizationApp.route('/', claimRoutes);
+  organizationApp.route('/', attendanceRoutes);
+  organizationApp.route('/', flyerRoutes);
   organizationApp.route('/admin', adminRoutes);
   app.route('/:org', organizationApp);
 

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, or } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { sessions } from '../db/schema';
 
@@ -11,12 +11,17 @@ import { sessions } from '../db/schema';
 export const ATTENDANCE_CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
 export const ATTENDANCE_CODE_LENGTH = 5;
 
+/**
+ * At least one letter: a code of digits alone would read as an Event ID (child IDs are numbers too).
+ */
 export function randomAttendanceCode(): string {
-  let code = '';
-  for (let i = 0; i < ATTENDANCE_CODE_LENGTH; i += 1) {
-    code += ATTENDANCE_CODE_ALPHABET[randomInt(ATTENDANCE_CODE_ALPHABET.length)];
+  for (;;) {
+    let code = '';
+    for (let i = 0; i < ATTENDANCE_CODE_LENGTH; i += 1) {
+      code += ATTENDANCE_CODE_ALPHABET[randomInt(ATTENDANCE_CODE_ALPHABET.length)];
+    }
+    if (/[A-Z]/.test(code)) return code;
   }
-  return code;
 }
 
 /** What a learner typed, as it is stored: upper case, no spaces or dashes. */
@@ -41,13 +46,26 @@ export async function freshAttendanceCodes(
       const code = randomAttendanceCode();
       if (!codes.has(code)) candidates.add(code);
     }
+    // A printed code, or a rotating one on a screen now: either would make a text ambiguous.
+    const drawn = [...candidates];
     const taken = await db
-      .select({ code: sessions.attendanceCode })
+      .select({
+        code: sessions.attendanceCode,
+        rotating: sessions.rotatingCode,
+        previous: sessions.rotatingCodePrevious,
+      })
       .from(sessions)
       .where(
-        and(eq(sessions.organizationId, organizationId), inArray(sessions.attendanceCode, [...candidates])),
+        and(
+          eq(sessions.organizationId, organizationId),
+          or(
+            inArray(sessions.attendanceCode, drawn),
+            inArray(sessions.rotatingCode, drawn),
+            inArray(sessions.rotatingCodePrevious, drawn),
+          ),
+        ),
       );
-    const takenCodes = new Set(taken.map((row) => row.code));
+    const takenCodes = new Set(taken.flatMap((row) => [row.code, row.rotating, row.previous]));
     for (const code of candidates) if (!takenCodes.has(code)) codes.add(code);
   }
   return [...codes];

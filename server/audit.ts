@@ -52,6 +52,14 @@ export const AUDIT_ACTIONS = [
   'presentation_uploaded',
   'presentation_deleted',
   'session_message_sent',
+  'phone_pairing_requested',
+  'phone_paired',
+  'texts_stopped',
+  'texts_started',
+  'attendance_recorded',
+  'affiliation_changed',
+  'exception_requested',
+  'exception_decided',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

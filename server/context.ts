@@ -2,6 +2,9 @@ import type { Database } from '../db/client';
 import type { Account, Organization, Role } from '../db/schema';
 import type { Clock } from './clock';
 import type { Config } from './config';
+import type { ClaimExceptionLifecycle } from './lifecycles/claim-exceptions';
+import type { ClaimWindowLifecycle } from './lifecycles/claim-window';
+import type { CreditLifecycle } from './lifecycles/credit';
 import type { DisclosureLifecycle } from './lifecycles/disclosures';
 import type { SeriesYearLifecycle } from './lifecycles/series-year';
 import type { SessionApprovalLifecycle } from './lifecycles/session-approval';
@@ -9,6 +12,7 @@ import type { Background } from './background';
 import type { Log } from './log';
 import type { Mailer } from './mail';
 import type { RateLimits } from './rate-limits';
+import type { Texter } from './texting';
 
 /**
  * What every route, middleware and page helper may use. It lives apart from app.ts so that routes
@@ -29,10 +33,15 @@ export interface AppDeps {
   db: Database;
   clock: Clock;
   mailer: Mailer;
+  /** Texts Rounds sends on its own: through each organization's Twilio account, or the outbox. */
+  texter: Texter;
   log: Log;
   seriesYear: SeriesYearLifecycle;
   sessionApproval: SessionApprovalLifecycle;
   disclosures: DisclosureLifecycle;
+  claimWindows: ClaimWindowLifecycle;
+  credits: CreditLifecycle;
+  claimExceptions: ClaimExceptionLifecycle;
   rateLimits: RateLimits;
   /** Work a signed-out request starts but does not wait for (see server/background.ts). */
   background: Background;
@@ -46,5 +55,7 @@ export type AppEnv = {
     organization: Organization;
     viewer: Viewer | null;
     csrfToken: string;
+    /** Hands a request to this same app in-process: the development phone page posts webhooks with it. */
+    selfFetch: (request: Request) => Promise<Response>;
   };
 };

@@ -5,11 +5,13 @@ import {
   desc,
   eq,
   exists,
+  gt,
   gte,
   ilike,
   inArray,
   isNull,
   lt,
+  or,
   type SQL,
   sql,
 } from 'drizzle-orm';
@@ -17,6 +19,9 @@ import { z } from 'zod';
 import type { Database } from '../db/client';
 import {
   accounts,
+  CLAIM_CHANNELS,
+  type ClaimChannel,
+  claims,
   escalationTickets,
   type EscalationTicket,
   type Organization,
@@ -82,6 +87,8 @@ export interface DashboardRow {
   ticket: EscalationTicket | null;
   /** The viewer may edit, move and deactivate it. */
   canChange: boolean;
+  /** Attendance recorded so far, in all and by channel. */
+  attendance: { total: number; byChannel: [ClaimChannel, number][] };
 }
 
 export interface Dashboard {
@@ -151,7 +158,14 @@ export async function loadDashboard(
   const conditions: SQL[] = [
     eq(sessions.organizationId, organization.id),
     isNull(sessions.deactivatedAt),
-    gte(sessions.startsAt, instantAt(from, '00:00', organization.timeZone)),
+    // Without a chosen start date, a session that began last night and is still under way stays
+    // in view: its room is claiming credit now.
+    query.from
+      ? gte(sessions.startsAt, instantAt(from, '00:00', organization.timeZone))
+      : (or(
+          gte(sessions.startsAt, instantAt(from, '00:00', organization.timeZone)),
+          gt(sessions.endsAt, now),
+        ) as SQL),
   ];
   if (query.to)
     conditions.push(lt(sessions.startsAt, instantAt(addDays(query.to, 1), '00:00', organization.timeZone)));
@@ -247,7 +261,7 @@ export async function loadDashboard(
   };
 }
 
-/** Owners and coordinators, comments, tickets and the viewer's rights for a page of sessions, in four queries. */
+/** Owners and coordinators, comments, tickets, attendance and the viewer's rights for a page of sessions, in five queries. */
 async function decorate(
   db: Database,
   viewer: Actor,
@@ -277,8 +291,18 @@ async function decorate(
     .select()
     .from(escalationTickets)
     .where(inArray(escalationTickets.sessionId, sessionIds));
+  const claimCounts = await db
+    .select({ sessionId: claims.sessionId, channel: claims.channel, count: sql<number>`count(*)::int` })
+    .from(claims)
+    .where(inArray(claims.sessionId, sessionIds))
+    .groupBy(claims.sessionId, claims.channel);
   const staff = isStaff(viewer);
   return rows.map((row) => {
+    const counted = claimCounts
+      .filter((count) => count.sessionId === row.session.id)
+      .sort(
+        (a, b) => b.count - a.count || CLAIM_CHANNELS.indexOf(a.channel) - CLAIM_CHANNELS.indexOf(b.channel),
+      );
     const ofSeries = roles.filter((role) => role.seriesId === row.series.id);
     return {
       ...row,
@@ -290,6 +314,10 @@ async function decorate(
         .filter((c) => c.comment.sessionId === row.session.id)
         .map((c) => ({ ...c.comment, author: `${c.first} ${c.last}` })),
       ticket: tickets.find((ticket) => ticket.sessionId === row.session.id) ?? null,
+      attendance: {
+        total: counted.reduce((sum, count) => sum + count.count, 0),
+        byChannel: counted.map((count): [ClaimChannel, number] => [count.channel, count.count]),
+      },
       canChange:
         row.series.status === 'approved' &&
         (staff ||

@@ -66,6 +66,9 @@ function fieldsOverLimit(raw: Record<string, unknown>): FieldErrors | null {
       errors[name] = `Choose at most ${FIELD_MAX_VALUES.toLocaleString('en-US')} here.`;
     } else if (values.some((one) => typeof one === 'string' && one.length > FIELD_MAX_CHARS)) {
       errors[name] = `This can be at most ${FIELD_MAX_CHARS.toLocaleString('en-US')} characters.`;
+    } else if (values.some((one) => typeof one === 'string' && one.includes('\u0000'))) {
+      // PostgreSQL stores no NUL in text; nobody types one, but a pasted or forged field may hold it.
+      errors[name] = 'This contains a character that cannot be saved (a NUL). Type it again.';
     }
   }
   if (Object.keys(errors).length === 0) return null;

@@ -35,6 +35,8 @@ export const NOTICES = [
   'presentation-deleted',
   'message-sent',
   'ticket-closed',
+  'phone-paired',
+  'pairing-code-sent',
 ] as const;
 export type NoticeName = (typeof NOTICES)[number];
 

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, ne } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../db/client';
 import { type Organization, organizations } from '../db/schema';
@@ -113,6 +113,21 @@ export const settingsInput = z.object({
   professions: list('Professions', { min: 1, maxLength: 100 }),
   claimMinutesBefore: minutes('Minutes before start', CLAIM_MINUTES_BEFORE_MAX),
   claimMinutesAfter: minutes('Minutes after end', CLAIM_MINUTES_AFTER_MAX),
+  rotatingCodeMinutes: z
+    .string()
+    .trim()
+    .optional()
+    .transform((typed) => (typed ? typed : '0'))
+    .pipe(
+      z
+        .string()
+        .regex(/^\d+$/, 'Rotate every: 0 (off), or a whole number of minutes from 2 to 60.')
+        .transform(Number)
+        .refine(
+          (value) => value === 0 || (value >= 2 && value <= 60),
+          'Rotate every: 0 (off), or a whole number of minutes from 2 to 60.',
+        ),
+    ),
   passwordPolicy: z.enum(['asvs', 'upper-lower-digit-special'], { error: 'Choose a password policy.' }),
   lockoutThreshold: z
     .string({ error: 'Lockout threshold is required.' })
@@ -156,6 +171,30 @@ export const settingsInput = z.object({
   }).transform((days) => [...new Set(days.map(Number))].sort((a, b) => b - a).slice(0, 5)),
   accreditationStatement: statement('The accreditation statement'),
   creditDesignationStatement: statement('The credit designation statement'),
+  exceptionsPerYear: z
+    .string()
+    .trim()
+    .optional()
+    .transform((typed) => typed ?? '')
+    .refine(
+      (typed) => typed === '' || (/^\d+$/.test(typed) && Number(typed) <= 50),
+      'Exceptions a year: empty for no limit, or a whole number from 0 to 50.',
+    )
+    .transform((typed) => (typed === '' ? null : Number(typed))),
+  affiliateDomains: list('Affiliate email domains', {
+    min: 0,
+    maxLength: 253,
+    valid: (entry) => /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i.test(entry),
+    format: 'an email domain, like cshs.org (no @, no https://)',
+  }).transform((domains) => [...new Set(domains.map((domain) => domain.toLowerCase()))].sort()),
+  twilioAccountSid: optionalSetting('The Twilio account SID', 34).refine(
+    (sid) => sid === null || /^AC[0-9a-f]{32}$/i.test(sid),
+    'Enter the Account SID from the Twilio console: AC followed by 32 letters and digits.',
+  ),
+  twilioAuthToken: optionalSetting('The Twilio auth token', 64).refine(
+    (token) => token === null || /^[0-9a-z]{32}$/i.test(token),
+    'Enter the Auth Token from the Twilio console: 32 letters and digits.',
+  ),
   ssoIssuer: issuerUrl,
   ssoClientId: optionalSetting('The client ID', 200),
   ssoClientSecret: optionalSetting('The client secret', 500),
@@ -174,6 +213,9 @@ export function settingsValues(organization: Organization): FormValues {
     professions: organization.professions.join('\n'),
     claimMinutesBefore: String(organization.claimMinutesBefore),
     claimMinutesAfter: String(organization.claimMinutesAfter),
+    rotatingCodeMinutes: String(organization.rotatingCodeMinutes),
+    affiliateDomains: organization.affiliateDomains.join('\n'),
+    exceptionsPerYear: organization.exceptionsPerYear === null ? '' : String(organization.exceptionsPerYear),
     passwordPolicy: organization.passwordPolicy,
     lockoutThreshold: String(organization.lockoutThreshold),
     mfaRequiredForStaff: organization.mfaRequiredForStaff ? 'on' : '',
@@ -183,6 +225,9 @@ export function settingsValues(organization: Organization): FormValues {
     disclosureLapseReminderDays: organization.disclosureLapseReminderDays.join('\n'),
     accreditationStatement: organization.accreditationStatement,
     creditDesignationStatement: organization.creditDesignationStatement,
+    twilioAccountSid: organization.twilioAccountSid ?? '',
+    // Write-only, as the sign-in secret below.
+    twilioAuthToken: '',
     ssoIssuer: organization.ssoIssuer ?? '',
     ssoClientId: organization.ssoClientId ?? '',
     // The secret is write-only: never sent back to a browser.
@@ -201,10 +246,16 @@ export async function saveSettings(
   seriesYearsMustReplan: boolean;
   sessionsMustReplan: boolean;
   disclosuresMustReplan: boolean;
+  claimWindowsMustReplan: boolean;
 }> {
   const [updated] = await deps.db
     .update(organizations)
-    .set({ ...input, ...institutionSignIn(organization, input), updatedAt: deps.clock.now() })
+    .set({
+      ...input,
+      ...institutionSignIn(organization, input),
+      ...twilioAccount(organization, input),
+      updatedAt: deps.clock.now(),
+    })
     .where(eq(organizations.id, organization.id))
     .returning();
   if (!updated) throw new DomainError('not_found');
@@ -214,6 +265,10 @@ export async function saveSettings(
     organization: updated,
     seriesYearsMustReplan: before !== after || organization.timeZone !== updated.timeZone,
     sessionsMustReplan: organization.holidays.join(',') !== updated.holidays.join(','),
+    claimWindowsMustReplan:
+      organization.claimMinutesBefore !== updated.claimMinutesBefore ||
+      organization.claimMinutesAfter !== updated.claimMinutesAfter ||
+      organization.rotatingCodeMinutes !== updated.rotatingCodeMinutes,
     disclosuresMustReplan:
       organization.disclosureReminderDays !== updated.disclosureReminderDays ||
       organization.disclosureLapseReminderDays.join(',') !== updated.disclosureLapseReminderDays.join(','),
@@ -228,6 +283,42 @@ function institutionSignIn(organization: Organization, input: SettingsInput) {
   if (!input.ssoIssuer)
     return { ssoIssuer: null, ssoClientId: null, ssoClientSecret: null, ssoButtonLabel: null };
   return { ssoClientSecret: input.ssoClientSecret ?? organization.ssoClientSecret };
+}
+
+/** No account SID forgets the token; an empty token keeps the one saved, which is never shown again. */
+function twilioAccount(organization: Organization, input: SettingsInput) {
+  if (!input.twilioAccountSid) return { twilioAccountSid: null, twilioAuthToken: null };
+  return { twilioAuthToken: input.twilioAuthToken ?? organization.twilioAuthToken };
+}
+
+/** Problems with the Twilio fields before saving, and a number another organization has; null when none. */
+export async function smsProblems(
+  db: Database,
+  organization: Organization,
+  input: SettingsInput,
+): Promise<FieldErrors | null> {
+  const errors: FieldErrors = {};
+  if (input.twilioAccountSid) {
+    if (!input.smsNumber) errors.smsNumber = 'Enter the Twilio number learners text, like +15555550100.';
+    if (!input.twilioAuthToken && !organization.twilioAuthToken) {
+      errors.twilioAuthToken = 'Enter the Auth Token of this Twilio account.';
+    } else if (!input.twilioAuthToken && input.twilioAccountSid !== organization.twilioAccountSid) {
+      errors.twilioAuthToken = 'Enter the Auth Token again: the Account SID changed.';
+    }
+  } else if (input.twilioAuthToken) {
+    errors.twilioAccountSid = 'Enter the Account SID this Auth Token belongs to.';
+  }
+  if (input.smsNumber) {
+    const [other] = await db
+      .select({ id: organizations.id })
+      .from(organizations)
+      .where(and(eq(organizations.smsNumber, input.smsNumber), ne(organizations.id, organization.id)))
+      .limit(1);
+    if (other)
+      errors.smsNumber =
+        'Another organization on this installation texts from that number. Each needs its own.';
+  }
+  return Object.keys(errors).length > 0 ? errors : null;
 }
 
 /** Problems with the institution sign-in fields, before anything is saved; null when there are none. */

@@ -69,6 +69,14 @@ export interface RateLimits {
   mailsToAccount: Limit;
   /** Messages a signed-in person writes to others through Rounds (the dashboard's Email). */
   messagesFromAccount: Limit;
+  /** Texts one phone sends an organization's number: a learner's morning, not a script's. */
+  textsFromPhone: Limit;
+  /** Pairing codes Rounds texts to one phone because someone typed it on their profile. */
+  textsToPhone: Limit;
+  /** Pairing codes one account has texted to numbers it typed: a stranger's bill is not a toy. */
+  pairingTextsByAccount: Limit;
+  /** Event IDs and attendance codes one account looks up on the web: a busy week, not a sweep of codes. */
+  claimCodesByAccount: Limit;
 }
 
 /**
@@ -80,6 +88,8 @@ export const LIMITS = {
   'sign-up': { points: 20, seconds: 60 * 60 },
   'forgot-password': { points: 20, seconds: 60 * 60 },
   'account-link': { points: 60, seconds: 60 * 60 },
+  // The development phone page: a person typing, not a load test (npm run bench signs its own).
+  'phone-page': { points: 120, seconds: 10 * 60 },
 } as const;
 
 /** Mails one account receives on strangers' requests: enough for a person, useless for a flood. */
@@ -87,6 +97,18 @@ export const MAILS_PER_ACCOUNT_PER_HOUR = 3;
 
 /** Recipients of messages one person writes in an hour: a coordinator's busy day, not a mailing list. */
 export const MESSAGES_PER_ACCOUNT_PER_HOUR = 60;
+
+/** Texts from one phone in ten minutes: a learner retrying a code a few times fits; a loop does not. */
+export const TEXTS_FROM_PHONE_PER_10_MINUTES = 20;
+
+/** Pairing codes one account may have texted in a day, to any numbers. */
+export const PAIRING_TEXTS_PER_ACCOUNT_PER_DAY = 6;
+
+/** Codes one account may try on the web in ten minutes. */
+export const CLAIM_CODES_PER_ACCOUNT_PER_10_MINUTES = 30;
+
+/** Pairing codes texted to one phone in an hour: enough to retry, useless to bother a stranger. */
+export const TEXTS_TO_PHONE_PER_HOUR = 3;
 
 const SIGN_IN_FAILURES = { free: 30, windowSeconds: 60 * 60, maxDelaySeconds: 10 * 60 };
 
@@ -146,6 +168,10 @@ export function createRateLimits(db: Database): RateLimits {
     signInFailuresByAddress: growingDelay(limiter, 'address:sign-in-failures', SIGN_IN_FAILURES),
     mailsToAccount: limit('account:mails', MAILS_PER_ACCOUNT_PER_HOUR, 60 * 60),
     messagesFromAccount: limit('account:messages', MESSAGES_PER_ACCOUNT_PER_HOUR, 60 * 60),
+    textsFromPhone: limit('phone:texts-in', TEXTS_FROM_PHONE_PER_10_MINUTES, 10 * 60),
+    textsToPhone: limit('phone:texts-out', TEXTS_TO_PHONE_PER_HOUR, 60 * 60),
+    pairingTextsByAccount: limit('account:pairing-texts', PAIRING_TEXTS_PER_ACCOUNT_PER_DAY, 24 * 60 * 60),
+    claimCodesByAccount: limit('account:claim-codes', CLAIM_CODES_PER_ACCOUNT_PER_10_MINUTES, 10 * 60),
   };
 }
 

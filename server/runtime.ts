@@ -8,12 +8,16 @@ import { createApp } from './app';
 import { createBackground } from './background';
 import { type Clock, systemClock } from './clock';
 import type { Config } from './config';
+import { createClaimExceptionLifecycle } from './lifecycles/claim-exceptions';
+import { createClaimWindowLifecycle } from './lifecycles/claim-window';
+import { createCreditLifecycle, sweepUnstartedCredits } from './lifecycles/credit';
 import { createDisclosureLifecycle } from './lifecycles/disclosures';
 import { createSeriesYearLifecycle } from './lifecycles/series-year';
 import { createSessionApprovalLifecycle } from './lifecycles/session-approval';
 import { type Log, createLog, temporalLogLevel } from './log';
 import { type Mailer, createMailer } from './mail';
 import { createRateLimits } from './rate-limits';
+import { createTexter, type Texter } from './texting';
 import { connectTemporalClient, temporalAddress, temporalReachable, temporalTls } from './temporal';
 
 /** What web and worker share: opened once per process, closed in reverse order. */
@@ -22,6 +26,7 @@ export interface Runtime {
   database: DatabaseHandle;
   clock: Clock;
   mailer: Mailer;
+  texter: Texter;
   log: Log;
   temporal: Client;
   close(): Promise<void>;
@@ -38,6 +43,7 @@ export async function openRuntime(config: Config, options: { migrate?: boolean }
     database,
     clock,
     mailer,
+    texter: createTexter({ db: database.db, clock, keepSecrets: config.NODE_ENV !== 'production' }),
     log: createLog(config.LOG_LEVEL),
     temporal: client,
     async close() {
@@ -86,6 +92,38 @@ export async function createWorker(
   return { worker, connection };
 }
 
+function creditLifecycle(runtime: Runtime) {
+  return createCreditLifecycle(
+    runtime.temporal,
+    runtime.config.TEMPORAL_TASK_QUEUE,
+    runtime.database.db,
+    () => runtime.clock.now(),
+  );
+}
+
+/**
+ * Beside the worker: every few seconds, starts the credit lifecycle of any claim whose start was
+ * lost (the web server died between recording the claim and starting it). Returns a stop function.
+ */
+export function startCreditSweep(runtime: Runtime, everyMs = 10_000): () => Promise<void> {
+  const lifecycle = creditLifecycle(runtime);
+  let running: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    running = running.then(async () => {
+      try {
+        await sweepUnstartedCredits(runtime.database.db, lifecycle, runtime.clock.now());
+      } catch (error) {
+        runtime.log.error('the credit sweep failed; it runs again shortly', error);
+      }
+    });
+  }, everyMs);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}
+
 export function startWeb(runtime: Runtime): Promise<{ port: number; close(): Promise<void> }> {
   const { config } = runtime;
   const background = createBackground(runtime.log);
@@ -94,12 +132,16 @@ export function startWeb(runtime: Runtime): Promise<{ port: number; close(): Pro
     db: runtime.database.db,
     clock: runtime.clock,
     mailer: runtime.mailer,
+    texter: runtime.texter,
     log: runtime.log,
     seriesYear: createSeriesYearLifecycle(runtime.temporal, config.TEMPORAL_TASK_QUEUE),
     sessionApproval: createSessionApprovalLifecycle(runtime.temporal, config.TEMPORAL_TASK_QUEUE, () =>
       runtime.clock.now(),
     ),
     disclosures: createDisclosureLifecycle(runtime.temporal, config.TEMPORAL_TASK_QUEUE),
+    claimWindows: createClaimWindowLifecycle(runtime.temporal, config.TEMPORAL_TASK_QUEUE),
+    credits: creditLifecycle(runtime),
+    claimExceptions: createClaimExceptionLifecycle(runtime.temporal, config.TEMPORAL_TASK_QUEUE),
     rateLimits: createRateLimits(runtime.database.db),
     background,
     health: { db: () => runtime.database.ping(), temporal: () => temporalReachable(runtime.temporal) },

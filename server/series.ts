@@ -87,6 +87,9 @@ export interface SeriesInput {
   professions: string[];
   /** 0.25–99, at most two decimals ("1", "1.5", 0.75). */
   creditsPerSession: number | string;
+  /** Ticked boxes: credit only for the professions above; only for medical staff and affiliates. */
+  creditForProfessionsOnly?: boolean | string | undefined;
+  affiliatesOnly?: boolean | string | undefined;
 }
 
 const MIN_YEAR = 2000;
@@ -170,7 +173,15 @@ const seriesInputSchema = (context: SeriesContext) =>
         (credits) => CREDITS_PATTERN.test(credits) && Number(credits) >= 0.25 && Number(credits) <= 99,
         'Enter credits per session from 0.25 to 99, with at most two decimals.',
       ),
+    creditForProfessionsOnly: ticked,
+    affiliatesOnly: ticked,
   });
+
+/** A checkbox as a form sends it (present: "on"), or a boolean from code. */
+const ticked = z
+  .union([z.boolean(), z.string()])
+  .optional()
+  .transform((value) => value === true || value === 'on' || value === 'true');
 
 async function organizationOf(db: Database, actor: Actor): Promise<Organization> {
   const [organization] = await db
@@ -287,6 +298,8 @@ async function createSeries(
         specialties: values.specialties,
         professions: values.professions,
         creditsPerSession: values.creditsPerSession,
+        creditForProfessionsOnly: values.creditForProfessionsOnly,
+        affiliatesOnly: values.affiliatesOnly,
         createdById: by.account.id,
       })
       .returning();
@@ -350,6 +363,8 @@ async function updateSeries(
       creditsPerSession: found.creditsPerSession,
       specialties: found.specialties,
       professions: found.professions,
+      creditForProfessionsOnly: found.creditForProfessionsOnly,
+      affiliatesOnly: found.affiliatesOnly,
       owners: await namesOf(
         tx,
         people.filter((p) => p.role === 'owner').map((p) => p.accountId),
@@ -367,6 +382,8 @@ async function updateSeries(
         creditsPerSession: values.creditsPerSession,
         specialties: values.specialties,
         professions: values.professions,
+        creditForProfessionsOnly: values.creditForProfessionsOnly,
+        affiliatesOnly: values.affiliatesOnly,
       })
       .where(eq(series.id, found.id))
       .returning();
@@ -386,6 +403,8 @@ async function updateSeries(
       creditsPerSession: updated.creditsPerSession,
       specialties: updated.specialties,
       professions: updated.professions,
+      creditForProfessionsOnly: updated.creditForProfessionsOnly,
+      affiliatesOnly: updated.affiliatesOnly,
       owners: await namesOf(tx, values.owners),
       coordinators: await namesOf(tx, values.coordinators),
     };
@@ -522,6 +541,8 @@ async function requestRenewal(
           specialties: found.specialties,
           professions: found.professions,
           creditsPerSession: found.creditsPerSession,
+          creditForProfessionsOnly: found.creditForProfessionsOnly,
+          affiliatesOnly: found.affiliatesOnly,
           renewedFromId: found.id,
           createdById: by.account.id,
         })

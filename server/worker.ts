@@ -1,6 +1,6 @@
 /** `npm run worker`: the Temporal worker alone, against DATABASE_URL and TEMPORAL_ADDRESS (production). */
 import { ConfigError, loadConfig } from './config';
-import { createWorker, installTemporalRuntime, openRuntime } from './runtime';
+import { createWorker, installTemporalRuntime, openRuntime, startCreditSweep } from './runtime';
 import { onShutdown } from './shutdown';
 
 try {
@@ -8,9 +8,11 @@ try {
   installTemporalRuntime(config);
   const runtime = await openRuntime(config);
   const { worker, connection } = await createWorker(runtime);
+  const stopSweep = startCreditSweep(runtime);
   onShutdown(() => worker.shutdown());
   // Resolves once in-flight tasks have drained.
   await worker.run();
+  await stopSweep();
   await connection.close();
   await runtime.close();
   process.exit(0);

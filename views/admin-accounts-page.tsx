@@ -168,6 +168,15 @@ export function AccountRow(props: {
                   <label for={`role-${account.id}-${role}`}>{role}</label>
                 </span>
               ))}
+              <span class="choice">
+                <input
+                  type="checkbox"
+                  id={`affiliated-${account.id}`}
+                  name="affiliated"
+                  checked={account.affiliatedAt !== null}
+                />{' '}
+                <label for={`affiliated-${account.id}`}>medical staff or affiliate</label>
+              </span>
             </fieldset>
             <button type="submit" class="secondary" aria-label={`Save roles of ${name}`}>
               Save roles

@@ -48,9 +48,31 @@ export function AdminSettingsPage(
           label="SMS number"
           type="tel"
           required={false}
-          hint="The number learners text their attendance codes to, in E.164 form (+15555550100)."
+          hint="The Twilio number learners text their attendance codes to, in E.164 form (+15555550100)."
           value={typed(values, 'smsNumber')}
           error={errors.smsNumber}
+        />
+        <Field
+          name="twilioAccountSid"
+          label="Twilio Account SID"
+          required={false}
+          autocomplete="off"
+          hint="From the Twilio console (AC…). Leave empty to keep texts in the development outbox."
+          value={typed(values, 'twilioAccountSid')}
+          error={errors.twilioAccountSid}
+        />
+        <Field
+          name="twilioAuthToken"
+          label="Twilio Auth Token"
+          type="password"
+          required={false}
+          autocomplete="off"
+          hint={
+            organization.twilioAuthToken
+              ? 'A token is saved. Leave this empty to keep it; it is never shown again.'
+              : 'It checks that texts really come from Twilio, and sends replies. It is never shown again.'
+          }
+          error={errors.twilioAuthToken}
         />
         <TextAreaField
           name="degrees"
@@ -86,6 +108,33 @@ export function AdminSettingsPage(
           hint="…until this many minutes after it ends (2,880 is two days)."
           value={typed(values, 'claimMinutesAfter')}
           error={errors.claimMinutesAfter}
+        />
+        <Field
+          name="rotatingCodeMinutes"
+          label="Rotate the attendance code every (minutes)"
+          inputmode="numeric"
+          required={false}
+          hint="0 keeps each session's printed code. 2 to 60: while a session is under way, its attendance screen shows a new code this often, and only the screen's codes (the current one and the one before) record attendance, so a code texted to someone elsewhere soon stops working."
+          value={typed(values, 'rotatingCodeMinutes')}
+          error={errors.rotatingCodeMinutes}
+        />
+        <Field
+          name="exceptionsPerYear"
+          label="Exceptions a learner may ask for each year"
+          inputmode="numeric"
+          required={false}
+          hint="A learner who missed a claim window may ask the coordinators to record the attendance anyway. Empty: no limit."
+          value={typed(values, 'exceptionsPerYear')}
+          error={errors.exceptionsPerYear}
+        />
+        <TextAreaField
+          name="affiliateDomains"
+          label="Affiliate email domains"
+          required={false}
+          hint="One per line, like cshs.org. A learner whose confirmed email is at one of these (or a subdomain) counts as medical staff or an affiliate, for series that give credit only to them. Admins can also mark accounts by hand."
+          rows={3}
+          value={typed(values, 'affiliateDomains')}
+          error={errors.affiliateDomains}
         />
         <h2>Accounts</h2>
         <SelectField

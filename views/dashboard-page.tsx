@@ -15,6 +15,7 @@ import { sessionClosed } from '../server/session-status';
 import { Field, Notice, SelectField } from './field';
 import { CsrfField, Layout, type PageChrome } from './layout';
 import { sessionPath } from './session-page';
+import { CHANNEL_WORDS } from './my-ce-page';
 import { formatInstant, formatSessionTime } from './time';
 
 /** The query string of a search, with another page. */
@@ -159,6 +160,17 @@ export function DashboardRowView(props: {
           </ul>
         )}
         {row.ticket && !row.ticket.closedAt && <p class="alert alert-error">Escalation ticket open</p>}
+        {row.attendance.total > 0 && (
+          <p>
+            <a href={`${path}/attendance`}>{row.attendance.total} attended</a>
+            <br />
+            <span class="muted">
+              {row.attendance.byChannel
+                .map(([channel, count]) => `${count} ${CHANNEL_WORDS[channel]}`)
+                .join(', ')}
+            </span>
+          </p>
+        )}
       </div>
       <div class="dash-topic">
         <h2 id={headingId} class="dash-title">

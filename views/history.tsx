@@ -51,6 +51,8 @@ const FIELD_WORDS: Record<string, string> = {
   professions: 'Professions',
   credits: 'Credits',
   creditsPerSession: 'Credits per session',
+  creditForProfessionsOnly: 'Credit only for those professions',
+  affiliatesOnly: 'Credit only for medical staff and affiliates',
   claimMinutesBefore: 'Claim minutes before start',
   claimMinutesAfter: 'Claim minutes after end',
   requiresRegistration: 'Registration required',

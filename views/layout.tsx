@@ -27,6 +27,7 @@ export function Layout(props: PageChrome & { title: string; children?: Child }) 
       {runsSeries && <a href={`${base}/series`}>Series</a>}
       {staff && <a href={`${base}/review`}>Review</a>}
       {roles?.has('faculty') && <a href={`${base}/my-sessions`}>My sessions</a>}
+      <a href={`${base}/my-ce`}>My CE</a>
       <a href={`${base}/profile`}>Profile</a>
       {staff && <a href={`${base}/admin/accounts`}>Accounts</a>}
       {roles?.has('admin') && <a href={`${base}/admin/settings`}>Settings</a>}

@@ -19,6 +19,13 @@ export function profileValues(account: Account): FormValues {
   };
 }
 
+/** Where pairing the profile's phone stands: the phone waiting for its texted code, and what just happened. */
+export interface PhonePairingState {
+  waitingFor: string | null;
+  said?: 'phone-paired' | 'pairing-code-sent' | 'stopped' | 'too_many' | 'failed' | undefined;
+  codeError?: string | undefined;
+}
+
 export function ProfilePage(
   props: PageChrome & {
     organization: Organization;
@@ -26,6 +33,7 @@ export function ProfilePage(
     values: FormValues;
     errors?: FieldErrors;
     saved?: boolean;
+    pairing: PhonePairingState;
   },
 ) {
   const { organization, account, values, errors = {} } = props;
@@ -43,8 +51,13 @@ export function ProfilePage(
       <ErrorSummary errors={errors} />
       <p>
         Signed in as <strong>{account.email}</strong>
-        {account.mobile && account.smsPairedAt && <span class="muted"> · phone paired for text claims</span>}
       </p>
+      <PhonePairing
+        organization={organization}
+        account={account}
+        pairing={props.pairing}
+        csrfToken={props.csrfToken}
+      />
       <form method="post" action={`/${organization.code}/profile`} novalidate>
         <CsrfField token={props.csrfToken} />
         <PersonFields organization={organization} values={values} errors={errors} />
@@ -77,5 +90,86 @@ export function ProfilePage(
         <button type="submit">Save profile</button>
       </form>
     </Layout>
+  );
+}
+
+/**
+ * Text attendance: which phone is paired, and the code form while a new one waits. Pairing needs
+ * the code texted to the phone, so typing someone else's number pairs nothing.
+ */
+function PhonePairing(props: {
+  organization: Organization;
+  account: Account;
+  pairing: PhonePairingState;
+  csrfToken: string;
+}) {
+  const { organization, account, pairing } = props;
+  const base = `/${organization.code}/profile/phone`;
+  const number = organization.smsNumber;
+  return (
+    <section aria-labelledby="text-attendance">
+      <h2 id="text-attendance">Text attendance</h2>
+      {pairing.said === 'phone-paired' && (
+        <Notice>Your phone number has been updated: texts from it now record your attendance.</Notice>
+      )}
+      {pairing.said === 'pairing-code-sent' && pairing.waitingFor && (
+        <Notice>We texted a 6-digit code to {pairing.waitingFor}. Enter it below to pair that phone.</Notice>
+      )}
+      {pairing.said === 'stopped' && (
+        <p class="alert alert-warn" role="status">
+          That phone texted STOP to {number ?? 'our number'}, so we cannot text it a code. Text START from it
+          first, then ask for a new code.
+        </p>
+      )}
+      {pairing.said === 'failed' && (
+        <p class="alert alert-warn" role="status">
+          We could not text that number: check that it is a mobile phone that takes texts, then ask for a new
+          code.
+        </p>
+      )}
+      {pairing.said === 'too_many' && (
+        <p class="alert alert-warn" role="status">
+          We have texted several pairing codes lately. Use the newest one, or try again later.
+        </p>
+      )}
+      {account.mobile && account.smsPairedAt ? (
+        <p>
+          <strong>{account.mobile}</strong> is paired: text a session’s attendance code
+          {number ? ` to ${number}` : ''} to record your attendance.
+        </p>
+      ) : (
+        <p>
+          No phone is paired with your account yet. Enter your mobile number above and save, and we will text
+          it a code; or text your email address{number ? ` to ${number}` : ''} from the phone.
+        </p>
+      )}
+      {pairing.waitingFor ? (
+        <form method="post" action={`${base}/pair`} novalidate>
+          <CsrfField token={props.csrfToken} />
+          <Field
+            name="code"
+            label={`Code texted to ${pairing.waitingFor}`}
+            inputmode="numeric"
+            autocomplete="one-time-code"
+            hint="Six digits; the code is good for 30 minutes."
+            value=""
+            error={pairing.codeError}
+          />
+          <p class="actions">
+            <button type="submit">Pair this phone</button>
+          </p>
+        </form>
+      ) : null}
+      {account.mobile && !account.smsPairedAt && !pairing.waitingFor ? (
+        <form method="post" action={`${base}/code`}>
+          <CsrfField token={props.csrfToken} />
+          <p class="actions">
+            <button type="submit" class="button secondary">
+              Text a pairing code to {account.mobile}
+            </button>
+          </p>
+        </form>
+      ) : null}
+    </section>
   );
 }

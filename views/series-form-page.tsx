@@ -2,7 +2,7 @@ import type { Organization } from '../db/schema';
 import type { Person } from '../server/people';
 import type { SeriesFieldErrors } from '../server/series';
 import { PeoplePicker } from './people-picker';
-import { AudienceFields, ErrorSummary, Field } from './field';
+import { AudienceFields, CheckboxField, ErrorSummary, Field } from './field';
 import { CsrfField, Layout, type PageChrome } from './layout';
 
 /** The form as typed, so a refused form comes back with everything still in it. */
@@ -16,6 +16,9 @@ export interface SeriesFormValues {
   specialties: string;
   professions: string[];
   creditsPerSession: string;
+  /** Checkboxes: 'on' when ticked. */
+  creditForProfessionsOnly?: string | undefined;
+  affiliatesOnly?: string | undefined;
 }
 
 export function emptySeriesForm(year: number): SeriesFormValues {
@@ -99,6 +102,23 @@ export function SeriesFormPage(
           error={errors.coordinators}
         />
         <AudienceFields professions={organization.professions} values={values} errors={errors} />
+        <fieldset>
+          <legend>Who may claim credit</legend>
+          <CheckboxField
+            name="creditForProfessionsOnly"
+            label="Only the professions chosen above"
+            required={false}
+            hint="Others may attend, but their attendance is not recorded for credit."
+            checked={values.creditForProfessionsOnly === 'on'}
+          />
+          <CheckboxField
+            name="affiliatesOnly"
+            label="Only medical staff and affiliates"
+            required={false}
+            hint="Learners whose confirmed email is at one of the organization's affiliate domains, or whom the CME office marked as affiliated."
+            checked={values.affiliatesOnly === 'on'}
+          />
+        </fieldset>
         <Field
           name="creditsPerSession"
           label="Credits per session"

@@ -43,6 +43,8 @@ export function SessionPage(
     canChange: boolean;
     /** Reviewers and admins judge relationships and approve. */
     canReview: boolean;
+    /** The viewer runs the session (owner, coordinator, staff): sees who attended. */
+    runs: boolean;
     state: SessionState;
     /** The approval lifecycle's plan; null when none runs, 'unknown' when it could not be read. */
     lifecycle: SessionApprovalState | 'unknown' | null;
@@ -137,6 +139,25 @@ export function SessionPage(
         <dt>Attendance code</dt>
         <dd>
           <strong class="code">{session.attendanceCode}</strong>
+          {!session.deactivatedAt && (
+            <>
+              {' '}
+              · <a href={`${path}/screen`}>Attendance screen</a> (QR code and code, to project in the room)
+              {props.runs && (
+                <>
+                  {' '}
+                  · <a href={`${path}/attendance`}>Who attended</a> · Flyer:{' '}
+                  <a href={`${path}/flyer/pdf`} aria-label="Flyer as PDF">
+                    PDF
+                  </a>
+                  ,{' '}
+                  <a href={`${path}/flyer/docx`} aria-label="Flyer as Word document">
+                    Word
+                  </a>
+                </>
+              )}
+            </>
+          )}
         </dd>
         <dt>Series</dt>
         <dd>

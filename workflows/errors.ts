@@ -73,6 +73,7 @@ export const ERRORS = {
     message: 'This session was deactivated; it is kept for the record and can no longer be changed.',
   },
   session_already_approved: { status: 409, message: 'This session is already approved; nothing changed.' },
+  flyer_not_ready: { status: 409, message: 'There is no flyer for this session yet.' },
   session_not_ready: {
     status: 409,
     message: 'Only a PENDING session can be approved: everything must be in and every relationship judged.',

@@ -34,11 +34,14 @@ export const accounts = pgTable(
     lastName: text().notNull(),
     degree: text().notNull(),
     profession: text().notNull(),
-    /** E.164; pairing by SMS sets smsPairedAt. */
+    /** E.164, as the person gave it. It claims attendance by text only once paired (smsPairedAt). */
     mobile: text(),
+    /** Set when the account confirmed the phone is theirs (server/phone-pairing.ts). */
     smsPairedAt: timestamp({ withTimezone: true }),
     specialties: text().array().notNull().default(sql`'{}'::text[]`),
     npi: text(),
+    /** Marked by the CME office as medical staff or an affiliate (besides an affiliate email domain). */
+    affiliatedAt: timestamp({ withTimezone: true }),
     boardId: text(),
     passwordHash: text().notNull(),
     /** "issuer sub" of the institution sign-in linked to this account, once it has been used. */
@@ -65,6 +68,10 @@ export const accounts = pgTable(
   (t) => [
     uniqueIndex('accounts_org_email_key').on(t.organizationId, t.emailKey),
     uniqueIndex('accounts_org_sso_subject').on(t.organizationId, t.ssoSubject),
+    // One paired phone, one account: a text is always somebody's, never two people's.
+    uniqueIndex('accounts_org_paired_mobile')
+      .on(t.organizationId, t.mobile)
+      .where(sql`${t.smsPairedAt} is not null`),
   ],
 );
 

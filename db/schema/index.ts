@@ -10,3 +10,4 @@ export * from './series';
 export * from './session-comments';
 export * from './sessions';
 export * from './presentations';
+export * from './texts';

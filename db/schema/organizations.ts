@@ -12,13 +12,29 @@ export const organizations = pgTable('organizations', {
   name: text().notNull(),
   /** IANA zone; series years end at Dec 31 23:59:59 here. */
   timeZone: text().notNull(),
-  /** E.164 number learners text attendance codes and their email to. */
-  smsNumber: text(),
+  /** E.164 number learners text attendance codes and their email to; one organization per number. */
+  smsNumber: text().unique(),
+  /** The Twilio account that owns smsNumber. The token signs webhooks and sends texts: write-only. */
+  twilioAccountSid: text(),
+  twilioAuthToken: text(),
   degrees: text().array().notNull(),
   professions: text().array().notNull(),
   /** Claim window defaults ("Allow texting minutes prior/after"); sessions may override. */
   claimMinutesBefore: integer().notNull().default(60),
   claimMinutesAfter: integer().notNull().default(2880),
+  /**
+   * 0: each session's attendance code holds for its whole window. Otherwise, while a session is
+   * under way, its screen shows a new code this often (a code texted to a friend at home stops
+   * working), and the printed code and Event ID no longer record attendance.
+   */
+  rotatingCodeMinutes: integer().notNull().default(0),
+  /** Exceptions (attendance after a missed window) one learner may ask for in a calendar year; null: no cap. */
+  exceptionsPerYear: integer(),
+  /**
+   * Email domains of the medical staff and affiliates ("cshs.org"): an account whose confirmed
+   * email is at one of them counts as affiliated for series that give credit to affiliates only.
+   */
+  affiliateDomains: text().array().notNull().default(sql`'{}'::text[]`),
   /** 'asvs' (OWASP ASVS 5.0 default) or 'upper-lower-digit-special' (the 8–16 seed preset). */
   passwordPolicy: text({ enum: ['asvs', 'upper-lower-digit-special'] })
     .notNull()

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   type AnyPgColumn,
+  boolean,
   integer,
   numeric,
   pgTable,
@@ -35,6 +36,10 @@ export const series = pgTable(
     specialties: text().array().notNull().default(sql`'{}'::text[]`),
     professions: text().array().notNull().default(sql`'{}'::text[]`),
     creditsPerSession: numeric({ precision: 4, scale: 2 }).notNull(),
+    /** Credit only for learners of the professions above (the target audience); otherwise anyone's. */
+    creditForProfessionsOnly: boolean().notNull().default(false),
+    /** Credit only for the organization's medical staff and affiliates (the seeds' Cedars-Sinai rule). */
+    affiliatesOnly: boolean().notNull().default(false),
     /** The series this one renews; unique, so a series is renewed at most once. */
     renewedFromId: uuid().references((): AnyPgColumn => series.id),
     createdById: uuid().references(() => accounts.id),

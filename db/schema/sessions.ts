@@ -51,6 +51,13 @@ export const sessions = pgTable(
     claimMinutesBefore: integer(),
     claimMinutesAfter: integer(),
     requiresRegistration: boolean().notNull().default(false),
+    /**
+     * Where the organization rotates codes: the code the attendance screen shows now, and the one
+     * before it (still good, for the learner typing as it changes). Set by the claim-window
+     * lifecycle while the session is under way; null otherwise.
+     */
+    rotatingCode: text(),
+    rotatingCodePrevious: text(),
     /** Internal supporting documentation: never shown to learners. */
     notes: text().notNull().default(''),
     /** Sessions made together by one recurrence share it, for "this and following" edits. */
@@ -75,6 +82,8 @@ export const sessions = pgTable(
   },
   (t) => [
     uniqueIndex('sessions_org_code_key').on(t.organizationId, t.attendanceCode),
+    index('sessions_org_rotating_code').on(t.organizationId, t.rotatingCode),
+    index('sessions_org_rotating_previous').on(t.organizationId, t.rotatingCodePrevious),
     index('sessions_series_starts').on(t.seriesId, t.startsAt),
     index('sessions_org_starts').on(t.organizationId, t.startsAt),
     index('sessions_recurrence').on(t.recurrenceId, t.startsAt),

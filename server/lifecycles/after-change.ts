@@ -3,13 +3,14 @@ import { type Disclosure, type Organization, type Session, sessionFaculty, sessi
 import type { AppDeps } from '../context';
 import { requestPresentation } from '../presentations';
 import { disclosureLapsesAt } from '../session-status';
+import { CLAIM_MINUTES_AFTER_MAX } from '../organization-settings';
 
 /**
  * What pages tell the lifecycles once a change has committed. The database already holds the
  * change, so the page answers without waiting; a lifecycle that cannot be reached is logged, and
  * the next change (or the status derived on every view) carries the truth.
  */
-type Deps = Pick<AppDeps, 'db' | 'background' | 'sessionApproval' | 'disclosures'>;
+type Deps = Pick<AppDeps, 'db' | 'background' | 'sessionApproval' | 'disclosures' | 'claimWindows'>;
 type MailDeps = Deps & Pick<AppDeps, 'mailer' | 'clock' | 'config'>;
 
 /** Faculty of a session who were asked to disclose. */
@@ -25,6 +26,7 @@ export function sessionsCreated(deps: Deps, organization: Organization, created:
   deps.background.run('session lifecycles start', () =>
     deps.sessionApproval.start(organization.id, created, organization.holidays),
   );
+  deps.background.run('claim windows start', () => deps.claimWindows.start(organization.id, created));
 }
 
 /**
@@ -37,6 +39,9 @@ export function sessionsChanged(
   changed: Session[],
   reason: 'details' | 'date' | 'deactivated',
 ): void {
+  deps.background.run('claim windows re-plan', async () => {
+    for (const session of changed) await deps.claimWindows.changed(organization.id, session);
+  });
   deps.background.run('session lifecycles re-plan', async () => {
     for (const session of changed) {
       await deps.sessionApproval.changed(organization.id, session, organization.holidays, reason);
@@ -116,4 +121,35 @@ export function upcomingSessionsReplan(
       await deps.sessionApproval.changed(organization.id, session, organization.holidays, 'holidays');
     }
   });
+}
+
+/**
+ * The organization changed its default claim window or code rotation: every window not yet
+ * closed reads its plan again (a window closes at most MAX minutes after its session's end).
+ */
+export function claimWindowsReplan(deps: Deps & Pick<AppDeps, 'clock'>, organization: Organization): void {
+  deps.background.run('claim windows re-plan', async () => {
+    const since = new Date(deps.clock.now().getTime() - CLAIM_MINUTES_AFTER_MAX * 60_000);
+    const open = await deps.db
+      .select()
+      .from(sessions)
+      .where(
+        and(
+          eq(sessions.organizationId, organization.id),
+          gt(sessions.endsAt, since),
+          isNull(sessions.deactivatedAt),
+        ),
+      );
+    for (const session of open) await deps.claimWindows.changed(organization.id, session);
+  });
+}
+
+/**
+ * A session was approved: its claim window reads its plan again, so codes start rotating even
+ * when the approval came after the window opened.
+ */
+export function sessionApproved(deps: Deps, organization: Organization, session: Session): void {
+  deps.background.run('claim window after approval', () =>
+    deps.claimWindows.changed(organization.id, session),
+  );
 }

@@ -1,10 +1,10 @@
 import { zValidator } from '@hono/zod-validator';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { ConfirmEmailPage, UnlockPage } from '../../views/account-link-pages';
 import { ForgotPasswordPage } from '../../views/forgot-password-page';
 import { OrganizationHomePage } from '../../views/organization-home-page';
-import { ProfilePage, profileValues } from '../../views/profile-page';
+import { type PhonePairingState, ProfilePage, profileValues } from '../../views/profile-page';
 import { ResetPasswordPage } from '../../views/reset-password-page';
 import { SignInCodePage, SignInPage } from '../../views/sign-in-page';
 import { SignUpPage } from '../../views/sign-up-page';
@@ -32,6 +32,7 @@ import { validForm } from '../forms';
 import { noticeNext, takeNotice } from '../notice';
 import { chrome, sameOrganizationPath } from '../page';
 import { renderError } from '../respond';
+import { confirmPairingFromProfile, profilePairing, requestPairingFromProfile } from '../phone-pairing';
 
 export const accountRoutes = new Hono<AppEnv>();
 
@@ -446,15 +447,34 @@ accountRoutes.post(
 
 // ---- Profile ----
 
-accountRoutes.get('/profile', allow(signedIn), (c) => {
+/** Where the viewer's phone pairing stands, for the profile page. */
+async function pairingState(
+  c: Context<AppEnv>,
+  account: Account,
+  said?: PhonePairingState['said'],
+  codeError?: string,
+): Promise<PhonePairingState> {
+  const waiting = await profilePairing(c.get('deps'), c.get('organization').id, account.id);
+  return { waitingFor: waiting?.phone ?? null, said, codeError };
+}
+
+accountRoutes.get('/profile', allow(signedIn), async (c) => {
   const viewer = c.get('viewer');
   if (!viewer) return renderError(c, 'not_signed_in');
+  const said = takeNotice(c);
   return c.html(
     <ProfilePage
       {...chrome(c)}
       organization={c.get('organization')}
       account={viewer.account}
       values={profileValues(viewer.account)}
+      pairing={
+        await pairingState(
+          c,
+          viewer.account,
+          said === 'phone-paired' || said === 'pairing-code-sent' ? said : undefined,
+        )
+      }
     />,
   );
 });
@@ -462,7 +482,7 @@ accountRoutes.get('/profile', allow(signedIn), (c) => {
 accountRoutes.post(
   '/profile',
   allow(signedIn),
-  validForm(profileInput, (c, rejected) => {
+  validForm(profileInput, async (c, rejected) => {
     const viewer = c.get('viewer');
     if (!viewer) return renderError(c, 'not_signed_in');
     return c.html(
@@ -470,6 +490,7 @@ accountRoutes.post(
         {...chrome(c)}
         organization={c.get('organization')}
         account={viewer.account}
+        pairing={await pairingState(c, viewer.account)}
         {...rejected}
       />,
       400,
@@ -479,22 +500,93 @@ accountRoutes.post(
     const viewer = c.get('viewer');
     if (!viewer) return renderError(c, 'not_signed_in');
     const organization = c.get('organization');
-    const account = await createAccounts(c.get('deps')).updateProfile(
+    const deps = c.get('deps');
+    const { account, phoneToPair } = await createAccounts(deps).updateProfile(
       organization,
       viewer.account.id,
       c.req.valid('form'),
     );
     await audit(c, 'profile_updated', { accountId: account.id });
-    const updatedViewer = { ...viewer, account };
-    c.set('viewer', updatedViewer);
+    c.set('viewer', { ...viewer, account });
+    let said: PhonePairingState['said'];
+    if (phoneToPair) {
+      const sent = await requestPairingFromProfile(deps, organization, account, phoneToPair);
+      said = sent === 'sent' ? 'pairing-code-sent' : sent;
+    }
     return c.html(
       <ProfilePage
         {...chrome(c)}
         organization={organization}
         account={account}
         values={profileValues(account)}
+        pairing={await pairingState(c, account, said)}
         saved
       />,
+    );
+  },
+);
+
+/** A new code for the phone waiting to be paired, or for the profile's unpaired mobile. */
+accountRoutes.post('/profile/phone/code', allow(signedIn), async (c) => {
+  const viewer = c.get('viewer');
+  if (!viewer) return renderError(c, 'not_signed_in');
+  const organization = c.get('organization');
+  const deps = c.get('deps');
+  const waiting = await profilePairing(deps, organization.id, viewer.account.id);
+  const phone = waiting?.phone ?? (viewer.account.smsPairedAt ? null : viewer.account.mobile);
+  if (!phone) return c.redirect(`/${organization.code}/profile`, 303);
+  const sent = await requestPairingFromProfile(deps, organization, viewer.account, phone);
+  if (sent === 'sent') {
+    noticeNext(c, 'pairing-code-sent');
+    return c.redirect(`/${organization.code}/profile`, 303);
+  }
+  return c.html(
+    <ProfilePage
+      {...chrome(c)}
+      organization={organization}
+      account={viewer.account}
+      values={profileValues(viewer.account)}
+      pairing={await pairingState(c, viewer.account, sent)}
+    />,
+    sent === 'too_many' ? 429 : 409,
+  );
+});
+
+const pairingCode = z.object({
+  code: z.string().max(100).optional().default(''),
+});
+
+/** The code the phone was texted: right, and the phone is paired. */
+accountRoutes.post(
+  '/profile/phone/pair',
+  allow(signedIn),
+  validForm(pairingCode, (c) => renderError(c, 'bad_request')),
+  async (c) => {
+    const viewer = c.get('viewer');
+    if (!viewer) return renderError(c, 'not_signed_in');
+    const organization = c.get('organization');
+    const deps = c.get('deps');
+    const code = c.req.valid('form').code.replace(/\s/g, '');
+    const outcome = /^\d{6}$/.test(code)
+      ? await confirmPairingFromProfile(deps, organization, viewer.account, code)
+      : 'wrong_code';
+    if (outcome === 'paired') {
+      noticeNext(c, 'phone-paired');
+      return c.redirect(`/${organization.code}/profile`, 303);
+    }
+    const message =
+      outcome === 'no_pairing'
+        ? 'That code has expired or was tried too many times. Ask for a new one below.'
+        : 'That is not the code we texted. Enter the six digits of the newest text.';
+    return c.html(
+      <ProfilePage
+        {...chrome(c)}
+        organization={organization}
+        account={viewer.account}
+        values={profileValues(viewer.account)}
+        pairing={await pairingState(c, viewer.account, undefined, message)}
+      />,
+      400,
     );
   },
 );

@@ -8,7 +8,7 @@ import { AdminSettingsPage } from '../../views/admin-settings-page';
 import { OutboxMessagePage, OutboxPage } from '../../views/outbox-page';
 import { DomainError } from '../../workflows/errors';
 import { disclosurePolicy } from '../lifecycles/disclosures';
-import { upcomingSessionsReplan } from '../lifecycles/after-change';
+import { claimWindowsReplan, upcomingSessionsReplan } from '../lifecycles/after-change';
 import { allow, hasRole } from '../access';
 import { audit } from '../audit';
 import { type AccountWithRoles, createAccounts, rolesInput } from '../accounts';
@@ -17,6 +17,7 @@ import {
   institutionSignInProblems,
   saveSettings,
   settingsInput,
+  smsProblems,
   settingsValues,
   timeZones,
 } from '../organization-settings';
@@ -83,6 +84,8 @@ adminRoutes.post(
         status: 400,
       });
     }
+    const textProblems = await smsProblems(deps.db, c.get('organization'), input);
+    if (textProblems) return settingsPage(c, { values: await typed(), errors: textProblems, status: 400 });
     const ssoProblems = institutionSignInProblems(c.get('organization'), input);
     if (ssoProblems) return settingsPage(c, { values: await typed(), errors: ssoProblems, status: 400 });
     if (input.ssoIssuer) {
@@ -108,7 +111,9 @@ adminRoutes.post(
     const organization = saved.organization;
     c.set('organization', organization);
     await audit(c, 'settings_changed', {
-      detail: { fields: Object.keys(input).filter((key) => key !== 'ssoClientSecret') },
+      detail: {
+        fields: Object.keys(input).filter((key) => key !== 'ssoClientSecret' && key !== 'twilioAuthToken'),
+      },
     });
     if (saved.seriesYearsMustReplan) {
       // Every running series year re-plans: its end (Dec 31 in the zone) and its renewal reminders.
@@ -127,6 +132,7 @@ adminRoutes.post(
       }
     }
     if (saved.sessionsMustReplan) upcomingSessionsReplan(deps, organization);
+    if (saved.claimWindowsMustReplan) claimWindowsReplan(deps, organization);
     if (saved.disclosuresMustReplan) {
       deps.background.run('disclosure lifecycles re-plan', () =>
         deps.disclosures.policyChanged(organization.id, disclosurePolicy(organization)),
@@ -229,6 +235,11 @@ adminRoutes.post(
       throw error;
     }
     await audit(c, 'roles_changed', { accountId: account.id, detail: { roles: account.roles } });
+    const { affiliated } = c.req.valid('form');
+    if (await createAccounts(c.get('deps')).setAffiliated(organization, account.id, affiliated)) {
+      await audit(c, 'affiliation_changed', { accountId: account.id, detail: { affiliated } });
+      account = { ...account, affiliatedAt: affiliated ? c.get('deps').clock.now() : null };
+    }
     if (c.req.header('HX-Request')) {
       return c.html(
         <AccountRow

@@ -1,3 +1,4 @@
+import { sessionApproved } from '../lifecycles/after-change';
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { DashboardPage, DashboardRowView } from '../../views/dashboard-page';
@@ -113,6 +114,7 @@ dashboardRoutes.post('/dashboard/sessions/:sessionId/approve', allow(staff), ses
   const { db, clock } = c.get('deps');
   try {
     await approveSession({ db, now: () => clock.now() }, found, viewerOf(c), clientAddress(c));
+    sessionApproved(c.get('deps'), c.get('organization'), found.session);
   } catch (error) {
     if (error instanceof DomainError && error.code !== 'forbidden' && error.code !== 'not_found') {
       if (!c.req.header('HX-Request')) return renderError(c, error.code);

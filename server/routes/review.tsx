@@ -1,3 +1,4 @@
+import { sessionApproved } from '../lifecycles/after-change';
 import { inArray } from 'drizzle-orm';
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
@@ -202,6 +203,7 @@ reviewRoutes.post('/sessions/:sessionId/approve', allow(staff), sessionParam, as
   if (!found) return renderError(c, 'not_found');
   try {
     await approveSession(depsOf(c), found, viewerOf(c), clientAddress(c));
+    sessionApproved(c.get('deps'), c.get('organization'), found.session);
   } catch (error) {
     if (error instanceof DomainError && error.code !== 'forbidden') {
       return renderReview(c, found, { error: error.message }, 409);

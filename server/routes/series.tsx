@@ -127,6 +127,8 @@ const seriesForm = z.object({
   specialties: typedField,
   professions: repeatedField,
   creditsPerSession: typedField,
+  creditForProfessionsOnly: typedField,
+  affiliatesOnly: typedField,
 });
 
 seriesRoutes.post(
@@ -176,6 +178,8 @@ seriesRoutes.get('/series/:id/edit', allow(staff), seriesParam, async (c) => {
       specialties: found.specialties.join(', '),
       professions: found.professions,
       creditsPerSession: found.creditsPerSession,
+      creditForProfessionsOnly: found.creditForProfessionsOnly ? 'on' : '',
+      affiliatesOnly: found.affiliatesOnly ? 'on' : '',
     },
     undefined,
     found,

@@ -282,6 +282,7 @@ sessionRoutes.get('/sessions/:sessionId', allow(maySeeSessionRule), sessionParam
       canChange={await mayChangeSessions(db, found.series, viewerOf(c))}
       state={await sessionState(db, found.session, found.series)}
       canReview={isStaff(viewerOf(c))}
+      runs={runs}
       lifecycle={await lifecycleOf(c, found.session.id)}
       ticket={
         runs || !ticket ? ticket : { ...ticket, closedBecause: reasonShownToFaculty(ticket.closedBecause) }

@@ -1,7 +1,14 @@
 import { STRONGER_DEFAULT } from '../../views/admin-settings-page';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { type Account, type Organization, accountRoles, accounts, organizations } from '../../db/schema';
+import {
+  type Account,
+  type Organization,
+  accountRoles,
+  accounts,
+  auditEvents,
+  organizations,
+} from '../../db/schema';
 import { ERRORS } from '../../workflows/errors';
 import { seedMember, signIn, signedInVisitor } from '../support/accounts';
 import { type TestDatabase, createTestDatabase } from '../support/database';
@@ -118,6 +125,59 @@ describe('organization settings', () => {
       call: 'organizationPolicyChanged',
       args: [organization.id, { timeZone: 'America/Denver', reminderDates: ['10-01', '11-01'] }],
     });
+  });
+
+  test('the Twilio auth token is write-only, goes with its account SID, and a number has one organization', async () => {
+    await member('admin@example.org', { roles: ['admin'] });
+    const admin = await visitorAs('admin@example.org');
+    await admin.get('/river/admin/settings');
+    const sid = `AC${'4'.repeat(32)}`;
+    const token = '0123456789abcdef0123456789abcdef';
+    const missingToken = await admin.post('/river/admin/settings', {
+      ...validSettings,
+      twilioAccountSid: sid,
+    });
+    expect(missingToken.status).toBe(400);
+    expect(fieldError(missingToken.html, 'twilioAuthToken')).toBe(
+      'Enter the Auth Token of this Twilio account.',
+    );
+
+    const saved = await admin.post('/river/admin/settings', {
+      ...validSettings,
+      twilioAccountSid: sid,
+      twilioAuthToken: token,
+    });
+    expect(saved.status).toBe(200);
+    expect(saved.html).not.toContain(token);
+    expect((await admin.get('/river/admin/settings')).html).not.toContain(token);
+    // Saved again without it: the token stays.
+    await admin.post('/river/admin/settings', { ...validSettings, twilioAccountSid: sid });
+    const [kept] = await database.db
+      .select()
+      .from(organizations)
+      .where(eq(organizations.id, organization.id));
+    expect(kept).toMatchObject({ twilioAccountSid: sid, twilioAuthToken: token });
+    const [audited] = await database.db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.action, 'settings_changed'));
+    expect(JSON.stringify(audited?.detail)).not.toContain('twilioAuthToken');
+
+    // Another organization may not take the same number.
+    await seedOrganization(database.db, { code: 'lake', smsNumber: '+15555550123' });
+    const taken = await admin.post('/river/admin/settings', { ...validSettings, smsNumber: '+15555550123' });
+    expect(taken.status).toBe(400);
+    expect(fieldError(taken.html, 'smsNumber')).toBe(
+      'Another organization on this installation texts from that number. Each needs its own.',
+    );
+
+    // No account SID: the token is forgotten.
+    await admin.post('/river/admin/settings', validSettings);
+    const [cleared] = await database.db
+      .select()
+      .from(organizations)
+      .where(eq(organizations.id, organization.id));
+    expect(cleared).toMatchObject({ twilioAccountSid: null, twilioAuthToken: null });
   });
 
   test('invalid settings are refused field by field, keep what was typed, and change nothing', async () => {

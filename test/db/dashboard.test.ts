@@ -160,6 +160,32 @@ describe('the RSS dashboard', () => {
     expect(textOf(next.html)).toContain('Page 2 of 2');
   });
 
+  test('just after midnight, a session under way since last night is still listed; one that ended is not', async () => {
+    const lateNight = await seedSession(database.db, grandRounds, {
+      name: 'Night float handoffs',
+      startsAt: new Date('2026-11-25T04:30:00Z'),
+      endsAt: new Date('2026-11-25T05:30:00Z'),
+    });
+    await seedSession(database.db, grandRounds, {
+      name: 'Evening journal club',
+      startsAt: new Date('2026-11-25T00:00:00Z'),
+      endsAt: new Date('2026-11-25T01:00:00Z'),
+    });
+    // 00:10 in New York on Nov 25: the night session began at 23:30 the day before.
+    t.clock.set(new Date('2026-11-25T05:10:00Z'));
+    const cora = await visitorAs('cora@example.org');
+    expect(topics((await cora.get('/river/dashboard')).html)).toEqual([
+      lateNight.name,
+      'Heart failure therapies',
+      'Sepsis bundles',
+    ]);
+    // A chosen start date means what it says.
+    expect(topics((await cora.get('/river/dashboard?from=2026-11-25')).html)).toEqual([
+      'Heart failure therapies',
+      'Sepsis bundles',
+    ]);
+  });
+
   test('a comment updates its row in place, is recorded, and a too-long one keeps what was typed', async () => {
     const cora = await visitorAs('cora@example.org');
     const path = `/river/dashboard/sessions/${heart.id}/comments`;

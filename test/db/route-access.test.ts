@@ -35,7 +35,15 @@ const PUBLIC_ROUTES = new Set([
   'POST /:org/confirm-email',
   'GET /:org/unlock',
   'POST /:org/unlock',
+  'GET /:org/pair-phone',
+  'POST /:org/pair-phone',
+  // The development phone: outside production only (test/db/phone-page.test.ts tries production).
+  'GET /:org/phone',
+  'POST /:org/phone',
 ]);
+
+/** Reachable signed out, but only with a signature: Twilio's webhook refuses anyone else with 403. */
+const SIGNED_ROUTES = new Set(['POST /webhooks/twilio/sms']);
 
 let database: TestDatabase;
 let organization: Organization;
@@ -73,7 +81,9 @@ test('every route refuses a signed-out visitor, except the public ones', async (
     const refused =
       answer.status === 401 ||
       (answer.status === 303 && (answer.location ?? '').startsWith('/river/sign-in?next='));
-    if (PUBLIC_ROUTES.has(route)) {
+    if (SIGNED_ROUTES.has(route)) {
+      expect(answer.status, `${route} answered an unsigned request`).toBe(403);
+    } else if (PUBLIC_ROUTES.has(route)) {
       expect(refused, `${route} is public but refused a signed-out visitor (${answer.status})`).toBe(false);
       expect(answer.status, route).not.toBe(403);
     } else {
@@ -89,7 +99,7 @@ test("the app's own top-level paths are all reserved, so no organization code ca
       .map((route) => route.path.split('/')[1] ?? '')
       .filter((segment) => segment !== '' && !segment.startsWith(':') && segment !== '*'),
   );
-  expect([...topLevel].sort()).toEqual(['assets', 'favicon.ico', 'healthz']);
+  expect([...topLevel].sort()).toEqual(['assets', 'favicon.ico', 'healthz', 'webhooks']);
   for (const segment of topLevel) expect(RESERVED_ORGANIZATION_CODES.has(segment), segment).toBe(true);
 });
 

@@ -558,6 +558,29 @@ describe('editing a series', () => {
     expect((await cora.get(`/river/series/${found.id}/sessions/new`)).status).toBe(403);
   });
 
+  test('a reviewer limits who may claim credit, and the history says so', async () => {
+    const found = await grandRounds({ status: 'approved' });
+    const reviewer = await visitorAs('reviewer@example.org');
+    const form = await reviewer.get(`/river/series/${found.id}/edit`);
+    expect(form.html).toContain('Only medical staff and affiliates');
+    const saved = await reviewer.post(`/river/series/${found.id}/edit`, {
+      name: 'Medicine Grand Rounds',
+      department: 'Internal Medicine',
+      owners: owner.id,
+      coordinators: coordinator.id,
+      professions: ['Physician'],
+      creditsPerSession: '1',
+      creditForProfessionsOnly: 'on',
+      affiliatesOnly: 'on',
+    });
+    expect(saved.status).toBe(303);
+    expect(await stored(found.id)).toMatchObject({ creditForProfessionsOnly: true, affiliatesOnly: true });
+    const page = textOf((await reviewer.follow(saved)).html);
+    expect(page).toContain('Credit only for medical staff and affiliates: no → yes');
+    const again = await reviewer.get(`/river/series/${found.id}/edit`);
+    expect(again.html).toMatch(/id="field-affiliatesOnly"[^>]*checked/);
+  });
+
   test('a form without owners comes back naming the field and changes nothing; coordinators and owners cannot edit', async () => {
     const found = await grandRounds({ status: 'approved' });
     const reviewer = await visitorAs('reviewer@example.org');

@@ -9,13 +9,17 @@ import {
   type Account,
   accounts,
   claims,
+  disclosures,
   type Organization,
   organizations,
   type Series,
   type Session,
   series,
+  sessionFaculty,
   sessions,
 } from '../../db/schema';
+import { eq } from 'drizzle-orm';
+import { sessionState } from '../../server/session-facts';
 
 export type Claim = typeof claims.$inferSelect;
 
@@ -116,9 +120,9 @@ export async function seedSession(
 /** Attendance recorded for `account` at `session`. */
 export async function seedClaim(
   db: Database,
-  session: Pick<Session, 'id'>,
+  session: Pick<Session, 'id' | 'organizationId'>,
   account: Pick<Account, 'id'>,
-  overrides: Partial<Omit<typeof claims.$inferInsert, 'sessionId' | 'accountId'>> = {},
+  overrides: Partial<Omit<typeof claims.$inferInsert, 'sessionId' | 'accountId' | 'organizationId'>> = {},
 ): Promise<Claim> {
   const [claim] = await db
     .insert(claims)
@@ -127,9 +131,43 @@ export async function seedClaim(
       credits: '1.00',
       claimedAt: new Date('2026-03-04T13:05:00Z'),
       ...overrides,
+      organizationId: session.organizationId,
       sessionId: session.id,
       accountId: account.id,
     })
     .returning();
   return claim!;
+}
+
+/**
+ * A session with one speaker who has nothing to disclose, APPROVED on `approvedAt` (a week before
+ * it starts unless said) the way a reviewer approves it: against the facts as they stand.
+ */
+export async function seedApprovedSession(
+  db: Database,
+  parent: Series,
+  overrides: Partial<Omit<typeof sessions.$inferInsert, 'seriesId' | 'organizationId'>> = {},
+  options: { approvedAt?: Date; speaker?: Account } = {},
+): Promise<Session> {
+  const session = await seedSession(db, parent, overrides);
+  const speaker =
+    options.speaker ??
+    (await seedAccount(db, { id: parent.organizationId }, { firstName: 'Sam', lastName: 'Okafor' }));
+  const approvedAt = options.approvedAt ?? new Date(session.startsAt.getTime() - 7 * 24 * 60 * 60 * 1000);
+  await db.insert(disclosures).values({
+    organizationId: parent.organizationId,
+    accountId: speaker.id,
+    submittedAt: new Date(approvedAt.getTime() - 24 * 60 * 60 * 1000),
+    hasRelationships: false,
+    signature: `${speaker.firstName} ${speaker.lastName}`,
+    attestedAt: new Date(approvedAt.getTime() - 24 * 60 * 60 * 1000),
+  });
+  await db.insert(sessionFaculty).values({ sessionId: session.id, accountId: speaker.id });
+  const state = await sessionState(db, session, parent);
+  const [approved] = await db
+    .update(sessions)
+    .set({ approvedBasis: state.status.basis, approvedAt })
+    .where(eq(sessions.id, session.id))
+    .returning();
+  return approved!;
 }

@@ -7,12 +7,16 @@ import { createApp } from '../../server/app';
 import type { AppEnv } from '../../server/context';
 import type { Clock } from '../../server/clock';
 import { type Config, loadConfig } from '../../server/config';
+import type { ClaimWindowLifecycle } from '../../server/lifecycles/claim-window';
+import type { CreditLifecycle } from '../../server/lifecycles/credit';
+import type { ClaimExceptionLifecycle } from '../../server/lifecycles/claim-exceptions';
 import type { DisclosureLifecycle } from '../../server/lifecycles/disclosures';
 import type { SeriesYearLifecycle } from '../../server/lifecycles/series-year';
 import type { SessionApprovalLifecycle } from '../../server/lifecycles/session-approval';
 import { type Background, createBackground } from '../../server/background';
 import { type Log, createLog } from '../../server/log';
 import { createRateLimits } from '../../server/rate-limits';
+import { createTexter } from '../../server/texting';
 import { createMailer } from '../../server/mail';
 import type { TestDatabase } from './database';
 
@@ -54,19 +58,31 @@ export interface TestApp {
   seriesYear: Recording<SeriesYearLifecycle>;
   sessionApproval: Recording<SessionApprovalLifecycle>;
   disclosures: Recording<DisclosureLifecycle>;
+  claimWindows: Recording<ClaimWindowLifecycle>;
+  credits: Recording<CreditLifecycle>;
+  claimExceptions: Recording<ClaimExceptionLifecycle>;
   /** Await background.idle() before looking for a mail a signed-out form promised. */
   background: Background;
 }
 
 export function createTestApp(
   database: TestDatabase,
-  options: { env?: Record<string, string>; now?: Date; log?: Log } = {},
+  options: {
+    env?: Record<string, string>;
+    now?: Date;
+    log?: Log;
+    /** Where Twilio's REST API is: a local stand-in (test/support/twilio-stand-in.ts). */
+    twilioBaseUrl?: string;
+  } = {},
 ): TestApp {
   const config = loadConfig({ NODE_ENV: 'test', ...options.env });
   const clock = new SettableClock(options.now ?? new Date('2026-03-02T14:00:00Z'));
   const seriesYear = recording<SeriesYearLifecycle>();
   const sessionApproval = recording<SessionApprovalLifecycle>();
   const disclosures = recording<DisclosureLifecycle>();
+  const claimWindows = recording<ClaimWindowLifecycle>();
+  const credits = recording<CreditLifecycle>();
+  const claimExceptions = recording<ClaimExceptionLifecycle>();
   const log = options.log ?? createLog('error');
   const background = createBackground(log);
   const app = createApp({
@@ -74,14 +90,33 @@ export function createTestApp(
     db: database.db,
     clock,
     mailer: createMailer({ config, db: database.db, clock }),
+    texter: createTexter({
+      db: database.db,
+      clock,
+      ...(options.twilioBaseUrl ? { twilioBaseUrl: options.twilioBaseUrl } : {}),
+    }),
     // Tests provoke failures on purpose; only errors are worth seeing.
     log,
     seriesYear,
     sessionApproval,
     disclosures,
+    claimWindows,
+    credits,
+    claimExceptions,
     rateLimits: createRateLimits(database.db),
     background,
     health: { db: async () => true, temporal: async () => true },
   });
-  return { app, clock, config, seriesYear, sessionApproval, disclosures, background };
+  return {
+    app,
+    clock,
+    config,
+    seriesYear,
+    sessionApproval,
+    disclosures,
+    claimWindows,
+    credits,
+    claimExceptions,
+    background,
+  };
 }

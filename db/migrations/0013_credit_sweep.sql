@@ -1,0 +1,1 @@
+CREATE INDEX "claims_lifecycle_unstarted" ON "claims" USING btree ("claimed_at") WHERE "claims"."lifecycle_started_at" is null;

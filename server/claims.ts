@@ -1,0 +1,331 @@
+import { and, asc, desc, eq, isNull, or, sql } from 'drizzle-orm';
+import type { Database } from '../db/client';
+import {
+  accounts,
+  auditEvents,
+  type Claim,
+  type ClaimChannel,
+  claims,
+  type Organization,
+  type Series,
+  type Session,
+  series,
+  seriesRoles,
+  sessionRegistrations,
+  sessions,
+} from '../db/schema';
+import { normalizeAttendanceCode } from './attendance-codes';
+import { type ClaimWindow, claimWindow, windowState } from './claim-window';
+import { type Claimant, type Ineligibility, ineligibility } from './eligibility';
+import { sessionState } from './session-facts';
+import type { Background } from './background';
+import type { CreditLifecycle } from './lifecycles/credit';
+
+/**
+ * Recording attendance: finding the session a learner means, deciding whether this learner may
+ * claim it now, and recording the claim exactly once. Every channel (a text, the web, a QR code,
+ * a coordinator) goes through here, so they all refuse for the same reasons.
+ */
+
+export interface ClaimableSession {
+  session: Session;
+  series: Series;
+  /** What the learner typed matched: the Event ID, the printed code, or a code on the screen now. */
+  matched?: 'child_id' | 'code' | 'rotating';
+}
+
+/**
+ * The session a learner means by what they typed or texted: its attendance code, in any case and
+ * with spaces or dashes, its numeric child ID (the "Event ID"), or the rotating code its screen
+ * shows now or showed just before. Deactivated sessions are gone.
+ */
+export async function findSessionByCode(
+  db: Database,
+  organizationId: string,
+  typed: string,
+): Promise<ClaimableSession | null> {
+  const code = normalizeAttendanceCode(typed);
+  if (code === '' || code.length > 20) return null;
+  const codeMatch = or(
+    eq(sessions.attendanceCode, code),
+    eq(sessions.rotatingCode, code),
+    eq(sessions.rotatingCodePrevious, code),
+  );
+  // An older code of digits alone is matched as a code before anyone reads it as an Event ID.
+  const byChildId = /^\d{1,9}$/.test(code);
+  const [row] = await db
+    .select({ session: sessions, series })
+    .from(sessions)
+    .innerJoin(series, eq(series.id, sessions.seriesId))
+    .where(
+      and(
+        eq(sessions.organizationId, organizationId),
+        byChildId ? or(codeMatch, eq(sessions.childId, Number(code))) : codeMatch,
+        isNull(sessions.deactivatedAt),
+      ),
+    )
+    .orderBy(sql`case when ${sessions.childId} = ${byChildId ? Number(code) : -1} then 1 else 0 end`)
+    .limit(1);
+  if (!row) return null;
+  const matched =
+    row.session.attendanceCode === code
+      ? 'code'
+      : row.session.rotatingCode === code || row.session.rotatingCodePrevious === code
+        ? 'rotating'
+        : 'child_id';
+  return { ...row, matched };
+}
+
+export type ClaimRefusal =
+  | { reason: 'not_approved'; contact: string | null }
+  | { reason: 'code_rotates'; minutes: number }
+  | { reason: 'not_eligible'; ineligibility: Ineligibility }
+  | { reason: 'outside_window'; window: ClaimWindow; state: 'early' | 'closed' }
+  | { reason: 'not_registered' }
+  | { reason: 'already_recorded'; claim: Claim };
+
+/**
+ * Credit is given only for a session APPROVED before it started (SPEC: session approval): an
+ * approval given afterwards does not reach back, and one the facts no longer support has lapsed.
+ */
+export async function approvedForCredit(db: Database, found: ClaimableSession): Promise<boolean> {
+  const { session } = found;
+  if (!session.approvedAt || session.approvedAt.getTime() > session.startsAt.getTime()) return false;
+  const state = await sessionState(db, session, found.series);
+  return state.status.status === 'approved';
+}
+
+/** Who a learner asks about a session that cannot give credit: a coordinator of its series. */
+async function contactFor(db: Database, found: ClaimableSession): Promise<string | null> {
+  const [coordinator] = await db
+    .select({ firstName: accounts.firstName, lastName: accounts.lastName, email: accounts.email })
+    .from(seriesRoles)
+    .innerJoin(accounts, eq(accounts.id, seriesRoles.accountId))
+    .where(and(eq(seriesRoles.seriesId, found.series.id), eq(seriesRoles.role, 'coordinator')))
+    .orderBy(asc(accounts.lastName), asc(accounts.firstName))
+    .limit(1);
+  return coordinator ? `${coordinator.firstName} ${coordinator.lastName} (${coordinator.email})` : null;
+}
+
+/** The claim this learner already has for the session, if any. */
+export async function existingClaim(
+  db: Database,
+  sessionId: string,
+  accountId: string,
+): Promise<Claim | null> {
+  const [claim] = await db
+    .select()
+    .from(claims)
+    .where(and(eq(claims.sessionId, sessionId), eq(claims.accountId, accountId)))
+    .limit(1);
+  return claim ?? null;
+}
+
+/**
+ * Why `account` may not claim the session now, or null when they may. "Already recorded" comes
+ * first: it is good news, and true after the window closes too. Then a session that gives no
+ * credit, the window, and registration: the order a learner can do something about them.
+ */
+export async function claimRefusal(
+  db: Database,
+  organization: Organization,
+  found: ClaimableSession,
+  account: Claimant,
+  now: Date,
+  options: {
+    ignoreWindow?: boolean /** Already known for this session (a sheet of many rows). */;
+    approved?: boolean;
+  } = {},
+): Promise<ClaimRefusal | null> {
+  const already = await existingClaim(db, found.session.id, account.id);
+  if (already) return { reason: 'already_recorded', claim: already };
+  if (!(options.approved ?? (await approvedForCredit(db, found)))) {
+    return { reason: 'not_approved', contact: await contactFor(db, found) };
+  }
+  // While the screen shows rotating codes, the printed code and the Event ID are not enough: the
+  // learner must be where the screen is. If the lifecycle has not drawn a code, printed ones work.
+  if (found.session.rotatingCode && found.matched !== undefined && found.matched !== 'rotating') {
+    return { reason: 'code_rotates', minutes: organization.rotatingCodeMinutes };
+  }
+  if (!options.ignoreWindow) {
+    const window = claimWindow(found.session, organization);
+    const state = windowState(window, now);
+    if (state !== 'open') return { reason: 'outside_window', window, state };
+  }
+  const ineligible = ineligibility(account, found.series, organization);
+  if (ineligible) return { reason: 'not_eligible', ineligibility: ineligible };
+  if (found.session.requiresRegistration) {
+    const [registered] = await db
+      .select({ at: sessionRegistrations.registeredAt })
+      .from(sessionRegistrations)
+      .where(
+        and(
+          eq(sessionRegistrations.sessionId, found.session.id),
+          eq(sessionRegistrations.accountId, account.id),
+        ),
+      )
+      .limit(1);
+    if (!registered) return { reason: 'not_registered' };
+  }
+  return null;
+}
+
+/**
+ * Records the attendance, once: a second claim for the same learner and session (a retried text,
+ * two taps) finds the first and records nothing. `db` may be a transaction.
+ */
+export async function recordClaim(
+  db: Database,
+  input: {
+    session: Pick<Session, 'id' | 'organizationId' | 'credits'>;
+    accountId: string;
+    channel: ClaimChannel;
+    credits?: string;
+    now: Date;
+    recordedById?: string | null;
+  },
+): Promise<{ claim: Claim; recorded: boolean }> {
+  const [inserted] = await db
+    .insert(claims)
+    .values({
+      organizationId: input.session.organizationId,
+      sessionId: input.session.id,
+      accountId: input.accountId,
+      channel: input.channel,
+      credits: input.credits ?? input.session.credits,
+      claimedAt: input.now,
+      recordedById: input.recordedById ?? null,
+    })
+    .onConflictDoNothing({ target: [claims.sessionId, claims.accountId] })
+    .returning();
+  if (inserted) return { claim: inserted, recorded: true };
+  const existing = await existingClaim(db, input.session.id, input.accountId);
+  if (!existing) throw new Error('claim conflicted but is not there');
+  return { claim: existing, recorded: false };
+}
+
+export type LearnerClaim = Awaited<ReturnType<typeof claimsOf>>[number];
+
+/**
+ * Records the attendance once, with its audit record in the same transaction-to-be (`db` may be
+ * one): both or neither.
+ */
+export async function recordAttendance(
+  db: Database,
+  input: {
+    found: ClaimableSession;
+    accountId: string;
+    channel: ClaimChannel;
+    credits?: string;
+    now: Date;
+    /** Who did it: the learner, or the coordinator who recorded it for them. */
+    actorId: string;
+    detail?: Record<string, unknown>;
+  },
+): Promise<{ claim: Claim; recorded: boolean }> {
+  const { found } = input;
+  const result = await recordClaim(db, {
+    session: found.session,
+    accountId: input.accountId,
+    channel: input.channel,
+    ...(input.credits ? { credits: input.credits } : {}),
+    now: input.now,
+    recordedById: input.actorId === input.accountId ? null : input.actorId,
+  });
+  if (result.recorded) {
+    await db.insert(auditEvents).values({
+      organizationId: found.session.organizationId,
+      action: 'attendance_recorded',
+      actorId: input.actorId,
+      accountId: input.accountId,
+      seriesId: found.series.id,
+      sessionId: found.session.id,
+      detail: { channel: input.channel, credits: result.claim.credits, ...input.detail },
+      createdAt: input.now,
+    });
+  }
+  return result;
+}
+
+/** A learner's claims, newest first, with their sessions: "My CE". */
+export async function claimsOf(db: Database, organizationId: string, accountId: string) {
+  return db
+    .select({
+      claim: claims,
+      session: {
+        id: sessions.id,
+        name: sessions.name,
+        childId: sessions.childId,
+        startsAt: sessions.startsAt,
+        endsAt: sessions.endsAt,
+        timeZone: sessions.timeZone,
+      },
+      seriesName: series.name,
+    })
+    .from(claims)
+    .innerJoin(sessions, eq(sessions.id, claims.sessionId))
+    .innerJoin(series, eq(series.id, sessions.seriesId))
+    .where(and(eq(claims.organizationId, organizationId), eq(claims.accountId, accountId)))
+    .orderBy(desc(sessions.startsAt));
+}
+
+/** How many claims a session has per channel, for the dashboard. */
+export async function claimCounts(db: Database, sessionId: string): Promise<Map<ClaimChannel, number>> {
+  const rows = await db
+    .select({ channel: claims.channel, count: sql<number>`count(*)::int` })
+    .from(claims)
+    .where(eq(claims.sessionId, sessionId))
+    .groupBy(claims.channel);
+  return new Map(rows.map((row) => [row.channel, row.count]));
+}
+
+/**
+ * The credits a learner may claim for a session on the web: its full credit down to a quarter, in
+ * quarters (AMA PRA: credit commensurate with the extent of participation). '1.00' → ['1.00',
+ * '0.75', '0.50', '0.25'].
+ */
+export function claimableCredits(sessionCredits: string): string[] {
+  const quarters = Math.round(Number(sessionCredits) * 4);
+  const options: string[] = [];
+  for (let q = quarters; q >= 1; q -= 1) options.push((q / 4).toFixed(2));
+  return options;
+}
+
+/** The credits typed or chosen, as stored ('0.75'), or null when it is not a quarter from 0.25 to the session's credit. */
+export function claimedCredits(typed: string, sessionCredits: string): string | null {
+  const trimmed = typed.trim();
+  if (!/^\d{1,2}(\.\d{1,2})?$/.test(trimmed)) return null;
+  const value = Number(trimmed);
+  const quarters = value * 4;
+  if (Math.abs(quarters - Math.round(quarters)) > 1e-9) return null;
+  if (value < 0.25 || value > Number(sessionCredits) + 1e-9) return null;
+  return value.toFixed(2);
+}
+
+/** Who attended a session, by last name: for the people who run it. */
+export async function attendanceOf(db: Database, organizationId: string, sessionId: string) {
+  return db
+    .select({
+      claim: claims,
+      firstName: accounts.firstName,
+      lastName: accounts.lastName,
+      degree: accounts.degree,
+      profession: accounts.profession,
+      email: accounts.email,
+    })
+    .from(claims)
+    .innerJoin(accounts, eq(accounts.id, claims.accountId))
+    .where(and(eq(claims.organizationId, organizationId), eq(claims.sessionId, sessionId)))
+    .orderBy(asc(accounts.lastName), asc(accounts.firstName));
+}
+
+export type Attendee = Awaited<ReturnType<typeof attendanceOf>>[number];
+
+/** The learner's credit lifecycle starts once the claim is committed; the sweep covers a crash before. */
+export function startCredit(
+  deps: { credits: CreditLifecycle; background: Background },
+  claim: Claim | null,
+): void {
+  if (!claim) return;
+  deps.background.run('credit lifecycle start', () => deps.credits.attendanceRecorded(claim));
+}

@@ -1,0 +1,271 @@
+import { and, eq, isNotNull } from 'drizzle-orm';
+import { accounts, type Claim, type Organization, smsOptOuts, textsReceived } from '../db/schema';
+import type { AppDeps } from './context';
+import {
+  alreadyRecordedText,
+  codeRotatesText,
+  emptyText,
+  helpText,
+  noSuchCodeText,
+  notEligibleText,
+  notApprovedText,
+  notRegisteredText,
+  outsideWindowText,
+  pairingRequestedText,
+  phonePairedText,
+  recordedText,
+  startText,
+  stopText,
+  tooManyTextsText,
+  userNotFoundText,
+  wrongPairingCodeText,
+} from '../views/text-replies';
+import { record } from './audit';
+import {
+  type ClaimRefusal,
+  type ClaimableSession,
+  claimRefusal,
+  findSessionByCode,
+  recordAttendance,
+  startCredit,
+} from './claims';
+import { normalizeAttendanceCode } from './attendance-codes';
+import {
+  confirmPairingByText,
+  hasWaitingPairing,
+  type PairingDeps,
+  requestPairingByEmail,
+} from './phone-pairing';
+import { RateLimited } from './rate-limits';
+import { textKeyword } from './text-keywords';
+import { hasStopped } from './texting';
+
+/** A text as Twilio's webhook delivers it. */
+export interface InboundText {
+  messageSid: string;
+  from: string;
+  to: string;
+  body: string;
+}
+
+/** Twilio's longest message; anything longer is not a text a person sent. */
+export const TEXT_MAX_CHARACTERS = 1600;
+
+const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,63}$/;
+
+interface Answer {
+  outcome: string;
+  reply: string;
+  accountId?: string | null;
+  sessionId?: string | null;
+}
+
+/** A second delivery of a MessageSid that was answered while this one was being worked out. */
+class AnsweredAlready extends Error {}
+
+/** What answering a text needs: pairing's dependencies, and the credit lifecycle a claim starts. */
+export type TextDeps = PairingDeps & Pick<AppDeps, 'credits' | 'background'>;
+
+/**
+ * Answers one text to an organization's number: the reply to put in the webhook's TwiML. A
+ * MessageSid answered before gets the same reply and changes nothing, so Twilio's retries are
+ * harmless; a claim and the record of its text are written in one transaction, so a crash
+ * leaves either both or neither, and the retry finishes the job.
+ */
+export async function answerText(
+  deps: TextDeps,
+  organization: Organization,
+  text: InboundText,
+): Promise<string> {
+  const answered = await storedReply(deps, text.messageSid);
+  if (answered !== null) return answered;
+  const body = text.body.slice(0, TEXT_MAX_CHARACTERS);
+  const keyword = textKeyword(body);
+  const stopped =
+    keyword === 'stop' || keyword === 'start' ? false : await hasStopped(deps.db, organization.id, text.from);
+
+  let answer: Answer;
+  let recordedClaim: Claim | null = null;
+  let claimFor: { found: ClaimableSession; accountId: string } | null = null;
+  if (keyword === 'stop') {
+    await deps.db
+      .insert(smsOptOuts)
+      .values({
+        organizationId: organization.id,
+        phone: text.from,
+        keyword: body.trim().toUpperCase().slice(0, 20),
+        optedOutAt: deps.clock.now(),
+      })
+      .onConflictDoNothing();
+    await record(deps, {
+      organizationId: organization.id,
+      action: 'texts_stopped',
+      detail: { phone: text.from },
+    });
+    answer = { outcome: 'stop', reply: stopText(organization) };
+  } else if (keyword === 'start') {
+    await deps.db
+      .delete(smsOptOuts)
+      .where(and(eq(smsOptOuts.organizationId, organization.id), eq(smsOptOuts.phone, text.from)));
+    await record(deps, {
+      organizationId: organization.id,
+      action: 'texts_started',
+      detail: { phone: text.from },
+    });
+    answer = { outcome: 'start', reply: startText(organization) };
+  } else if (keyword === 'help') {
+    answer = {
+      outcome: 'help',
+      reply: helpText(organization, `${deps.config.publicUrl}/${organization.code}`),
+    };
+  } else if (!(await withinBudget(deps, organization, text.from))) {
+    answer = { outcome: 'too_many', reply: tooManyTextsText() };
+  } else {
+    const result = await understand(deps, organization, text.from, body);
+    answer = result.answer;
+    claimFor = result.claimFor;
+  }
+  // A number that stopped gets nothing back but the answer to START (and STOP's confirmation).
+  if (stopped) answer = { ...answer, reply: '' };
+
+  try {
+    await deps.db.transaction(async (tx) => {
+      const now = deps.clock.now();
+      if (claimFor) {
+        const { claim, recorded } = await recordAttendance(tx, {
+          found: claimFor.found,
+          accountId: claimFor.accountId,
+          channel: 'sms',
+          now,
+          actorId: claimFor.accountId,
+          detail: { phone: text.from },
+        });
+        if (recorded) recordedClaim = claim;
+        if (!recorded) {
+          answer = {
+            ...answer,
+            outcome: 'already_recorded',
+            reply: stopped ? '' : alreadyRecordedText(claimFor.found.session, claim.claimedAt),
+          };
+        }
+      }
+      const stored = await tx
+        .insert(textsReceived)
+        .values({
+          organizationId: organization.id,
+          messageSid: text.messageSid,
+          from: text.from,
+          to: text.to,
+          body,
+          outcome: answer.outcome,
+          reply: answer.reply,
+          accountId: answer.accountId ?? null,
+          sessionId: answer.sessionId ?? null,
+          receivedAt: now,
+        })
+        .onConflictDoNothing({ target: textsReceived.messageSid })
+        .returning({ id: textsReceived.id });
+      if (stored.length === 0) throw new AnsweredAlready();
+    });
+  } catch (error) {
+    if (!(error instanceof AnsweredAlready)) throw error;
+    return (await storedReply(deps, text.messageSid)) ?? '';
+  }
+  startCredit(deps, recordedClaim);
+  return answer.reply;
+}
+
+async function storedReply(deps: PairingDeps, messageSid: string): Promise<string | null> {
+  const [row] = await deps.db
+    .select({ reply: textsReceived.reply })
+    .from(textsReceived)
+    .where(eq(textsReceived.messageSid, messageSid))
+    .limit(1);
+  return row ? row.reply : null;
+}
+
+async function withinBudget(deps: PairingDeps, organization: Organization, phone: string): Promise<boolean> {
+  try {
+    await deps.rateLimits.textsFromPhone.take(`${organization.id}:${phone}`);
+    return true;
+  } catch (error) {
+    if (error instanceof RateLimited) return false;
+    throw error;
+  }
+}
+
+/** What a text that is not a keyword means: an email to pair with, a pairing code, or a session's code. */
+async function understand(
+  deps: PairingDeps,
+  organization: Organization,
+  from: string,
+  body: string,
+): Promise<{ answer: Answer; claimFor: { found: ClaimableSession; accountId: string } | null }> {
+  const typed = body.trim();
+  const none = (answer: Answer) => ({ answer, claimFor: null });
+  if (typed === '') return none({ outcome: 'empty', reply: emptyText() });
+  if (EMAIL.test(typed)) {
+    await requestPairingByEmail(deps, organization, from, typed);
+    return none({ outcome: 'pairing_requested', reply: pairingRequestedText() });
+  }
+  const code = normalizeAttendanceCode(typed);
+  if (/^\d{6}$/.test(code) && (await hasWaitingPairing(deps, organization, from))) {
+    const outcome = await confirmPairingByText(deps, organization, from, code);
+    if (outcome === 'paired') return none({ outcome: 'paired', reply: phonePairedText(organization) });
+    // Not the pairing's code: it may still be a six-digit Event ID.
+    if (!(await findSessionByCode(deps.db, organization.id, code))) {
+      return none({ outcome: 'wrong_pairing_code', reply: wrongPairingCodeText() });
+    }
+  }
+  const [account] = await deps.db
+    .select({
+      id: accounts.id,
+      profession: accounts.profession,
+      emailKey: accounts.emailKey,
+      emailConfirmedAt: accounts.emailConfirmedAt,
+      affiliatedAt: accounts.affiliatedAt,
+    })
+    .from(accounts)
+    .where(
+      and(
+        eq(accounts.organizationId, organization.id),
+        eq(accounts.mobile, from),
+        isNotNull(accounts.smsPairedAt),
+      ),
+    )
+    .limit(1);
+  if (!account) return none({ outcome: 'user_not_found', reply: userNotFoundText(organization) });
+  const found = await findSessionByCode(deps.db, organization.id, code);
+  if (!found) {
+    return none({
+      outcome: 'no_such_code',
+      reply: noSuchCodeText(code.slice(0, 20) || typed.slice(0, 20)),
+      accountId: account.id,
+    });
+  }
+  const about = { accountId: account.id, sessionId: found.session.id };
+  const refusal = await claimRefusal(deps.db, organization, found, account, deps.clock.now());
+  if (refusal)
+    return none({ ...about, outcome: refusal.reason, reply: refusalText(organization, found, refusal) });
+  return {
+    answer: { ...about, outcome: 'claim_recorded', reply: recordedText(found.session) },
+    claimFor: { found, accountId: account.id },
+  };
+}
+
+function refusalText(organization: Organization, found: ClaimableSession, refusal: ClaimRefusal): string {
+  switch (refusal.reason) {
+    case 'already_recorded':
+      return alreadyRecordedText(found.session, refusal.claim.claimedAt);
+    case 'not_approved':
+      return notApprovedText(organization, found.session, refusal.contact);
+    case 'outside_window':
+      return outsideWindowText(found.session, refusal.window);
+    case 'not_registered':
+      return notRegisteredText(found.session);
+    case 'code_rotates':
+      return codeRotatesText(found.session, refusal.minutes);
+    case 'not_eligible':
+      return notEligibleText(found.series, refusal.ineligibility);
+  }
+}

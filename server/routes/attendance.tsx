@@ -1,0 +1,223 @@
+import { type Context, Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { z } from 'zod';
+import { ClaimScreen, ClaimScreenPage, type ScreenState } from '../../views/claim-screen-page';
+import { allow } from '../access';
+import { claimWindow, windowState } from '../claim-window';
+import type { AppEnv } from '../context';
+import { chrome, viewerOf } from '../page';
+import { claimUrl, qrSvg } from '../qr';
+import { renderError } from '../respond';
+import {
+  findSession,
+  mayChangeSessionRule,
+  mayChangeSessions,
+  maySeeSessionRule,
+  runsSessionRule,
+} from '../sessions';
+import { validForm, validParams } from '../forms';
+import { decideException, exceptionsOf } from '../claim-exceptions';
+import { parseSignInSheet, planSignInSheet } from '../sign-in-sheet';
+import { attendanceOf, existingClaim, startCredit } from '../claims';
+import { AttendancePage } from '../../views/attendance-page';
+
+export const attendanceRoutes = new Hono<AppEnv>();
+
+/**
+ * The attendance screen for projecting in the room: the people who run the session and its faculty
+ * may open it. The code appears only while the claim window is open.
+ */
+attendanceRoutes.get('/sessions/:sessionId/screen', allow(maySeeSessionRule), async (c) => {
+  const organization = c.get('organization');
+  const deps = c.get('deps');
+  viewerOf(c);
+  const found = await findSession(deps.db, organization.id, c.req.param('sessionId'));
+  if (!found || found.session.deactivatedAt) return renderError(c, 'not_found');
+  const { session, series } = found;
+  const window = claimWindow(session, organization);
+  const state = windowState(window, deps.clock.now());
+  // Where codes rotate, the screen shows the newest; otherwise the session's printed code.
+  const code = session.rotatingCode ?? session.attendanceCode;
+  const screen: ScreenState = {
+    window,
+    state,
+    code,
+    qr: state === 'open' ? await qrSvg(claimUrl(deps.config.publicUrl, organization.code, code)) : null,
+    claimUrl: `${deps.config.publicUrl.replace(/^https?:\/\//, '')}/${organization.code}/claim`,
+  };
+  const path = `/${organization.code}/sessions/${session.id}/screen`;
+  const props = { organization, session, series, screen, path };
+  // htmx asks every 20 seconds: only the screen itself comes back.
+  if (c.req.header('HX-Request')) return c.html(<ClaimScreen {...props} />);
+  return c.html(<ClaimScreenPage {...chrome(c)} {...props} />);
+});
+
+type AttendanceExtras = Omit<
+  Parameters<typeof AttendancePage>[0],
+  keyof ReturnType<typeof chrome> | 'session' | 'series' | 'attendees' | 'canRecord' | 'exceptions'
+>;
+
+/** The attendance page for the session in the path, with what just happened. */
+async function attendancePage(
+  c: Context<AppEnv>,
+  extras: AttendanceExtras = {},
+  status: 200 | 400 | 409 = 200,
+) {
+  const organization = c.get('organization');
+  const deps = c.get('deps');
+  const found = await findSession(deps.db, organization.id, c.req.param('sessionId') ?? '');
+  if (!found) return renderError(c, 'not_found');
+  const attendees = await attendanceOf(deps.db, organization.id, found.session.id);
+  return c.html(
+    <AttendancePage
+      {...chrome(c)}
+      {...extras}
+      organization={organization}
+      session={found.session}
+      series={found.series}
+      attendees={attendees}
+      exceptions={await exceptionsOf(deps.db, organization.id, found.session.id)}
+      canRecord={
+        !found.session.deactivatedAt && (await mayChangeSessions(deps.db, found.series, viewerOf(c)))
+      }
+    />,
+    status,
+  );
+}
+
+/** Who attended, for the people who run the session (not its faculty, not learners). */
+attendanceRoutes.get('/sessions/:sessionId/attendance', allow(runsSessionRule), (c) => attendancePage(c));
+
+const recordForm = z.object({
+  email: z.string().max(320).optional().default(''),
+  credits: z.string().max(10).optional().default(''),
+});
+
+/** A coordinator records one person by hand, by the email of their account. */
+attendanceRoutes.post(
+  '/sessions/:sessionId/attendance/record',
+  allow(mayChangeSessionRule),
+  validForm(recordForm, (c) => renderError(c, 'bad_request')),
+  async (c) => {
+    const organization = c.get('organization');
+    const deps = c.get('deps');
+    const found = await findSession(deps.db, organization.id, c.req.param('sessionId'));
+    if (!found || found.session.deactivatedAt) return renderError(c, 'not_found');
+    const typed = c.req.valid('form');
+    const [row] = await deps.db.transaction((tx) =>
+      planSignInSheet(
+        tx,
+        organization,
+        found,
+        [{ line: 1, email: typed.email.trim(), credits: typed.credits.trim() }],
+        {
+          now: deps.clock.now(),
+          apply: { actorId: viewerOf(c).account.id, channel: 'manual' },
+        },
+      ),
+    );
+    const outcome = row?.outcome;
+    if (!outcome || outcome.kind === 'refused') {
+      return attendancePage(
+        c,
+        { recordError: outcome?.why ?? 'Enter the email of their account.', recordValues: typed },
+        400,
+      );
+    }
+    if (outcome.kind === 'recorded')
+      startCredit(deps, await existingClaim(deps.db, found.session.id, outcome.account.id));
+    const name = `${outcome.account.firstName} ${outcome.account.lastName}`;
+    return attendancePage(c, {
+      said:
+        outcome.kind === 'recorded'
+          ? `${name}'s attendance is recorded.`
+          : `${name}'s attendance was already on record.`,
+    });
+  },
+);
+
+/** The sheet's text: a chosen file, or pasted rows, or what the preview carried to Apply. */
+async function sheetText(c: Context<AppEnv>): Promise<{ text: string; apply: boolean } | string> {
+  let form: Record<string, string | File>;
+  try {
+    form = await c.req.parseBody();
+  } catch {
+    throw new HTTPException(400, { message: 'malformed form body' });
+  }
+  const file = form.sheet;
+  const pasted = typeof form.csv === 'string' ? form.csv : '';
+  const apply = form.apply === 'yes';
+  if (file instanceof File && file.size > 0) {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    try {
+      return {
+        text: new TextDecoder('utf-8', { fatal: true }).decode(bytes).replaceAll('\u0000', ''),
+        apply,
+      };
+    } catch {
+      return 'That file is not text. Save the sheet from your spreadsheet as CSV (UTF-8) and choose it again.';
+    }
+  }
+  if (pasted.trim() === '') return 'Choose a CSV file, or paste the rows.';
+  return { text: pasted.replaceAll('\u0000', ''), apply };
+}
+
+/** Previews a sign-in sheet, or (with apply) records it; either way every row is shown with its outcome. */
+attendanceRoutes.post('/sessions/:sessionId/attendance/sheet', allow(mayChangeSessionRule), async (c) => {
+  const organization = c.get('organization');
+  const deps = c.get('deps');
+  const found = await findSession(deps.db, organization.id, c.req.param('sessionId'));
+  if (!found || found.session.deactivatedAt) return renderError(c, 'not_found');
+  const sheet = await sheetText(c);
+  if (typeof sheet === 'string') return attendancePage(c, { sheetError: sheet }, 400);
+  const parsed = parseSignInSheet(sheet.text);
+  if (parsed.problem !== null) return attendancePage(c, { sheetError: parsed.problem }, 400);
+  const actorId = viewerOf(c).account.id;
+  const rows = await deps.db.transaction((tx) =>
+    planSignInSheet(tx, organization, found, parsed.rows, {
+      now: deps.clock.now(),
+      ...(sheet.apply ? { apply: { actorId, channel: 'sign_in_sheet' as const } } : {}),
+    }),
+  );
+  if (sheet.apply) {
+    for (const row of rows) {
+      if (row.outcome.kind === 'recorded') {
+        startCredit(deps, await existingClaim(deps.db, found.session.id, row.outcome.account.id));
+      }
+    }
+  }
+  return attendancePage(c, { sheet: { applied: sheet.apply, rows, csv: sheet.text } });
+});
+
+const decisionForm = z.object({
+  decision: z.enum(['approve', 'deny']),
+  note: z.string().max(500, 'Keep the note under 500 characters.').optional().default(''),
+});
+
+/** A coordinator (or the CME office) approves an exception, recording the attendance, or denies it. */
+attendanceRoutes.post(
+  '/sessions/:sessionId/exceptions/:exceptionId/decide',
+  allow(mayChangeSessionRule),
+  validParams(z.object({ sessionId: z.uuid(), exceptionId: z.uuid() })),
+  validForm(decisionForm, (c, rejected) =>
+    attendancePage(c, { exceptionError: rejected.errors.note ?? 'Choose Approve or Deny.' }, 400),
+  ),
+  async (c) => {
+    const organization = c.get('organization');
+    const deps = c.get('deps');
+    const found = await findSession(deps.db, organization.id, c.req.valid('param').sessionId);
+    if (!found || found.session.deactivatedAt) return renderError(c, 'not_found');
+    const form = c.req.valid('form');
+    const outcome = await decideException(deps, organization, found, c.req.valid('param').exceptionId, {
+      approve: form.decision === 'approve',
+      note: form.note.trim(),
+      byId: viewerOf(c).account.id,
+    });
+    if (!outcome.ok) return attendancePage(c, { exceptionError: outcome.problem }, 409);
+    return attendancePage(c, {
+      said: outcome.approved
+        ? 'Approved: the attendance is recorded and the learner is told.'
+        : 'Denied: the learner is told.',
+    });
+  },
+);

@@ -1,0 +1,82 @@
+import { eq } from 'drizzle-orm';
+import { Hono } from 'hono';
+import twilio from 'twilio';
+import { z } from 'zod';
+import { organizations } from '../../db/schema';
+import { allow, anyone } from '../access';
+import type { AppEnv } from '../context';
+import { answerText, TEXT_MAX_CHARACTERS } from '../inbound-texts';
+import { normalizeMobile } from '../identifiers';
+import { webhookToken } from '../texting';
+
+export const twilioRoutes = new Hono<AppEnv>();
+
+export const TWILIO_SMS_WEBHOOK_PATH = '/webhooks/twilio/sms';
+
+const inboundText = z.object({
+  MessageSid: z.string().regex(/^[A-Z]{2}[0-9a-f]{32}$/i),
+  From: z.string().trim().min(1).max(40),
+  To: z.string().trim().min(1).max(40),
+  // An MMS with only a picture has no body.
+  Body: z.string().default(''),
+});
+
+const plain = { 'Content-Type': 'text/plain; charset=utf-8' };
+
+/**
+ * Twilio's inbound-message webhook for every organization's number. The organization is the one
+ * whose number the text was sent `To`; the request must carry that organization's Twilio
+ * signature over PUBLIC_URL (so it holds behind a proxy), or it is refused before anything is
+ * written. The answer is TwiML. Anything that fails after that answers 503, which Twilio (with
+ * connection overrides) retries; a retry of an answered MessageSid gets the same reply.
+ */
+twilioRoutes.post(TWILIO_SMS_WEBHOOK_PATH, allow(anyone), async (c) => {
+  const deps = c.get('deps');
+  const type = c.req.header('Content-Type') ?? '';
+  if (!type.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
+    return c.body('Expected a form-encoded Twilio webhook.', 415, plain);
+  }
+  const params: Record<string, string> = {};
+  for (const [name, value] of new URLSearchParams(await c.req.text())) {
+    if (!(name in params)) params[name] = value;
+  }
+  const to = params.To ? normalizeMobile(params.To) : null;
+  let organization: typeof organizations.$inferSelect | undefined;
+  try {
+    [organization] = to
+      ? await deps.db.select().from(organizations).where(eq(organizations.smsNumber, to)).limit(1)
+      : [];
+  } catch (error) {
+    deps.log.error('the SMS webhook could not read the database', error);
+    return c.body('Try again shortly.', 503, { ...plain, 'Retry-After': '5' });
+  }
+  const token = organization ? webhookToken(organization, deps.config) : null;
+  const signature = c.req.header('X-Twilio-Signature') ?? '';
+  const url = `${deps.config.publicUrl}${TWILIO_SMS_WEBHOOK_PATH}${new URL(c.req.url).search}`;
+  if (!organization || !token || !signature || !twilio.validateRequest(token, signature, url, params)) {
+    deps.log.warn(
+      `SMS webhook refused: ${organization ? 'bad or missing signature' : 'no organization has that number'}`,
+    );
+    return c.body('Forbidden: not signed by Twilio for this number.', 403, plain);
+  }
+  const parsed = inboundText.safeParse(params);
+  if (!parsed.success) {
+    return c.body('Expected MessageSid, From, To and Body.', 400, plain);
+  }
+  const text = parsed.data;
+  let reply: string;
+  try {
+    reply = await answerText(deps, organization, {
+      messageSid: text.MessageSid,
+      from: normalizeMobile(text.From) ?? text.From,
+      to: organization.smsNumber ?? text.To,
+      body: text.Body.slice(0, TEXT_MAX_CHARACTERS),
+    });
+  } catch (error) {
+    deps.log.error(`the SMS webhook could not answer ${text.MessageSid}`, error);
+    return c.body('Try again shortly.', 503, { ...plain, 'Retry-After': '5' });
+  }
+  const twiml = new twilio.twiml.MessagingResponse();
+  if (reply) twiml.message(reply);
+  return c.body(twiml.toString(), 200, { 'Content-Type': 'text/xml; charset=utf-8' });
+});

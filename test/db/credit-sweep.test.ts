@@ -1,0 +1,92 @@
+import { eq } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { createCreditActivities } from '../../activities/credit';
+import { claims, type Organization, type Session } from '../../db/schema';
+import { sweepUnstartedCredits } from '../../server/lifecycles/credit';
+import { seedMember, signedInVisitor } from '../support/accounts';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { textOf } from '../support/http';
+import { seedApprovedSession, seedClaim, seedOrganization, seedSeries } from '../support/seed';
+import { createTestApp, recording } from '../support/test-app';
+import type { CreditLifecycle } from '../../server/lifecycles/credit';
+import { text } from '../support/twilio';
+
+let database: TestDatabase;
+let organization: Organization;
+let session: Session;
+
+beforeEach(async () => {
+  database = await createTestDatabase();
+  organization = await seedOrganization(database.db, { smsNumber: '+18449860352' });
+  session = await seedApprovedSession(database.db, await seedSeries(database.db, organization), {
+    name: 'Sepsis bundles in 2026',
+    attendanceCode: 'K7MPQ',
+    startsAt: new Date('2026-03-03T17:00:00Z'),
+  });
+});
+
+afterEach(async () => {
+  await database.drop();
+});
+
+describe('starting the credit lifecycle', () => {
+  test('every recorded attendance starts it once committed, by text and on the web', async () => {
+    const t = createTestApp(database, { now: new Date('2026-03-03T17:10:00Z') });
+    const ann = await seedMember(database.db, organization, {
+      mobile: '+12155550101',
+      smsPairedAt: new Date(),
+    });
+    await text(t.app, organization, t.config.publicUrl, { from: '+12155550101', body: 'K7MPQ' });
+    // A repeat records nothing, and starts nothing more.
+    await text(t.app, organization, t.config.publicUrl, { from: '+12155550101', body: 'K7MPQ' });
+    const ben = await seedMember(database.db, organization, { email: 'ben@riverside.test' });
+    const visitor = await signedInVisitor(
+      t.app,
+      organization,
+      ben.email,
+      `/${organization.code}/claim/K7MPQ`,
+    );
+    await visitor.post(`/${organization.code}/claim/K7MPQ`, { credits: '1.00' });
+    await t.background.idle();
+    const started = t.credits.calls.map((call) => (call.args[0] as { accountId: string }).accountId);
+    expect(started).toEqual([ann.id, ben.id]);
+  });
+
+  test('the sweep starts claims that lost their start, oldest first, and leaves recent and started ones', async () => {
+    const now = new Date('2026-03-03T18:00:00Z');
+    const people = await Promise.all([1, 2, 3, 4].map(() => seedMember(database.db, organization)));
+    const [older, old] = await Promise.all([
+      seedClaim(database.db, session, people[0]!, { claimedAt: new Date(now.getTime() - 120_000) }),
+      seedClaim(database.db, session, people[1]!, { claimedAt: new Date(now.getTime() - 60_000) }),
+      seedClaim(database.db, session, people[2]!, { claimedAt: new Date(now.getTime() - 5_000) }),
+      seedClaim(database.db, session, people[3]!, {
+        claimedAt: new Date(now.getTime() - 300_000),
+        lifecycleStartedAt: new Date(now.getTime() - 299_000),
+      }),
+    ]);
+    const lifecycle = recording<CreditLifecycle>();
+    expect(await sweepUnstartedCredits(database.db, lifecycle, now)).toBe(2);
+    expect(lifecycle.calls.map((call) => (call.args[0] as { id: string }).id)).toEqual([older?.id, old?.id]);
+  });
+
+  test('the lifecycle puts the credit on the learner’s record once, and My CE says so', async () => {
+    const t = createTestApp(database, { now: new Date('2026-03-03T17:10:00Z') });
+    const ann = await seedMember(database.db, organization, { email: 'ann@riverside.test' });
+    const claim = await seedClaim(database.db, session, ann, { claimedAt: new Date('2026-03-03T17:05:00Z') });
+    const visitor = await signedInVisitor(t.app, organization, ann.email, `/${organization.code}/my-ce`);
+    expect(textOf((await visitor.get(`/${organization.code}/my-ce`)).html)).toContain(
+      'credit being recorded',
+    );
+    const activities = createCreditActivities({ db: database.db, clock: t.clock });
+    const first = await activities.recordCredit({ claimId: claim.id });
+    t.clock.advance(5);
+    const again = await activities.recordCredit({ claimId: claim.id });
+    expect(again).toEqual(first);
+    expect(first.creditedAt).toBe('2026-03-03T17:10:00.000Z');
+    const [stored] = await database.db.select().from(claims).where(eq(claims.id, claim.id));
+    expect(stored?.creditRecordedAt).toEqual(new Date('2026-03-03T17:10:00Z'));
+    expect(textOf((await visitor.get(`/${organization.code}/my-ce`)).html)).toContain(
+      'credit on your record',
+    );
+  });
+});

@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  attendanceRecordedSignal,
+  type CreditActivities,
+  type CreditInput,
+  creditWorkflowId,
+} from '../../workflows/credit';
+import { bundleWorkflows, createTimeSkippingEnvironment } from '../support/temporal';
+
+let env: TestWorkflowEnvironment;
+let bundle: WorkflowBundleWithSourceMap;
+
+beforeAll(async () => {
+  env = await createTimeSkippingEnvironment();
+  bundle = await bundleWorkflows();
+});
+
+afterAll(async () => {
+  await env?.teardown();
+});
+
+describe('the learner’s credit lifecycle', () => {
+  it('starts from an attendance, however many times it is told, and puts the credit on record once', async () => {
+    const recorded: string[] = [];
+    const activities: CreditActivities = {
+      async recordCredit({ claimId }) {
+        recorded.push(claimId);
+        return { creditedAt: '2026-03-03T17:10:00.000Z' };
+      },
+    };
+    const taskQueue = `credit-${randomUUID()}`;
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: bundle,
+      activities,
+    });
+    await worker.runUntil(async () => {
+      const input: CreditInput = {
+        organizationId: randomUUID(),
+        sessionId: randomUUID(),
+        accountId: randomUUID(),
+      };
+      const start = (claimId: string) =>
+        env.client.workflow.signalWithStart('credit', {
+          taskQueue,
+          workflowId: creditWorkflowId(input.sessionId, input.accountId),
+          args: [input],
+          signal: attendanceRecordedSignal,
+          signalArgs: [{ claimId }],
+        });
+      // The web server and the sweep both start it, with the same claim.
+      const handle = await start('claim-1');
+      await start('claim-1');
+      expect(await handle.result()).toEqual({
+        phase: 'credited',
+        claimId: 'claim-1',
+        creditedAt: '2026-03-03T17:10:00.000Z',
+      });
+      expect(recorded).toEqual(['claim-1']);
+    });
+  });
+});

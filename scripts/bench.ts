@@ -10,10 +10,14 @@
  *               from its own forwarded address, so rate limits do not shape the figures)
  *   dashboard   500 series, 25,000 sessions, 60,000 assignments: dashboard pages and the reviewers'
  *               queue (scripts/bench-dashboard.ts; BENCH_ONLY=dashboard runs just this part)
+ *   SMS burst   1,000 paired learners texting one code to the web server and worker as production
+ *               runs them, against a bare Hono endpoint doing one insert (scripts/bench-sms.ts;
+ *               BENCH_ONLY=sms runs just this part)
  */
 import { cpus, totalmem } from 'node:os';
 import { removeDataDirectories, startRounds } from '../test/support/app-process';
 import { benchDashboard } from './bench-dashboard';
+import { benchSmsBurst } from './bench-sms';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
@@ -96,8 +100,9 @@ const cold: number[] = [];
 const warm: number[] = [];
 let requestRows: [string, number[]][] = [];
 let enumerationRows: [string, number[]][] = [];
-const ONLY_DASHBOARD = process.env.BENCH_ONLY === 'dashboard';
-for (let run = 0; run < (ONLY_DASHBOARD ? 0 : RUNS); run++) {
+const ONLY = process.env.BENCH_ONLY?.trim() || null;
+if (ONLY && !['dashboard', 'sms'].includes(ONLY)) throw new Error('BENCH_ONLY is dashboard or sms');
+for (let run = 0; run < (ONLY ? 0 : RUNS); run++) {
   let t0 = performance.now();
   const first = await startRounds({ env: { TRUST_PROXY_HOPS: '1' } });
   cold.push(performance.now() - t0);
@@ -165,7 +170,7 @@ for (let run = 0; run < (ONLY_DASHBOARD ? 0 : RUNS); run++) {
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-if (!ONLY_DASHBOARD) {
+if (!ONLY) {
   console.log(
     `start-up to healthy, median of ${RUNS}: cold ${seconds(median(cold))} (runs: ${cold.map(seconds).join(', ')})`,
   );
@@ -182,14 +187,22 @@ if (!ONLY_DASHBOARD) {
   }
 }
 
-// The dashboard and the reviewers' queue over a year of a large office, in process.
-const DASHBOARD_REQUESTS = Number(process.env.BENCH_DASHBOARD_REQUESTS ?? 50);
-console.log(`\ndashboard at scale (${DASHBOARD_REQUESTS} sequential requests each): median / p95`);
+const databaseUrl = process.env.TEST_DATABASE_URL?.trim() || 'postgres://postgres@127.0.0.1:5432/test';
 const stats = (times: number[]) => `${median(times).toFixed(1)} ms / ${percentile(times, 95).toFixed(1)} ms`;
-for (const [name, figure] of await benchDashboard(
-  process.env.TEST_DATABASE_URL?.trim() || 'postgres://postgres@127.0.0.1:5432/test',
-  DASHBOARD_REQUESTS,
-  stats,
-)) {
-  console.log(`  ${name}: ${figure}`);
+
+// The dashboard and the reviewers' queue over a year of a large office, in process.
+if (!ONLY || ONLY === 'dashboard') {
+  const DASHBOARD_REQUESTS = Number(process.env.BENCH_DASHBOARD_REQUESTS ?? 50);
+  console.log(`\ndashboard at scale (${DASHBOARD_REQUESTS} sequential requests each): median / p95`);
+  for (const [name, figure] of await benchDashboard(databaseUrl, DASHBOARD_REQUESTS, stats)) {
+    console.log(`  ${name}: ${figure}`);
+  }
+}
+
+// A room texting one code, to the web server and worker as separate processes.
+if (!ONLY || ONLY === 'sms') {
+  console.log('\nSMS burst (web server and worker as production runs them, PostgreSQL, Temporal)');
+  for (const [name, figure] of await benchSmsBurst(databaseUrl, { median, percentile })) {
+    console.log(`  ${name}: ${figure}`);
+  }
 }

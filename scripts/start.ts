@@ -20,7 +20,7 @@ import {
   createWorker,
   installTemporalRuntime,
   openRuntime,
-  startCreditSweep,
+  startCreditRelay,
   startWeb,
 } from '../server/runtime';
 import { onShutdown } from '../server/shutdown';
@@ -191,9 +191,9 @@ async function main() {
 
   const { worker, connection } = await createWorker(runtime);
   const running = worker.run();
-  const stopSweep = startCreditSweep(runtime);
+  const stopRelay = startCreditRelay(runtime);
   cleanups.push(async () => {
-    await stopSweep();
+    await stopRelay();
     if (worker.getState() === 'RUNNING') worker.shutdown();
     await running.catch(() => {});
     await connection.close();

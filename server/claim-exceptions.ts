@@ -12,7 +12,7 @@ import {
 import { renderExceptionDecided } from '../views/mail/claim-exception';
 import { instantAt, localDate } from '../workflows/calendar';
 import type { Background } from './background';
-import { type ClaimableSession, claimRefusal, recordAttendance, startCredit } from './claims';
+import { type ClaimableSession, claimRefusal, recordAttendance } from './claims';
 import type { Clock } from './clock';
 import type { Config } from './config';
 import type { ClaimExceptionLifecycle } from './lifecycles/claim-exceptions';
@@ -184,7 +184,6 @@ export async function decideException(
     return recorded ? claim : null;
   });
   if (claim === undefined) return { ok: false, problem: 'That request was decided a moment ago.' };
-  startCredit(deps, claim);
   deps.background.run('exception decided', async () => {
     await deps.claimExceptions.decided(exceptionId, decision.approve);
     const mail = await renderExceptionDecided({

@@ -18,8 +18,6 @@ import { normalizeAttendanceCode } from './attendance-codes';
 import { type ClaimWindow, claimWindow, windowState } from './claim-window';
 import { type Claimant, type Ineligibility, ineligibility } from './eligibility';
 import { sessionState } from './session-facts';
-import type { Background } from './background';
-import type { CreditLifecycle } from './lifecycles/credit';
 
 /**
  * Recording attendance: finding the session a learner means, deciding whether this learner may
@@ -30,6 +28,8 @@ import type { CreditLifecycle } from './lifecycles/credit';
 export interface ClaimableSession {
   session: Session;
   series: Series;
+  /** Looked up with the session for one learner (findSessionByCode's `forAccount`): their claim, or null. */
+  existing?: Claim | null;
   /** What the learner typed matched: the Event ID, the printed code, or a code on the screen now. */
   matched?: 'child_id' | 'code' | 'rotating';
 }
@@ -43,6 +43,8 @@ export async function findSessionByCode(
   db: Database,
   organizationId: string,
   typed: string,
+  /** Also fetch this learner's claim on it, in the same query (a text's path counts its queries). */
+  forAccount?: string,
 ): Promise<ClaimableSession | null> {
   const code = normalizeAttendanceCode(typed);
   if (code === '' || code.length > 20) return null;
@@ -54,9 +56,13 @@ export async function findSessionByCode(
   // An older code of digits alone is matched as a code before anyone reads it as an Event ID.
   const byChildId = /^\d{1,9}$/.test(code);
   const [row] = await db
-    .select({ session: sessions, series })
+    .select({ session: sessions, series, existing: claims })
     .from(sessions)
     .innerJoin(series, eq(series.id, sessions.seriesId))
+    .leftJoin(
+      claims,
+      forAccount ? and(eq(claims.sessionId, sessions.id), eq(claims.accountId, forAccount)) : sql`false`,
+    )
     .where(
       and(
         eq(sessions.organizationId, organizationId),
@@ -73,7 +79,12 @@ export async function findSessionByCode(
       : row.session.rotatingCode === code || row.session.rotatingCodePrevious === code
         ? 'rotating'
         : 'child_id';
-  return { ...row, matched };
+  return {
+    session: row.session,
+    series: row.series,
+    matched,
+    ...(forAccount ? { existing: row.existing } : {}),
+  };
 }
 
 export type ClaimRefusal =
@@ -91,9 +102,30 @@ export type ClaimRefusal =
 export async function approvedForCredit(db: Database, found: ClaimableSession): Promise<boolean> {
   const { session } = found;
   if (!session.approvedAt || session.approvedAt.getTime() > session.startsAt.getTime()) return false;
+  const key = `${session.id} ${session.approvedAt.getTime()} ${session.approvedBasis}`;
+  const known = stillApproved.get(db)?.get(key);
+  if (known !== undefined && known > performance.now()) return true;
   const state = await sessionState(db, session, found.series);
-  return state.status.status === 'approved';
+  const approved = state.status.status === 'approved';
+  if (approved) {
+    let verdicts = stillApproved.get(db);
+    if (!verdicts) {
+      verdicts = new Map();
+      stillApproved.set(db, verdicts);
+    }
+    if (verdicts.size > 10_000) verdicts.clear();
+    verdicts.set(key, performance.now() + APPROVAL_KEPT_MS);
+  }
+  return approved;
 }
+
+/**
+ * A room of 300 texting one code asks the same question 300 times in a minute: an approval found
+ * to hold is believed for a few seconds (per database, per approval), so a lapse (a disclosure
+ * withdrawn mid-session) takes effect within APPROVAL_KEPT_MS. A refusal is never kept.
+ */
+const APPROVAL_KEPT_MS = 5_000;
+const stillApproved = new WeakMap<Database, Map<string, number>>();
 
 /** Who a learner asks about a session that cannot give credit: a coordinator of its series. */
 async function contactFor(db: Database, found: ClaimableSession): Promise<string | null> {
@@ -137,7 +169,8 @@ export async function claimRefusal(
     approved?: boolean;
   } = {},
 ): Promise<ClaimRefusal | null> {
-  const already = await existingClaim(db, found.session.id, account.id);
+  const already =
+    found.existing !== undefined ? found.existing : await existingClaim(db, found.session.id, account.id);
   if (already) return { reason: 'already_recorded', claim: already };
   if (!(options.approved ?? (await approvedForCredit(db, found)))) {
     return { reason: 'not_approved', contact: await contactFor(db, found) };
@@ -320,12 +353,3 @@ export async function attendanceOf(db: Database, organizationId: string, session
 }
 
 export type Attendee = Awaited<ReturnType<typeof attendanceOf>>[number];
-
-/** The learner's credit lifecycle starts once the claim is committed; the sweep covers a crash before. */
-export function startCredit(
-  deps: { credits: CreditLifecycle; background: Background },
-  claim: Claim | null,
-): void {
-  if (!claim) return;
-  deps.background.run('credit lifecycle start', () => deps.credits.attendanceRecorded(claim));
-}

@@ -1,5 +1,5 @@
-import { and, eq, isNotNull } from 'drizzle-orm';
-import { accounts, type Claim, type Organization, smsOptOuts, textsReceived } from '../db/schema';
+import { and, eq, gt, isNotNull, sql } from 'drizzle-orm';
+import { accounts, type Organization, smsOptOuts, textsReceived } from '../db/schema';
 import type { AppDeps } from './context';
 import {
   alreadyRecordedText,
@@ -27,7 +27,6 @@ import {
   claimRefusal,
   findSessionByCode,
   recordAttendance,
-  startCredit,
 } from './claims';
 import { normalizeAttendanceCode } from './attendance-codes';
 import {
@@ -36,9 +35,8 @@ import {
   type PairingDeps,
   requestPairingByEmail,
 } from './phone-pairing';
-import { RateLimited } from './rate-limits';
+import type { Claimant } from './eligibility';
 import { textKeyword } from './text-keywords';
-import { hasStopped } from './texting';
 
 /** A text as Twilio's webhook delivers it. */
 export interface InboundText {
@@ -77,15 +75,13 @@ export async function answerText(
   organization: Organization,
   text: InboundText,
 ): Promise<string> {
-  const answered = await storedReply(deps, text.messageSid);
-  if (answered !== null) return answered;
+  const known = await whatIsKnown(deps, organization, text);
+  if (known.storedReply !== null) return known.storedReply;
   const body = text.body.slice(0, TEXT_MAX_CHARACTERS);
   const keyword = textKeyword(body);
-  const stopped =
-    keyword === 'stop' || keyword === 'start' ? false : await hasStopped(deps.db, organization.id, text.from);
+  const stopped = keyword === 'stop' || keyword === 'start' ? false : known.stopped;
 
   let answer: Answer;
-  let recordedClaim: Claim | null = null;
   let claimFor: { found: ClaimableSession; accountId: string } | null = null;
   if (keyword === 'stop') {
     await deps.db
@@ -118,10 +114,10 @@ export async function answerText(
       outcome: 'help',
       reply: helpText(organization, `${deps.config.publicUrl}/${organization.code}`),
     };
-  } else if (!(await withinBudget(deps, organization, text.from))) {
+  } else if (known.recentTexts >= TEXTS_FROM_PHONE_PER_10_MINUTES) {
     answer = { outcome: 'too_many', reply: tooManyTextsText() };
   } else {
-    const result = await understand(deps, organization, text.from, body);
+    const result = await understand(deps, organization, text.from, body, known.account);
     answer = result.answer;
     claimFor = result.claimFor;
   }
@@ -140,7 +136,6 @@ export async function answerText(
           actorId: claimFor.accountId,
           detail: { phone: text.from },
         });
-        if (recorded) recordedClaim = claim;
         if (!recorded) {
           answer = {
             ...answer,
@@ -171,8 +166,67 @@ export async function answerText(
     if (!(error instanceof AnsweredAlready)) throw error;
     return (await storedReply(deps, text.messageSid)) ?? '';
   }
-  startCredit(deps, recordedClaim);
   return answer.reply;
+}
+
+/**
+ * Texts from one phone in ten minutes that get a real answer: a learner retrying a code a few
+ * times fits; a loop does not. Counted from the texts on record, so it costs no write.
+ */
+export const TEXTS_FROM_PHONE_PER_10_MINUTES = 20;
+
+interface Known {
+  /** The reply a text with this MessageSid got already, or null. */
+  storedReply: string | null;
+  stopped: boolean;
+  /** Texts from this phone to the organization in the last 10 minutes. */
+  recentTexts: number;
+  /** The account this phone is paired with. */
+  account: Claimant | null;
+}
+
+/**
+ * Everything a text's answer starts from, in one query: in a room of 300 texting one code, each
+ * round trip to the database is paid 300 times. The texts on record are the rate limit too.
+ */
+async function whatIsKnown(deps: PairingDeps, organization: Organization, text: InboundText): Promise<Known> {
+  const since = new Date(deps.clock.now().getTime() - 10 * 60_000);
+  const [row] = await deps.db
+    .select({
+      storedReply: sql<string | null>`(select ${textsReceived.reply} from ${textsReceived}
+        where ${textsReceived.messageSid} = ${text.messageSid})`,
+      stopped: sql<boolean>`exists (select 1 from ${smsOptOuts}
+        where ${smsOptOuts.organizationId} = ${organization.id} and ${smsOptOuts.phone} = ${text.from})`,
+      recentTexts: sql<number>`(select count(*)::int from ${textsReceived}
+        where ${textsReceived.organizationId} = ${organization.id} and ${textsReceived.from} = ${text.from}
+          and ${gt(textsReceived.receivedAt, since)})`.mapWith(Number),
+      id: accounts.id,
+      profession: accounts.profession,
+      emailKey: accounts.emailKey,
+      emailConfirmedAt: accounts.emailConfirmedAt,
+      affiliatedAt: accounts.affiliatedAt,
+    })
+    .from(sql`(select 1) as one`)
+    .leftJoin(
+      accounts,
+      and(
+        eq(accounts.organizationId, organization.id),
+        eq(accounts.mobile, text.from),
+        isNotNull(accounts.smsPairedAt),
+      ),
+    )
+    .limit(1);
+  if (!row) throw new Error('the question about a text had no answer');
+  const { storedReply, stopped, recentTexts, id, profession, emailKey, emailConfirmedAt, affiliatedAt } = row;
+  return {
+    storedReply,
+    stopped: stopped === true || String(stopped) === 't',
+    recentTexts,
+    account:
+      id && emailKey !== null && profession !== null
+        ? { id, profession, emailKey, emailConfirmedAt, affiliatedAt }
+        : null,
+  };
 }
 
 async function storedReply(deps: PairingDeps, messageSid: string): Promise<string | null> {
@@ -184,22 +238,13 @@ async function storedReply(deps: PairingDeps, messageSid: string): Promise<strin
   return row ? row.reply : null;
 }
 
-async function withinBudget(deps: PairingDeps, organization: Organization, phone: string): Promise<boolean> {
-  try {
-    await deps.rateLimits.textsFromPhone.take(`${organization.id}:${phone}`);
-    return true;
-  } catch (error) {
-    if (error instanceof RateLimited) return false;
-    throw error;
-  }
-}
-
 /** What a text that is not a keyword means: an email to pair with, a pairing code, or a session's code. */
 async function understand(
   deps: PairingDeps,
   organization: Organization,
   from: string,
   body: string,
+  account: Claimant | null,
 ): Promise<{ answer: Answer; claimFor: { found: ClaimableSession; accountId: string } | null }> {
   const typed = body.trim();
   const none = (answer: Answer) => ({ answer, claimFor: null });
@@ -217,25 +262,8 @@ async function understand(
       return none({ outcome: 'wrong_pairing_code', reply: wrongPairingCodeText() });
     }
   }
-  const [account] = await deps.db
-    .select({
-      id: accounts.id,
-      profession: accounts.profession,
-      emailKey: accounts.emailKey,
-      emailConfirmedAt: accounts.emailConfirmedAt,
-      affiliatedAt: accounts.affiliatedAt,
-    })
-    .from(accounts)
-    .where(
-      and(
-        eq(accounts.organizationId, organization.id),
-        eq(accounts.mobile, from),
-        isNotNull(accounts.smsPairedAt),
-      ),
-    )
-    .limit(1);
   if (!account) return none({ outcome: 'user_not_found', reply: userNotFoundText(organization) });
-  const found = await findSessionByCode(deps.db, organization.id, code);
+  const found = await findSessionByCode(deps.db, organization.id, code, account.id);
   if (!found) {
     return none({
       outcome: 'no_such_code',

@@ -1,5 +1,6 @@
 import { and, eq, ne } from 'drizzle-orm';
 import { z } from 'zod';
+import { forgetNumbers } from './organization-numbers';
 import type { Database } from '../db/client';
 import { type Organization, organizations } from '../db/schema';
 import { DomainError } from '../workflows/errors';
@@ -259,6 +260,7 @@ export async function saveSettings(
     .where(eq(organizations.id, organization.id))
     .returning();
   if (!updated) throw new DomainError('not_found');
+  forgetNumbers(deps.db);
   const before = [...organization.renewalReminderDates].sort().join(',');
   const after = [...updated.renewalReminderDates].sort().join(',');
   return {

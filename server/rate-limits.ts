@@ -69,8 +69,6 @@ export interface RateLimits {
   mailsToAccount: Limit;
   /** Messages a signed-in person writes to others through Rounds (the dashboard's Email). */
   messagesFromAccount: Limit;
-  /** Texts one phone sends an organization's number: a learner's morning, not a script's. */
-  textsFromPhone: Limit;
   /** Pairing codes Rounds texts to one phone because someone typed it on their profile. */
   textsToPhone: Limit;
   /** Pairing codes one account has texted to numbers it typed: a stranger's bill is not a toy. */
@@ -97,9 +95,6 @@ export const MAILS_PER_ACCOUNT_PER_HOUR = 3;
 
 /** Recipients of messages one person writes in an hour: a coordinator's busy day, not a mailing list. */
 export const MESSAGES_PER_ACCOUNT_PER_HOUR = 60;
-
-/** Texts from one phone in ten minutes: a learner retrying a code a few times fits; a loop does not. */
-export const TEXTS_FROM_PHONE_PER_10_MINUTES = 20;
 
 /** Pairing codes one account may have texted in a day, to any numbers. */
 export const PAIRING_TEXTS_PER_ACCOUNT_PER_DAY = 6;
@@ -168,7 +163,6 @@ export function createRateLimits(db: Database): RateLimits {
     signInFailuresByAddress: growingDelay(limiter, 'address:sign-in-failures', SIGN_IN_FAILURES),
     mailsToAccount: limit('account:mails', MAILS_PER_ACCOUNT_PER_HOUR, 60 * 60),
     messagesFromAccount: limit('account:messages', MESSAGES_PER_ACCOUNT_PER_HOUR, 60 * 60),
-    textsFromPhone: limit('phone:texts-in', TEXTS_FROM_PHONE_PER_10_MINUTES, 10 * 60),
     textsToPhone: limit('phone:texts-out', TEXTS_TO_PHONE_PER_HOUR, 60 * 60),
     pairingTextsByAccount: limit('account:pairing-texts', PAIRING_TEXTS_PER_ACCOUNT_PER_DAY, 24 * 60 * 60),
     claimCodesByAccount: limit('account:claim-codes', CLAIM_CODES_PER_ACCOUNT_PER_10_MINUTES, 10 * 60),

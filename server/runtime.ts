@@ -10,7 +10,7 @@ import { type Clock, systemClock } from './clock';
 import type { Config } from './config';
 import { createClaimExceptionLifecycle } from './lifecycles/claim-exceptions';
 import { createClaimWindowLifecycle } from './lifecycles/claim-window';
-import { createCreditLifecycle, sweepUnstartedCredits } from './lifecycles/credit';
+import { createCreditLifecycle, startWaitingCredits } from './lifecycles/credit';
 import { createDisclosureLifecycle } from './lifecycles/disclosures';
 import { createSeriesYearLifecycle } from './lifecycles/series-year';
 import { createSessionApprovalLifecycle } from './lifecycles/session-approval';
@@ -102,25 +102,46 @@ function creditLifecycle(runtime: Runtime) {
 }
 
 /**
- * Beside the worker: every few seconds, starts the credit lifecycle of any claim whose start was
- * lost (the web server died between recording the claim and starting it). Returns a stop function.
+ * Beside the worker: starts the credit lifecycle of every newly recorded claim (the web server
+ * only commits them), at most `perSecond` a second so a burst of claims reaches Temporal as a
+ * steady stream rather than competing with the room's texts; idle, it looks once a second.
+ * Returns a stop function that waits for the batch under way.
  */
-export function startCreditSweep(runtime: Runtime, everyMs = 10_000): () => Promise<void> {
+export function startCreditRelay(
+  runtime: Runtime,
+  options: { perSecond?: number; idleMs?: number } = {},
+): () => Promise<void> {
   const lifecycle = creditLifecycle(runtime);
-  let running: Promise<unknown> = Promise.resolve();
-  const timer = setInterval(() => {
-    running = running.then(async () => {
-      try {
-        await sweepUnstartedCredits(runtime.database.db, lifecycle, runtime.clock.now());
-      } catch (error) {
-        runtime.log.error('the credit sweep failed; it runs again shortly', error);
-      }
+  const perSecond = options.perSecond ?? runtime.config.CREDIT_STARTS_PER_SECOND;
+  const idleMs = options.idleMs ?? 1000;
+  let stopping = false;
+  let wake: (() => void) | null = null;
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      timer.unref();
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
     });
-  }, everyMs);
-  timer.unref();
+  const loop = (async () => {
+    while (!stopping) {
+      const began = Date.now();
+      let started = 0;
+      try {
+        started = await startWaitingCredits(runtime.database.db, lifecycle, { batch: perSecond });
+      } catch (error) {
+        runtime.log.error('the credit relay failed; it tries again shortly', error);
+      }
+      if (stopping) break;
+      await pause(started === 0 ? idleMs : Math.max(0, 1000 - (Date.now() - began)));
+    }
+  })();
   return async () => {
-    clearInterval(timer);
-    await running;
+    stopping = true;
+    (wake as (() => void) | null)?.();
+    await loop;
   };
 }
 

@@ -1,6 +1,6 @@
 /** `npm run worker`: the Temporal worker alone, against DATABASE_URL and TEMPORAL_ADDRESS (production). */
 import { ConfigError, loadConfig } from './config';
-import { createWorker, installTemporalRuntime, openRuntime, startCreditSweep } from './runtime';
+import { createWorker, installTemporalRuntime, openRuntime, startCreditRelay } from './runtime';
 import { onShutdown } from './shutdown';
 
 try {
@@ -8,11 +8,11 @@ try {
   installTemporalRuntime(config);
   const runtime = await openRuntime(config);
   const { worker, connection } = await createWorker(runtime);
-  const stopSweep = startCreditSweep(runtime);
+  const stopRelay = startCreditRelay(runtime);
   onShutdown(() => worker.shutdown());
   // Resolves once in-flight tasks have drained.
   await worker.run();
-  await stopSweep();
+  await stopRelay();
   await connection.close();
   await runtime.close();
   process.exit(0);

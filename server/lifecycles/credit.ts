@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { and, asc, eq, isNull, lt } from 'drizzle-orm';
+import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { type Claim, claims } from '../../db/schema';
 import {
@@ -12,8 +12,8 @@ import {
 
 /**
  * The only way the rest of Rounds starts or reads a learner's credit lifecycle. A claim is
- * committed first and its lifecycle started after; `lifecycleStartedAt` marks the start, so a
- * crash in between leaves a claim the sweep (below) starts later. Starting twice is harmless: the
+ * committed first and its lifecycle started after, by the worker's relay; `lifecycleStartedAt`
+ * marks the start, so a crash in between leaves a claim the relay starts again. Starting twice is harmless: the
  * workflow id is the learner's and the session's, and a second signal changes nothing.
  */
 export interface CreditLifecycle {
@@ -57,18 +57,16 @@ export function createCreditLifecycle(
   };
 }
 
-/** A claim this long without its lifecycle is taken to have lost it (a crash after the commit). */
-export const SWEEP_AFTER_MS = 30_000;
-
 /**
- * Starts the lifecycle of every claim that has none yet and is older than SWEEP_AFTER_MS, oldest
- * first, a batch at a time. The worker runs it every few seconds; it returns how many it started.
+ * Starts the lifecycle of claims that have none yet, oldest first, at most `batch` of them,
+ * `concurrency` at a time; returns how many it started. The web server only commits claims (a
+ * room of 300 texting at once never waits on Temporal, and a web server killed mid-burst loses
+ * nothing): the worker's relay (startCreditRelay in server/runtime.ts) runs this continuously.
  */
-export async function sweepUnstartedCredits(
+export async function startWaitingCredits(
   db: Database,
   lifecycle: CreditLifecycle,
-  now: Date,
-  batch = 200,
+  options: { batch?: number; concurrency?: number } = {},
 ): Promise<number> {
   const waiting = await db
     .select({
@@ -78,11 +76,17 @@ export async function sweepUnstartedCredits(
       accountId: claims.accountId,
     })
     .from(claims)
-    .where(
-      and(isNull(claims.lifecycleStartedAt), lt(claims.claimedAt, new Date(now.getTime() - SWEEP_AFTER_MS))),
-    )
-    .orderBy(asc(claims.claimedAt))
-    .limit(batch);
-  for (const claim of waiting) await lifecycle.attendanceRecorded(claim);
+    .where(isNull(claims.lifecycleStartedAt))
+    .orderBy(asc(claims.claimedAt), asc(claims.id))
+    .limit(options.batch ?? 200);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(options.concurrency ?? 4, waiting.length) }, async () => {
+      while (next < waiting.length) {
+        const claim = waiting[next++];
+        if (claim) await lifecycle.attendanceRecorded(claim);
+      }
+    }),
+  );
   return waiting.length;
 }

@@ -18,7 +18,7 @@ import {
 import { validForm, validParams } from '../forms';
 import { decideException, exceptionsOf } from '../claim-exceptions';
 import { parseSignInSheet, planSignInSheet } from '../sign-in-sheet';
-import { attendanceOf, existingClaim, startCredit } from '../claims';
+import { attendanceOf } from '../claims';
 import { AttendancePage } from '../../views/attendance-page';
 
 export const attendanceRoutes = new Hono<AppEnv>();
@@ -124,8 +124,6 @@ attendanceRoutes.post(
         400,
       );
     }
-    if (outcome.kind === 'recorded')
-      startCredit(deps, await existingClaim(deps.db, found.session.id, outcome.account.id));
     const name = `${outcome.account.firstName} ${outcome.account.lastName}`;
     return attendancePage(c, {
       said:
@@ -180,11 +178,6 @@ attendanceRoutes.post('/sessions/:sessionId/attendance/sheet', allow(mayChangeSe
     }),
   );
   if (sheet.apply) {
-    for (const row of rows) {
-      if (row.outcome.kind === 'recorded') {
-        startCredit(deps, await existingClaim(deps.db, found.session.id, row.outcome.account.id));
-      }
-    }
   }
   return attendancePage(c, { sheet: { applied: sheet.apply, rows, csv: sheet.text } });
 });

@@ -17,7 +17,6 @@ import {
   claimsOf,
   findSessionByCode,
   recordAttendance,
-  startCredit,
 } from '../claims';
 import type { AppEnv } from '../context';
 import { validForm } from '../forms';
@@ -291,7 +290,6 @@ claimRoutes.post(
         actorId: viewer.account.id,
       }),
     );
-    if (recorded.recorded) startCredit(deps, recorded.claim);
     return c.html(
       <ClaimRecordedPage
         {...chrome(c)}

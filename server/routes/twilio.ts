@@ -1,8 +1,8 @@
-import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import twilio from 'twilio';
 import { z } from 'zod';
-import { organizations } from '../../db/schema';
+import type { Organization } from '../../db/schema';
+import { keptNumber, organizationByNumber } from '../organization-numbers';
 import { allow, anyone } from '../access';
 import type { AppEnv } from '../context';
 import { answerText, TEXT_MAX_CHARACTERS } from '../inbound-texts';
@@ -41,19 +41,22 @@ twilioRoutes.post(TWILIO_SMS_WEBHOOK_PATH, allow(anyone), async (c) => {
     if (!(name in params)) params[name] = value;
   }
   const to = params.To ? normalizeMobile(params.To) : null;
-  let organization: typeof organizations.$inferSelect | undefined;
+  const signature = c.req.header('X-Twilio-Signature') ?? '';
+  const url = `${deps.config.publicUrl}${TWILIO_SMS_WEBHOOK_PATH}${new URL(c.req.url).search}`;
+  const signed = (organization: Organization | null) => {
+    const token = organization ? webhookToken(organization, deps.config) : null;
+    return Boolean(token && signature && twilio.validateRequest(token, signature, url, params));
+  };
+  let organization: Organization | null = null;
   try {
-    [organization] = to
-      ? await deps.db.select().from(organizations).where(eq(organizations.smsNumber, to)).limit(1)
-      : [];
+    const kept = to ? keptNumber(deps.db, to) : null;
+    // A kept organization whose token no longer fits may have a new one: read it again before refusing.
+    organization = kept && signed(kept) ? kept : to ? await organizationByNumber(deps.db, to) : null;
   } catch (error) {
     deps.log.error('the SMS webhook could not read the database', error);
     return c.body('Try again shortly.', 503, { ...plain, 'Retry-After': '5' });
   }
-  const token = organization ? webhookToken(organization, deps.config) : null;
-  const signature = c.req.header('X-Twilio-Signature') ?? '';
-  const url = `${deps.config.publicUrl}${TWILIO_SMS_WEBHOOK_PATH}${new URL(c.req.url).search}`;
-  if (!organization || !token || !signature || !twilio.validateRequest(token, signature, url, params)) {
+  if (!organization || !signed(organization)) {
     deps.log.warn(
       `SMS webhook refused: ${organization ? 'bad or missing signature' : 'no organization has that number'}`,
     );

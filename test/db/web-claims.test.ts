@@ -8,6 +8,7 @@ import {
   type Series,
   type Session,
 } from '../../db/schema';
+import { startWaitingCredits } from '../../server/lifecycles/credit';
 import { seedMember, signedInVisitor } from '../support/accounts';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { fieldError, fieldValue, textOf, type Visitor } from '../support/http';
@@ -355,8 +356,8 @@ describe('recording attendance for others', () => {
       .from(auditEvents)
       .where(eq(auditEvents.action, 'attendance_recorded'));
     expect(audited).toMatchObject({ actorId: carla.id, accountId: ann.id, detail: { channel: 'manual' } });
-    await t.background.idle();
-    expect(t.credits.calls).toHaveLength(1);
+    // The worker's relay starts its credit lifecycle.
+    expect(await startWaitingCredits(database.db, t.credits)).toBe(1);
 
     const unknown = await coordinator.post(`${page}/record`, { email: 'nobody@riverside.test', credits: '' });
     expect(unknown.status).toBe(400);
@@ -491,7 +492,7 @@ describe('exceptions for a missed window', () => {
     ]);
     await t.background.idle();
     expect(t.claimExceptions.calls.at(-1)).toEqual({ call: 'decided', args: [requests[0]?.id, true] });
-    expect(t.credits.calls).toHaveLength(1);
+    expect(await startWaitingCredits(database.db, t.credits)).toBe(1);
     const { mailTo } = await import('../support/accounts');
     expect((await mailTo(database.db, ann.email))[0]?.subject).toBe(
       'Attendance recorded: Sepsis bundles in 2026',

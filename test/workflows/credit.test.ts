@@ -52,7 +52,7 @@ describe('the learner’s credit lifecycle', () => {
           signal: attendanceRecordedSignal,
           signalArgs: [{ claimId }],
         });
-      // The web server and the sweep both start it, with the same claim.
+      // The relay may start it twice (two workers), with the same claim.
       const handle = await start('claim-1');
       await start('claim-1');
       expect(await handle.result()).toEqual({

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { createCreditActivities } from '../../activities/credit';
 import { claims, type Organization, type Session } from '../../db/schema';
-import { sweepUnstartedCredits } from '../../server/lifecycles/credit';
+import { startWaitingCredits } from '../../server/lifecycles/credit';
 import { seedMember, signedInVisitor } from '../support/accounts';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { textOf } from '../support/http';
@@ -30,15 +30,16 @@ afterEach(async () => {
 });
 
 describe('starting the credit lifecycle', () => {
-  test('every recorded attendance starts it once committed, by text and on the web', async () => {
+  test('every recorded attendance, by text or on the web, waits for the relay, which starts it oldest first', async () => {
     const t = createTestApp(database, { now: new Date('2026-03-03T17:10:00Z') });
     const ann = await seedMember(database.db, organization, {
       mobile: '+12155550101',
       smsPairedAt: new Date(),
     });
     await text(t.app, organization, t.config.publicUrl, { from: '+12155550101', body: 'K7MPQ' });
-    // A repeat records nothing, and starts nothing more.
+    // A repeat records nothing, so there is nothing more to start.
     await text(t.app, organization, t.config.publicUrl, { from: '+12155550101', body: 'K7MPQ' });
+    t.clock.advance(1);
     const ben = await seedMember(database.db, organization, { email: 'ben@riverside.test' });
     const visitor = await signedInVisitor(
       t.app,
@@ -48,14 +49,17 @@ describe('starting the credit lifecycle', () => {
     );
     await visitor.post(`/${organization.code}/claim/K7MPQ`, { credits: '1.00' });
     await t.background.idle();
+    // The web server answered without waiting on Temporal.
+    expect(t.credits.calls).toEqual([]);
+    expect(await startWaitingCredits(database.db, t.credits)).toBe(2);
     const started = t.credits.calls.map((call) => (call.args[0] as { accountId: string }).accountId);
     expect(started).toEqual([ann.id, ben.id]);
   });
 
-  test('the sweep starts claims that lost their start, oldest first, and leaves recent and started ones', async () => {
+  test('the relay takes claims without a lifecycle, oldest first, a batch at a time, and leaves started ones', async () => {
     const now = new Date('2026-03-03T18:00:00Z');
     const people = await Promise.all([1, 2, 3, 4].map(() => seedMember(database.db, organization)));
-    const [older, old] = await Promise.all([
+    const [older, old, recent] = await Promise.all([
       seedClaim(database.db, session, people[0]!, { claimedAt: new Date(now.getTime() - 120_000) }),
       seedClaim(database.db, session, people[1]!, { claimedAt: new Date(now.getTime() - 60_000) }),
       seedClaim(database.db, session, people[2]!, { claimedAt: new Date(now.getTime() - 5_000) }),
@@ -65,8 +69,15 @@ describe('starting the credit lifecycle', () => {
       }),
     ]);
     const lifecycle = recording<CreditLifecycle>();
-    expect(await sweepUnstartedCredits(database.db, lifecycle, now)).toBe(2);
+    expect(await startWaitingCredits(database.db, lifecycle, { batch: 2, concurrency: 1 })).toBe(2);
     expect(lifecycle.calls.map((call) => (call.args[0] as { id: string }).id)).toEqual([older?.id, old?.id]);
+    const all = recording<CreditLifecycle>();
+    expect(await startWaitingCredits(database.db, all)).toBe(3);
+    expect(all.calls.map((call) => (call.args[0] as { id: string }).id)).toEqual([
+      older?.id,
+      old?.id,
+      recent?.id,
+    ]);
   });
 
   test('the lifecycle puts the credit on the learner’s record once, and My CE says so', async () => {

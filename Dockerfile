@@ -8,6 +8,8 @@ ENV NODE_ENV=production
 WORKDIR /app
 
 COPY package.json package-lock.json ./
+# npm ci's postinstall mends a dependency (see the script).
+COPY scripts/patch-dependencies.mjs scripts/
 RUN npm ci --omit=dev && npm cache clean --force
 
 COPY . .

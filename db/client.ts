@@ -54,6 +54,9 @@ export async function openDatabase(options: {
       max: options.maxConnections ?? 10,
       onnotice: () => {},
       connection: { TimeZone: 'UTC' },
+      // A database that is down fails a request in seconds (a webhook then answers 503 and is
+      // retried) rather than holding it for postgres' default of 30.
+      connect_timeout: 5,
     });
     const db = drizzlePostgres({ client, schema, casing: 'snake_case' });
     return {

@@ -21,6 +21,25 @@ const inboundText = z.object({
   Body: z.string().default(''),
 });
 
+/**
+ * Twilio waits 15 seconds for an answer. One not worked out by this deadline (a database that
+ * stopped answering) gets 503 and Twilio's retry; if the first attempt commits after all, the
+ * retry finds its stored reply, so nothing is recorded twice.
+ */
+const ANSWER_DEADLINE_MS = 8_000;
+
+class PastDeadline extends Error {}
+
+function withinDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new PastDeadline(`no answer within ${ms} ms`)), ms);
+  });
+  // The work may still fail after the deadline answered; that failure is already accounted for.
+  work.catch(() => {});
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
 const plain = { 'Content-Type': 'text/plain; charset=utf-8' };
 
 /**
@@ -51,7 +70,12 @@ twilioRoutes.post(TWILIO_SMS_WEBHOOK_PATH, allow(anyone), async (c) => {
   try {
     const kept = to ? keptNumber(deps.db, to) : null;
     // A kept organization whose token no longer fits may have a new one: read it again before refusing.
-    organization = kept && signed(kept) ? kept : to ? await organizationByNumber(deps.db, to) : null;
+    organization =
+      kept && signed(kept)
+        ? kept
+        : to
+          ? await withinDeadline(organizationByNumber(deps.db, to), ANSWER_DEADLINE_MS)
+          : null;
   } catch (error) {
     deps.log.error('the SMS webhook could not read the database', error);
     return c.body('Try again shortly.', 503, { ...plain, 'Retry-After': '5' });
@@ -69,12 +93,15 @@ twilioRoutes.post(TWILIO_SMS_WEBHOOK_PATH, allow(anyone), async (c) => {
   const text = parsed.data;
   let reply: string;
   try {
-    reply = await answerText(deps, organization, {
-      messageSid: text.MessageSid,
-      from: normalizeMobile(text.From) ?? text.From,
-      to: organization.smsNumber ?? text.To,
-      body: text.Body.slice(0, TEXT_MAX_CHARACTERS),
-    });
+    reply = await withinDeadline(
+      answerText(deps, organization, {
+        messageSid: text.MessageSid,
+        from: normalizeMobile(text.From) ?? text.From,
+        to: organization.smsNumber ?? text.To,
+        body: text.Body.slice(0, TEXT_MAX_CHARACTERS),
+      }),
+      ANSWER_DEADLINE_MS,
+    );
   } catch (error) {
     deps.log.error(`the SMS webhook could not answer ${text.MessageSid}`, error);
     return c.body('Try again shortly.', 503, { ...plain, 'Retry-After': '5' });

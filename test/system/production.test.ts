@@ -1,46 +1,13 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { Client, Connection } from '@temporalio/client';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { temporalCli } from '../../scripts/temporal-binaries';
 import { freePort, groupAlive } from '../support/app-process';
 import { type PostgresTestDatabase, createTestDatabase } from '../support/database';
+import { type Launched, launch, until } from '../support/deployment';
 
-const ROOT = new URL('../../', import.meta.url).pathname;
-
-interface Run {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function run(command: string, args: string[], env: Record<string, string>): Run {
-  let output = '';
-  const child = spawn(command, args, {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // Its own process group, so the test can make sure nothing it started outlives it.
-    detached: true,
-  });
-  child.stdout?.on('data', (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    output += chunk;
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
-
-async function until(probe: () => Promise<boolean>, what: string, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await probe().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${what} did not happen within ${timeoutMs / 1000}s`);
-}
+type Run = Launched;
+const run = launch;
 
 // Production runs three processes against an existing PostgreSQL and Temporal cluster.
 let database: PostgresTestDatabase;

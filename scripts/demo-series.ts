@@ -7,8 +7,11 @@ import { type Actor, seriesOperations } from '../server/series';
 import { createSeriesYearLifecycle } from '../server/lifecycles/series-year';
 import { currentYearIn } from '../workflows/calendar';
 
-/** Three weeks: a demo series always has at least this much of its year ahead. */
-const DEMO_LEAD_MS = 21 * 24 * 60 * 60 * 1000;
+/**
+ * Six weeks: a demo series always has at least this much of its year ahead, since its sessions run
+ * from a week out to five weeks out (scripts/demo-sessions.ts) and none may pass December 31.
+ */
+const DEMO_LEAD_MS = 42 * 24 * 60 * 60 * 1000;
 
 /**
  * Demo series for a freshly seeded organization, made through the same operations reviewers use,
@@ -28,7 +31,7 @@ export async function seedDemoSeries(runtime: Runtime, demo: DemoSeed): Promise<
     account: { id: accountIds.reviewer, organizationId: organization.id },
     roles: new Set(['reviewer']),
   };
-  // In the last weeks of December the demo is of next year, so its sessions can still lie ahead.
+  // From late November the demo is of next year, so its sessions can still lie ahead.
   const year = currentYearIn(organization.timeZone, new Date(runtime.clock.now().getTime() + DEMO_LEAD_MS));
   const people = { owners: [accountIds.owner], coordinators: [accountIds.coordinator] };
   const demoSeries = [

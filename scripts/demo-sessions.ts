@@ -24,7 +24,7 @@ import { createSessionApprovalLifecycle } from '../server/lifecycles/session-app
 import { approveSession, reviewRelationship } from '../server/review';
 import type { Runtime } from '../server/runtime';
 import type { Actor } from '../server/series';
-import { findSession, sessionOperations } from '../server/sessions';
+import { InvalidSessionInput, findSession, sessionOperations } from '../server/sessions';
 import { addDays, localDate } from '../workflows/calendar';
 
 const DAY = 86_400_000;
@@ -125,47 +125,56 @@ export async function seedDemoSessions(runtime: Runtime, demo: DemoSeed, grandRo
     await disclose('fischer', 345),
   ];
 
-  // Dates inside the series' year, from a week ahead (the demo year may be next year in December).
+  // Dates inside the series' year, from a week ahead (from late November the demo year is next year).
   const today = localDate(now, organization.timeZone);
   const yearStart = `${grandRounds.year}-01-05`;
-  const base = today > yearStart ? addDays(today, 7) : yearStart;
+  const weekOut = addDays(today, 7);
+  const base = weekOut > yearStart ? weekOut : yearStart;
   const operations = sessionOperations({ db, clock: runtime.clock });
   const add = async (name: string, date: string) => {
-    const created = await operations.createSessions(
-      grandRounds,
-      {
-        name,
-        date,
-        startTime: '12:00',
-        endTime: '13:00',
-        timeZone: organization.timeZone,
-        location: 'Auditorium B',
-        department: grandRounds.department,
-        objectives: '',
-        specialties: grandRounds.specialties.join(', '),
-        professions: grandRounds.professions,
-        credits: grandRounds.creditsPerSession,
-        claimMinutesBefore: '',
-        claimMinutesAfter: '',
-        requiresRegistration: false,
-        notes: '',
-      },
-      {
-        repeat: 'once',
-        everyWeeks: '1',
-        weekdays: [],
-        monthWeek: '1',
-        monthWeekday: '2',
-        endKind: 'until',
-        until: '',
-        count: '',
-      },
-      coordinator,
-    );
+    const created = await createDemoSessions(name, date);
     const [session] = created.sessions;
     if (!session) throw new Error(`demo session ${name} was not created`);
     return session;
   };
+  // A refusal names the session and its fields, so a failed seed says which date broke which rule.
+  const createDemoSessions = (name: string, date: string) =>
+    operations
+      .createSessions(
+        grandRounds,
+        {
+          name,
+          date,
+          startTime: '12:00',
+          endTime: '13:00',
+          timeZone: organization.timeZone,
+          location: 'Auditorium B',
+          department: grandRounds.department,
+          objectives: '',
+          specialties: grandRounds.specialties.join(', '),
+          professions: grandRounds.professions,
+          credits: grandRounds.creditsPerSession,
+          claimMinutesBefore: '',
+          claimMinutesAfter: '',
+          requiresRegistration: false,
+          notes: '',
+        },
+        {
+          repeat: 'once',
+          everyWeeks: '1',
+          weekdays: [],
+          monthWeek: '1',
+          monthWeekday: '2',
+          endKind: 'until',
+          until: '',
+          count: '',
+        },
+        coordinator,
+      )
+      .catch((error: unknown) => {
+        const fields = error instanceof InvalidSessionInput ? ` ${JSON.stringify(error.fields)}` : '';
+        throw new Error(`the demo session "${name}" on ${date} was refused:${fields || ` ${error}`}`);
+      });
   const found = async (session: Session) => {
     const row = await findSession(db, organization.id, session.id);
     if (!row) throw new Error('demo session vanished');

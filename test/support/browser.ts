@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, vi } from 'vitest';
 import { type RoundsProcess, removeDataDirectories, startRounds } from './app-process';
 
 /** Where Debian's `chromium` package puts the browser; `npx playwright install` cannot run here. */
@@ -14,6 +14,12 @@ const DEBIAN_CHROMIUM = '/usr/bin/chromium';
 
 /** How long one step (a click, a page, a swap) may take before the test fails naming it. */
 const STEP_TIMEOUT_MS = 15_000;
+/**
+ * A whole journey (a dozen pages, each also checked at two widths) on two cores shared with the app,
+ * Temporal and another test file: measured up to 55 s, so 60 s was a coin toss. Steps keep their
+ * own 15 s limit, so a stuck step still fails fast and by name.
+ */
+const JOURNEY_TIMEOUT_MS = 180_000;
 
 export async function launchChromium(): Promise<Browser> {
   // A missing browser fails the run, loudly: a skipped browser test proves nothing.
@@ -62,17 +68,20 @@ function pageChecker(context: BrowserContext) {
   let queue: Promise<void> = Promise.resolve();
 
   async function check(url: string, html: string) {
-    for (const width of CHECKED_WIDTHS) {
-      const page = await context.newPage();
-      try {
+    // One page per document, loaded once and resized: a new page and a second load of axe-core
+    // for each width doubled the cost of every check, on a machine the app shares.
+    const page = await context.newPage();
+    try {
+      await page.setViewportSize({ width: CHECKED_WIDTHS[0], height: 900 });
+      await page.route(url, (route) =>
+        route.request().isNavigationRequest()
+          ? route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html })
+          : route.continue(),
+      );
+      await page.goto(url, { waitUntil: 'load' });
+      await page.evaluate(AXE_SOURCE);
+      for (const width of CHECKED_WIDTHS) {
         await page.setViewportSize({ width, height: 900 });
-        await page.route(url, (route) =>
-          route.request().isNavigationRequest()
-            ? route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html })
-            : route.continue(),
-        );
-        await page.goto(url, { waitUntil: 'load' });
-        await page.evaluate(AXE_SOURCE);
         const violations = await page.evaluate(async (tags) => {
           const axe = (window as unknown as { axe: { run(...args: unknown[]): Promise<AxeResults> } }).axe;
           const results = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
@@ -94,9 +103,9 @@ function pageChecker(context: BrowserContext) {
           return `scrolls sideways: ${root.scrollWidth}px wide (${wide.join(', ')})`;
         });
         if (overflow) problems.push({ url, width, problem: overflow });
-      } finally {
-        await page.close();
       }
+    } finally {
+      await page.close();
     }
   }
 
@@ -149,6 +158,7 @@ export interface BrowserSuite {
  * with the reason (a failed hook would only mark them skipped).
  */
 export function browserSuite(): BrowserSuite {
+  vi.setConfig({ testTimeout: JOURNEY_TIMEOUT_MS });
   let browser: Browser | undefined;
   let noBrowser: unknown;
   let rounds: RoundsProcess | undefined;

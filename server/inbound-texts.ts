@@ -25,8 +25,8 @@ import {
   type ClaimRefusal,
   type ClaimableSession,
   claimRefusal,
+  existingClaim,
   findSessionByCode,
-  recordAttendance,
 } from './claims';
 import { normalizeAttendanceCode } from './attendance-codes';
 import {
@@ -57,9 +57,6 @@ interface Answer {
   accountId?: string | null;
   sessionId?: string | null;
 }
-
-/** A second delivery of a MessageSid that was answered while this one was being worked out. */
-class AnsweredAlready extends Error {}
 
 /** What answering a text needs: pairing's dependencies, and the credit lifecycle a claim starts. */
 export type TextDeps = PairingDeps & Pick<AppDeps, 'credits' | 'background'>;
@@ -124,49 +121,110 @@ export async function answerText(
   // A number that stopped gets nothing back but the answer to START (and STOP's confirmation).
   if (stopped) answer = { ...answer, reply: '' };
 
-  try {
-    await deps.db.transaction(async (tx) => {
-      const now = deps.clock.now();
-      if (claimFor) {
-        const { claim, recorded } = await recordAttendance(tx, {
-          found: claimFor.found,
-          accountId: claimFor.accountId,
-          channel: 'sms',
-          now,
-          actorId: claimFor.accountId,
-          detail: { phone: text.from },
-        });
-        if (!recorded) {
-          answer = {
-            ...answer,
-            outcome: 'already_recorded',
-            reply: stopped ? '' : alreadyRecordedText(claimFor.found.session, claim.claimedAt),
-          };
-        }
-      }
-      const stored = await tx
-        .insert(textsReceived)
-        .values({
-          organizationId: organization.id,
-          messageSid: text.messageSid,
-          from: text.from,
-          to: text.to,
-          body,
-          outcome: answer.outcome,
-          reply: answer.reply,
-          accountId: answer.accountId ?? null,
-          sessionId: answer.sessionId ?? null,
-          receivedAt: now,
-        })
-        .onConflictDoNothing({ target: textsReceived.messageSid })
-        .returning({ id: textsReceived.id });
-      if (stored.length === 0) throw new AnsweredAlready();
-    });
-  } catch (error) {
-    if (!(error instanceof AnsweredAlready)) throw error;
-    return (await storedReply(deps, text.messageSid)) ?? '';
+  const now = deps.clock.now();
+  const stored = claimFor
+    ? await storeTextWithClaim(deps, organization, text, body, answer, claimFor, now)
+    : await storeText(deps, organization, text, body, answer, now);
+  if (stored === 'answered_already') return (await storedReply(deps, text.messageSid)) ?? '';
+  if (stored === 'claimed_meanwhile' && claimFor) {
+    // Another text from this learner recorded the claim between the lookup and now: say so, as a
+    // second text of the code would have been told.
+    const claim = await existingClaim(deps.db, claimFor.found.session.id, claimFor.accountId);
+    answer = {
+      ...answer,
+      outcome: 'already_recorded',
+      reply: stopped || !claim ? answer.reply : alreadyRecordedText(claimFor.found.session, claim.claimedAt),
+    };
+    await deps.db
+      .update(textsReceived)
+      .set({ outcome: answer.outcome, reply: answer.reply })
+      .where(eq(textsReceived.messageSid, text.messageSid));
   }
   return answer.reply;
+}
+
+type Stored = 'stored' | 'answered_already' | 'claimed_meanwhile';
+
+/** Rows of a raw statement: postgres.js answers an array, PGlite an object with rows. */
+function rowsOf<T>(result: unknown): T[] {
+  return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
+}
+
+/** The text and its answer on record; a MessageSid on record already was answered by another delivery. */
+async function storeText(
+  deps: TextDeps,
+  organization: Organization,
+  text: InboundText,
+  body: string,
+  answer: Answer,
+  now: Date,
+): Promise<Stored> {
+  const stored = await deps.db
+    .insert(textsReceived)
+    .values({
+      organizationId: organization.id,
+      messageSid: text.messageSid,
+      from: text.from,
+      to: text.to,
+      body,
+      outcome: answer.outcome,
+      reply: answer.reply,
+      accountId: answer.accountId ?? null,
+      sessionId: answer.sessionId ?? null,
+      receivedAt: now,
+    })
+    .onConflictDoNothing({ target: textsReceived.messageSid })
+    .returning({ id: textsReceived.id });
+  return stored.length === 0 ? 'answered_already' : 'stored';
+}
+
+/**
+ * The text, its claim and the claim's audit record in one statement, so all three or none are
+ * written (a crash leaves nothing for Twilio's retry to trip on) and the room's texts each cost
+ * one round trip to the database, not five. The claim is written only if the text was new: a
+ * retried MessageSid records nothing.
+ */
+async function storeTextWithClaim(
+  deps: TextDeps,
+  organization: Organization,
+  text: InboundText,
+  body: string,
+  answer: Answer,
+  claimFor: { found: ClaimableSession; accountId: string },
+  now: Date,
+): Promise<Stored> {
+  const { session, series } = claimFor.found;
+  const accountId = claimFor.accountId;
+  // Raw statements get no column types from drizzle: the instant goes as ISO text, cast below.
+  const at = now.toISOString();
+  const result = await deps.db.execute(sql`
+    with text as (
+      insert into texts_received
+        (organization_id, message_sid, "from", "to", body, outcome, reply, account_id, session_id, received_at)
+      values (${organization.id}, ${text.messageSid}, ${text.from}, ${text.to}, ${body}, ${answer.outcome},
+        ${answer.reply}, ${accountId}, ${session.id}, ${at}::timestamptz)
+      on conflict (message_sid) do nothing
+      returning id
+    ), claim as (
+      insert into claims (organization_id, session_id, account_id, channel, credits, claimed_at)
+      select ${session.organizationId}::uuid, ${session.id}::uuid, ${accountId}::uuid, 'sms',
+        ${session.credits}::numeric, ${at}::timestamptz
+      from text
+      on conflict (session_id, account_id) do nothing
+      returning credits
+    ), audit as (
+      insert into audit_events
+        (organization_id, action, actor_id, account_id, series_id, session_id, detail, created_at)
+      select ${session.organizationId}::uuid, 'attendance_recorded', ${accountId}::uuid, ${accountId}::uuid,
+        ${series.id}::uuid, ${session.id}::uuid,
+        jsonb_build_object('channel', 'sms', 'credits', claim.credits::text, 'phone', ${text.from}::text),
+        ${at}::timestamptz
+      from claim
+    )
+    select (select count(*) from text)::int as texts, (select count(*) from claim)::int as claims`);
+  const [row] = rowsOf<{ texts: number; claims: number }>(result);
+  if (!row || Number(row.texts) === 0) return 'answered_already';
+  return Number(row.claims) === 0 ? 'claimed_meanwhile' : 'stored';
 }
 
 /**

@@ -10,7 +10,7 @@ import { type Clock, systemClock } from './clock';
 import type { Config } from './config';
 import { createClaimExceptionLifecycle } from './lifecycles/claim-exceptions';
 import { createClaimWindowLifecycle } from './lifecycles/claim-window';
-import { createCreditLifecycle, startWaitingCredits } from './lifecycles/credit';
+import { createCreditLifecycle, roomIsTexting, startWaitingCredits } from './lifecycles/credit';
 import { createDisclosureLifecycle } from './lifecycles/disclosures';
 import { createSeriesYearLifecycle } from './lifecycles/series-year';
 import { createSessionApprovalLifecycle } from './lifecycles/session-approval';
@@ -104,7 +104,8 @@ function creditLifecycle(runtime: Runtime) {
 /**
  * Beside the worker: starts the credit lifecycle of every newly recorded claim (the web server
  * only commits them), at most `perSecond` a second so a burst of claims reaches Temporal as a
- * steady stream rather than competing with the room's texts; idle, it looks once a second.
+ * steady stream, and not at all while a room is texting (roomIsTexting: at most a minute's wait),
+ * so lifecycles do not compete with the room's texts; idle, it looks once a second.
  * Returns a stop function that waits for the batch under way.
  */
 export function startCreditRelay(
@@ -130,6 +131,10 @@ export function startCreditRelay(
       const began = Date.now();
       let started = 0;
       try {
+        if (await roomIsTexting(runtime.database.db, runtime.clock.now())) {
+          await pause(idleMs);
+          continue;
+        }
         started = await startWaitingCredits(runtime.database.db, lifecycle, { batch: perSecond });
       } catch (error) {
         runtime.log.error('the credit relay failed; it tries again shortly', error);

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { type Claim, claims } from '../../db/schema';
 import {
@@ -89,4 +89,30 @@ export async function startWaitingCredits(
     }),
   );
   return waiting.length;
+}
+
+/**
+ * A room texting its code: this many claims in the last few seconds, still waiting for their
+ * lifecycles. Credits are paperwork and the learners in the room are waiting on Twilio's 15
+ * seconds, so while the room texts the relay holds back (on one machine, every lifecycle started
+ * is CPU the webhook does not get), but never longer than CREDIT_HOLD_MAX_MS for any one claim.
+ */
+export const ROOM_TEXTING_CLAIMS = 10;
+export const ROOM_TEXTING_WINDOW_MS = 2_000;
+export const CREDIT_HOLD_MAX_MS = 60_000;
+
+export async function roomIsTexting(db: Database, now: Date): Promise<boolean> {
+  const since = new Date(now.getTime() - ROOM_TEXTING_WINDOW_MS);
+  const [waiting] = await db
+    .select({
+      recent:
+        sql<number>`count(*) filter (where ${claims.claimedAt} > ${since.toISOString()}::timestamptz)`.mapWith(
+          Number,
+        ),
+      oldest: sql<string | null>`min(${claims.claimedAt})`,
+    })
+    .from(claims)
+    .where(isNull(claims.lifecycleStartedAt));
+  if (!waiting || waiting.recent < ROOM_TEXTING_CLAIMS || waiting.oldest === null) return false;
+  return now.getTime() - new Date(waiting.oldest).getTime() < CREDIT_HOLD_MAX_MS;
 }

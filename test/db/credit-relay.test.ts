@@ -2,7 +2,12 @@ import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { createCreditActivities } from '../../activities/credit';
 import { claims, type Organization, type Session } from '../../db/schema';
-import { startWaitingCredits } from '../../server/lifecycles/credit';
+import {
+  CREDIT_HOLD_MAX_MS,
+  ROOM_TEXTING_CLAIMS,
+  roomIsTexting,
+  startWaitingCredits,
+} from '../../server/lifecycles/credit';
 import { seedMember, signedInVisitor } from '../support/accounts';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { textOf } from '../support/http';
@@ -78,6 +83,35 @@ describe('starting the credit lifecycle', () => {
       old?.id,
       recent?.id,
     ]);
+  });
+
+  test('while a room texts its code the relay holds back, but no claim waits more than a minute', async () => {
+    const now = new Date('2026-03-03T17:20:00Z');
+    const ago = (ms: number) => new Date(now.getTime() - ms);
+    const room = await Promise.all(
+      Array.from({ length: ROOM_TEXTING_CLAIMS }, () => seedMember(database.db, organization)),
+    );
+    // A quiet session: a few claims, nothing in the last seconds.
+    await seedClaim(database.db, session, room[0]!, { claimedAt: ago(30_000) });
+    expect(await roomIsTexting(database.db, now)).toBe(false);
+    // The room texts: ten claims in the last two seconds, all waiting.
+    await Promise.all(
+      room.slice(1).map((person, i) => seedClaim(database.db, session, person, { claimedAt: ago(100 * i) })),
+    );
+    expect(await roomIsTexting(database.db, now)).toBe(false);
+    const latecomer = await seedMember(database.db, organization);
+    await seedClaim(database.db, session, latecomer, { claimedAt: ago(50) });
+    expect(await roomIsTexting(database.db, now)).toBe(true);
+    // Claims whose lifecycles started do not count: the room is not waiting on them.
+    await database.db.update(claims).set({ lifecycleStartedAt: now });
+    expect(await roomIsTexting(database.db, now)).toBe(false);
+    // The room still texting, but one claim has waited a minute: the relay starts, oldest first.
+    await database.db.update(claims).set({ lifecycleStartedAt: null });
+    expect(await roomIsTexting(database.db, now)).toBe(true);
+    await seedClaim(database.db, session, await seedMember(database.db, organization), {
+      claimedAt: ago(CREDIT_HOLD_MAX_MS + 1_000),
+    });
+    expect(await roomIsTexting(database.db, now)).toBe(false);
   });
 
   test('the lifecycle puts the credit on the learner’s record once, and My CE says so', async () => {

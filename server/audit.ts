@@ -60,6 +60,7 @@ export const AUDIT_ACTIONS = [
   'affiliation_changed',
   'exception_requested',
   'exception_decided',
+  'sign_in_sheet_applied',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

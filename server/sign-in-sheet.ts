@@ -1,6 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { type Account, accounts, type Claim, type Organization } from '../db/schema';
+import { type Account, accounts, auditEvents, type Claim, type Organization } from '../db/schema';
 import {
   approvedForCredit,
   type ClaimableSession,
@@ -184,6 +184,21 @@ export async function planSignInSheet(
     } else {
       planned.push({ ...row, outcome: { kind: 'record', account, credits } });
     }
+  }
+  // Each recorded row is audited as an attendance; the sheet is recorded too, with what became of
+  // every row, so a sheet applied twice or half refused can be traced afterwards.
+  if (options.apply) {
+    const outcomes: Record<string, number> = {};
+    for (const row of planned) outcomes[row.outcome.kind] = (outcomes[row.outcome.kind] ?? 0) + 1;
+    await db.insert(auditEvents).values({
+      organizationId: organization.id,
+      action: 'sign_in_sheet_applied',
+      actorId: options.apply.actorId,
+      seriesId: found.series.id,
+      sessionId: found.session.id,
+      detail: { channel: options.apply.channel, rows: planned.length, outcomes },
+      createdAt: options.now,
+    });
   }
   return planned;
 }

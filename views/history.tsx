@@ -27,6 +27,10 @@ const ACTION_WORDS: Record<string, string> = {
   presentation_uploaded: 'Presentation uploaded',
   presentation_deleted: 'Presentation deleted',
   session_message_sent: 'Email sent',
+  attendance_recorded: 'Attendance recorded',
+  exception_requested: 'Exception requested',
+  exception_decided: 'Exception decided',
+  sign_in_sheet_applied: 'Sign-in sheet applied',
 };
 
 /** Facts a record notes beside its change, worth a line of their own. */
@@ -37,6 +41,7 @@ const NOTE_WORDS: Record<string, string> = {
   because: 'Reason',
   type: 'Type',
   size: 'Size',
+  channel: 'Channel',
 };
 
 const FIELD_WORDS: Record<string, string> = {

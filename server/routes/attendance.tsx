@@ -177,8 +177,6 @@ attendanceRoutes.post('/sessions/:sessionId/attendance/sheet', allow(mayChangeSe
       ...(sheet.apply ? { apply: { actorId, channel: 'sign_in_sheet' as const } } : {}),
     }),
   );
-  if (sheet.apply) {
-  }
   return attendancePage(c, { sheet: { applied: sheet.apply, rows, csv: sheet.text } });
 });
 

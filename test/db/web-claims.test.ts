@@ -400,8 +400,21 @@ describe('recording attendance for others', () => {
     // Applying again records nothing more.
     const again = await coordinator.post(`${page}/sheet`, { csv, apply: 'yes' }, { multipart: true });
     expect(textOf(again.html)).toContain('6 rows: 0 recorded, 2 already on record, 4 not recorded.');
-    const { claims: claimsTable } = await import('../../db/schema');
+    const { claims: claimsTable, auditEvents } = await import('../../db/schema');
     expect(await database.db.select().from(claimsTable)).toHaveLength(2);
+    // Each recorded row is audited as an attendance, and each applied sheet (never a preview) once.
+    const audited = await database.db
+      .select({ action: auditEvents.action, detail: auditEvents.detail })
+      .from(auditEvents)
+      .where(eq(auditEvents.sessionId, session.id));
+    expect(audited.filter((a) => a.action === 'attendance_recorded')).toHaveLength(2);
+    expect(audited.filter((a) => a.action === 'sign_in_sheet_applied').map((a) => a.detail)).toEqual(
+      expect.arrayContaining([
+        { channel: 'sign_in_sheet', rows: 6, outcomes: { recorded: 2, refused: 4 } },
+        { channel: 'sign_in_sheet', rows: 6, outcomes: { already: 2, refused: 4 } },
+      ]),
+    );
+    expect(audited.filter((a) => a.action === 'sign_in_sheet_applied')).toHaveLength(2);
   });
 
   test('a file that is not a CSV, or nothing at all, is refused with what to do', async () => {

@@ -14,12 +14,13 @@ import {
   textsReceived,
   textsSent,
 } from '../../db/schema';
-import { createTexter } from '../../server/texting';
 import { linkIn, mailTo, seedMember } from '../support/accounts';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { textOf, Visitor } from '../support/http';
 import { seedApprovedSession, seedOrganization, seedSeries, seedSession } from '../support/seed';
 import { createTestApp, type TestApp } from '../support/test-app';
+import twilio from 'twilio';
+import { createTexter, DEVELOPMENT_TWILIO_AUTH_TOKEN } from '../../server/texting';
 import { messageSid, text, twilioApi, WEBHOOK_PATH, signedWebhook } from '../support/twilio';
 
 let database: TestDatabase;
@@ -228,6 +229,45 @@ describe('the Twilio webhook', () => {
       body: noSid.body,
     });
     expect(answer.status).toBe(400);
+
+    // Signed by Twilio's own signing, but with a field missing: a clear 400, or for a text with no
+    // body (a picture alone) the reply asking for a code.
+    const without = async (field: string) => {
+      const { params } = signedWebhook(organization, t.config.publicUrl, { from: ANNS_PHONE, body: 'K7MPQ' });
+      delete params[field];
+      const token = organization.twilioAuthToken ?? DEVELOPMENT_TWILIO_AUTH_TOKEN;
+      const signature = twilio.getExpectedTwilioSignature(
+        token,
+        `${t.config.publicUrl}${WEBHOOK_PATH}`,
+        params,
+      );
+      const response = await t.app.request(WEBHOOK_PATH, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': signature },
+        body: new URLSearchParams(params).toString(),
+      });
+      return { status: response.status, body: await response.text() };
+    };
+    expect((await without('MessageSid')).status).toBe(400);
+    expect((await without('From')).status).toBe(400);
+    // Without a To no organization is known, so nobody's signature can hold.
+    expect((await without('To')).status).toBe(403);
+    const pictureOnly = await without('Body');
+    expect(pictureOnly.status).toBe(200);
+    expect(pictureOnly.body).toMatch(/attendance code/);
+
+    // A body over the 64 KB limit is refused before it is read.
+    const huge = signedWebhook(organization, t.config.publicUrl, {
+      from: ANNS_PHONE,
+      body: 'K'.repeat(70_000),
+    });
+    const tooLarge = await t.app.request(WEBHOOK_PATH, {
+      method: 'POST',
+      headers: huge.headers,
+      body: huge.body,
+    });
+    expect(tooLarge.status).toBe(413);
+    expect(await claimsOf(ann)).toEqual([]);
   });
 
   test('answers odd bodies with a clear reply', async () => {

@@ -128,6 +128,23 @@ describe('claiming on the web', () => {
     expect(fieldError(odd.html, 'code')).toBe('An Event ID is digits and a code is letters and digits.');
     expect((await learner.post(`${base}/claim`, { code: 'x'.repeat(41) })).status).toBe(400);
     expect((await learner.get(`${base}/claim/${'🩺'.repeat(3)}`)).status).toBe(404);
+    // Nothing typed, 10 kB, pictures and other scripts: each a 400 with a message at the field.
+    for (const code of [undefined, 'K'.repeat(10_000), '🩺📋', 'Запись', '出席コード', 'K7MPQ\u0000']) {
+      const answer = await learner.post(`${base}/claim`, code === undefined ? {} : { code });
+      expect(answer.status, JSON.stringify(code?.slice(0, 12))).toBe(400);
+      expect(fieldError(answer.html, 'code'), JSON.stringify(code?.slice(0, 12))).toBeTruthy();
+    }
+    // The claim itself and the exception request: oversize or forged fields are refused, not a 500.
+    for (const form of [{ credits: '9'.repeat(10_000) }, { credits: '<b>1</b>' }, { credits: '１' }]) {
+      expect(
+        (await learner.post(`${base}/claim/K7MPQ`, form)).status,
+        JSON.stringify(form).slice(0, 40),
+      ).toBeLessThan(500);
+    }
+    const longReason = await learner.post(`${base}/claim/K7MPQ/exception`, { reason: 'r'.repeat(10_000) });
+    expect(longReason.status).toBeGreaterThanOrEqual(400);
+    expect(longReason.status).toBeLessThan(500);
+    expect(await database.db.select().from(claims)).toEqual([]);
   });
 
   test('outside the window, or for a session not approved, the page says why and offers no button', async () => {

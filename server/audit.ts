@@ -61,6 +61,7 @@ export const AUDIT_ACTIONS = [
   'exception_requested',
   'exception_decided',
   'sign_in_sheet_applied',
+  'registered_for_session',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

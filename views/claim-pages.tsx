@@ -1,5 +1,6 @@
 import type { ClaimException, Organization, Series, Session } from '../db/schema';
 import type { ClaimRefusal } from '../server/claims';
+import type { RegistrationState } from '../server/registrations';
 import type { FieldErrors, FormValues } from '../server/forms';
 import { ErrorSummary, Field, FormAlert, Notice, SelectField, TextAreaField, typed } from './field';
 import { CsrfField, Layout, type PageChrome } from './layout';
@@ -79,7 +80,7 @@ export function refusalWords(organization: Organization, session: Session, refus
     case 'outside_window':
       return `Attendance for this session can be recorded from ${formatInstant(refusal.window.opensAt, session.timeZone)} to ${formatInstant(refusal.window.closesAt, session.timeZone)}. ${refusal.state === 'early' ? 'Come back then.' : 'That time has passed; if you attended, contact the session’s coordinator or the CME office.'}`;
     case 'not_registered':
-      return 'This session requires registration, and you are not registered for it. Contact the CME office.';
+      return 'This session requires registration, and you are not registered for it.';
     case 'not_eligible':
       return refusal.ineligibility.why === 'affiliation'
         ? 'This series gives credit only to medical staff and affiliates. If you are one, ask the CME office to mark your account.'
@@ -107,6 +108,8 @@ export function ClaimSessionPage(
     via: 'web' | 'qr';
     /** The window closed: the learner may ask the coordinators for an exception (or has). */
     exception?: { asked: Pick<ClaimException, 'status' | 'decisionNote'> | null } | undefined;
+    /** Where the learner stands with a session that requires registration. */
+    registration?: RegistrationState | undefined;
     said?: string | undefined;
   },
 ) {
@@ -116,6 +119,15 @@ export function ClaimSessionPage(
       <h1>Claim credit</h1>
       <SessionFacts session={session} series={props.series} />
       {props.said && <Notice>{props.said}</Notice>}
+      {props.registration && (
+        <Registration
+          organization={organization}
+          code={props.code}
+          session={session}
+          state={props.registration}
+          csrfToken={props.csrfToken}
+        />
+      )}
       {props.refusal ? (
         <>
           <FormAlert>{props.refusal}</FormAlert>
@@ -159,6 +171,55 @@ export function ClaimSessionPage(
         </form>
       )}
     </Layout>
+  );
+}
+
+/** A session that requires registration: registered, or the button to register while it is open. */
+function Registration(props: {
+  organization: Organization;
+  code: string;
+  session: Session;
+  state: RegistrationState;
+  csrfToken: string;
+}) {
+  const { state, session } = props;
+  if (state.kind === 'registered') {
+    return <p>You registered for this session on {formatInstant(state.at, session.timeZone)}.</p>;
+  }
+  if (state.kind === 'closed') {
+    return (
+      <p>
+        This session required registration, which closed when it began. If you attended, contact the CME
+        office.
+      </p>
+    );
+  }
+  if (state.kind === 'ineligible') {
+    return (
+      <p>
+        {refusalWords(props.organization, session, {
+          reason: 'not_eligible',
+          ineligibility: state.ineligibility,
+        })}
+      </p>
+    );
+  }
+  if (state.kind !== 'open') return null;
+  return (
+    <form
+      method="post"
+      action={`/${props.organization.code}/claim/${encodeURIComponent(props.code)}/register`}
+      class="stack"
+    >
+      <CsrfField token={props.csrfToken} />
+      <p>
+        This session requires registration before it begins, at{' '}
+        {formatInstant(session.startsAt, session.timeZone)}.
+      </p>
+      <p class="actions">
+        <button type="submit">Register for this session</button>
+      </p>
+    </form>
   );
 }
 

@@ -31,6 +31,7 @@ const ACTION_WORDS: Record<string, string> = {
   exception_requested: 'Exception requested',
   exception_decided: 'Exception decided',
   sign_in_sheet_applied: 'Sign-in sheet applied',
+  registered_for_session: 'Registered',
 };
 
 /** Facts a record notes beside its change, worth a line of their own. */

@@ -23,6 +23,7 @@ import { validForm } from '../forms';
 import { EXCEPTION_REASON_MAX, exceptionsOfLearner, requestException } from '../claim-exceptions';
 import { chrome, viewerOf } from '../page';
 import { RateLimited } from '../rate-limits';
+import { register, registrationState } from '../registrations';
 import { renderError } from '../respond';
 import { retryMessage } from '../throttle';
 
@@ -142,9 +143,58 @@ claimRoutes.get('/claim/:code', allow(signedIn), viaQuery, async (c) => {
       values={{ credits: options[0] ?? '', reason: '' }}
       via={c.req.valid('query').via ?? 'web'}
       exception={await exceptionOffer(c, found, refusal)}
+      registration={await registrationOf(c, found)}
     />,
   );
 });
+
+/** Where the signed-in learner stands with the session's registration, when it requires one. */
+function registrationOf(c: Context<AppEnv>, found: ClaimableSession) {
+  const deps = c.get('deps');
+  return registrationState(deps.db, c.get('organization'), found, viewerOf(c).account, deps.clock.now());
+}
+
+/** A session that requires registration: the learner registers, until it begins. */
+claimRoutes.post(
+  '/claim/:code/register',
+  allow(signedIn),
+  validForm(z.object({}), (c) => renderError(c, 'bad_request')),
+  async (c) => {
+    const organization = c.get('organization');
+    const deps = c.get('deps');
+    const context = await claimContext(c);
+    if (context instanceof Response) return context;
+    const { found } = context;
+    const account = viewerOf(c).account;
+    const now = deps.clock.now();
+    const state = await register(deps.db, organization, found, account, now);
+    const refusal = await claimRefusal(deps.db, organization, found, account, now);
+    const options = claimableCredits(found.session.credits);
+    const said =
+      state.kind === 'registered'
+        ? `You are registered for ${found.session.name}.`
+        : state.kind === 'not_required'
+          ? 'This session needs no registration.'
+          : undefined;
+    return c.html(
+      <ClaimSessionPage
+        {...chrome(c)}
+        organization={organization}
+        code={context.code}
+        session={found.session}
+        series={found.series}
+        refusal={refusal ? refusalWords(organization, found.session, refusal) : null}
+        creditOptions={options}
+        values={{ credits: options[0] ?? '', reason: '' }}
+        via="web"
+        exception={await exceptionOffer(c, found, refusal)}
+        registration={state}
+        said={said}
+      />,
+      state.kind === 'registered' || state.kind === 'not_required' ? 200 : 409,
+    );
+  },
+);
 
 /** After a closed window, the exception the learner asked for, or the offer to ask. */
 async function exceptionOffer(c: Context<AppEnv>, found: ClaimableSession, refusal: ClaimRefusal | null) {

@@ -115,6 +115,55 @@ describe('claiming on the web', () => {
     expect(await annsClaims()).toEqual([]);
   });
 
+  test('a session that requires registration: learners register until it begins, once, and then claim', async () => {
+    const { sessionRegistrations } = await import('../../db/schema');
+    const registered = await seedApprovedSession(database.db, grandRounds, {
+      name: 'Stroke code pathway',
+      attendanceCode: 'RG4ST',
+      startsAt: new Date('2026-03-04T17:00:00Z'),
+      endsAt: new Date('2026-03-04T18:00:00Z'),
+      requiresRegistration: true,
+    });
+    t.clock.set(new Date('2026-03-04T12:00:00Z'));
+    learner = await signedInVisitor(t.app, organization, ann.email, `${base}/my-ce`);
+    const before = await learner.get(`${base}/claim/RG4ST`);
+    expect(textOf(before.html)).toContain(
+      'This session requires registration before it begins, at Mar 4, 2026, 12:00 PM EST.',
+    );
+    const done = await learner.post(`${base}/claim/RG4ST/register`, {});
+    expect(done.status).toBe(200);
+    expect(textOf(done.html)).toContain('You are registered for Stroke code pathway.');
+    expect(textOf(done.html)).toContain('You registered for this session on Mar 4, 2026, 7:00 AM EST.');
+    expect(done.html).not.toContain('Register for this session');
+    expect((await learner.post(`${base}/claim/RG4ST/register`, {})).status).toBe(200);
+    expect(
+      await database.db
+        .select()
+        .from(sessionRegistrations)
+        .where(eq(sessionRegistrations.sessionId, registered.id)),
+    ).toHaveLength(1);
+    const audited = await database.db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.action, 'registered_for_session'));
+    expect(audited).toMatchObject([{ accountId: ann.id, sessionId: registered.id }]);
+
+    // Once it has begun, registration is closed: a latecomer is told why and cannot register.
+    t.clock.set(new Date('2026-03-04T17:10:00Z'));
+    const ben = await seedMember(database.db, organization, { email: 'ben@riverside.test' });
+    const latecomer = await signedInVisitor(t.app, organization, ben.email, `${base}/my-ce`);
+    const late = textOf((await latecomer.get(`${base}/claim/RG4ST`)).html);
+    expect(late).toContain('This session requires registration, and you are not registered for it.');
+    expect(late).toContain('registration, which closed when it began');
+    expect((await latecomer.post(`${base}/claim/RG4ST/register`, {})).status).toBe(409);
+    expect(await database.db.select().from(sessionRegistrations)).toHaveLength(1);
+
+    // The registered learner claims as anyone does.
+    learner = await signedInVisitor(t.app, organization, ann.email, `${base}/my-ce`);
+    const claimed = await learner.post(`${base}/claim/RG4ST`, { credits: '1.00', via: 'web' });
+    expect(textOf(claimed.html)).toContain('We have recorded your attendance for Stroke code pathway');
+  });
+
   test('a code no session has, or nonsense, is said plainly and kept', async () => {
     await learner.get(`${base}/claim`);
     const unknown = await learner.post(`${base}/claim`, { code: 'zzzz9' });

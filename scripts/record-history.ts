@@ -7,6 +7,7 @@
  *   disclosure-term-lapsed.json    submitted, reminders 30 and 7 days out, lapsed, a session told
  *   claim-window-rotated.json      waits, opens, a new code every 10 minutes, moved, holds, closes
  *   claim-exception-approved.json  asked, reminded twice, approved
+ *   credit-recorded.json           started by an attendance, told again, the credit on record
  * The replay test runs today's workflow code against them, so a change that would break running
  * workflows fails CI. Re-record only on purpose, when a change is meant to be incompatible.
  */
@@ -25,6 +26,7 @@ import {
 import { checkInstants, type SessionPlan, sessionChangedSignal } from '../workflows/session-approval';
 import { claimWindowChangedSignal } from '../workflows/claim-window';
 import { exceptionDecidedSignal } from '../workflows/claim-exception';
+import { attendanceRecordedSignal } from '../workflows/credit';
 
 type Handle = Awaited<ReturnType<TestWorkflowEnvironment['client']['workflow']['start']>>;
 const DAY = 86_400_000;
@@ -149,6 +151,19 @@ const scenarios: Record<string, Scenario> = {
       await handle.signal(exceptionDecidedSignal, { approved: true });
     },
   },
+  'credit-recorded': {
+    workflowType: 'credit',
+    input: () => ({
+      organizationId: '00000000-0000-4000-8000-0000000000aa',
+      sessionId: '00000000-0000-4000-8000-000000000003',
+      accountId: '00000000-0000-4000-8000-000000000004',
+    }),
+    // As the relay starts it (signal-with-start), and a second attendance told after, which changes nothing.
+    async run(_env, handle) {
+      await handle.signal(attendanceRecordedSignal, { claimId: '00000000-0000-4000-8000-000000000009' });
+      await handle.signal(attendanceRecordedSignal, { claimId: '00000000-0000-4000-8000-000000000010' });
+    },
+  },
   'disclosure-term-lapsed': {
     workflowType: 'disclosureTerm',
     input: (now) => ({
@@ -177,6 +192,7 @@ const activities = {
   escalateSession: async () => ({ ticketId: '00000000-0000-4000-8000-000000000006' }),
   sendDisclosureRequest: async () => 'requested' as const,
   remindDisclosureLapse: async () => 'sent' as const,
+  recordCredit: async () => ({ creditedAt: '2026-03-03T17:10:00.000Z' }),
   disclosureLapsed: async () => ({ superseded: false, sessionIds: ['00000000-0000-4000-8000-000000000003'] }),
 };
 

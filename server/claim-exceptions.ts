@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import {
   type Account,
@@ -57,30 +57,29 @@ export async function requestException(
   if (refusal?.reason !== 'outside_window' || refusal.state !== 'closed') {
     return { ok: false, problem: 'An exception is only for a claim window that has closed.' };
   }
-  if (organization.exceptionsPerYear !== null) {
-    const yearStart = instantAt(
-      `${localDate(now, organization.timeZone).slice(0, 4)}-01-01`,
-      '00:00',
-      organization.timeZone,
-    );
-    const used = await deps.db
-      .select({ id: claimExceptions.id })
-      .from(claimExceptions)
-      .where(
-        and(
-          eq(claimExceptions.accountId, account.id),
-          gte(claimExceptions.requestedAt, yearStart),
-          inArray(claimExceptions.status, ['requested', 'approved']),
-        ),
-      );
-    if (used.length >= organization.exceptionsPerYear) {
-      return {
-        ok: false,
-        problem: `${organization.name} allows ${organization.exceptionsPerYear} exception${organization.exceptionsPerYear === 1 ? '' : 's'} a year, and you have used ${used.length === 1 ? 'it' : 'them'}. Contact the CME office.`,
-      };
-    }
-  }
+  const cap = organization.exceptionsPerYear;
+  const yearStart = instantAt(
+    `${localDate(now, organization.timeZone).slice(0, 4)}-01-01`,
+    '00:00',
+    organization.timeZone,
+  );
   const exception = await deps.db.transaction(async (tx) => {
+    if (cap !== null) {
+      // One learner's requests are counted and written one at a time, so two sent together (two
+      // tabs, a double tap on two sessions) cannot both slip under the yearly cap.
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`exceptions ${account.id}`}, 0))`);
+      const used = await tx
+        .select({ id: claimExceptions.id })
+        .from(claimExceptions)
+        .where(
+          and(
+            eq(claimExceptions.accountId, account.id),
+            gte(claimExceptions.requestedAt, yearStart),
+            inArray(claimExceptions.status, ['requested', 'approved']),
+          ),
+        );
+      if (used.length >= cap) return { capped: used.length } as const;
+    }
     const [created] = await tx
       .insert(claimExceptions)
       .values({
@@ -106,6 +105,12 @@ export async function requestException(
     });
     return created;
   });
+  if (exception && 'capped' in exception) {
+    return {
+      ok: false,
+      problem: `${organization.name} allows ${cap} exception${cap === 1 ? '' : 's'} a year, and you have used ${exception.capped === 1 ? 'it' : 'them'}. Contact the CME office.`,
+    };
+  }
   if (!exception) return requestException(deps, organization, found, account, input);
   deps.background.run('exception lifecycle start', () => deps.claimExceptions.requested(exception));
   return { ok: true, exception, created: true };

@@ -1,5 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm';
-import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Database } from '../db/client';
 
 /**
@@ -75,6 +75,12 @@ export interface RateLimits {
   pairingTextsByAccount: Limit;
   /** Event IDs and attendance codes one account looks up on the web: a busy week, not a sweep of codes. */
   claimCodesByAccount: Limit;
+  /**
+   * Refused SMS webhooks (unsigned, wrongly signed, to no organization's number) per address, kept
+   * in this process's memory: the point is to stop a flood before it costs a database read, and
+   * Twilio's own signed deliveries never count.
+   */
+  refusedWebhooksByAddress: Limit;
 }
 
 /**
@@ -102,6 +108,9 @@ export const PAIRING_TEXTS_PER_ACCOUNT_PER_DAY = 6;
 /** Codes one account may try on the web in ten minutes. */
 export const CLAIM_CODES_PER_ACCOUNT_PER_10_MINUTES = 30;
 
+/** Refused webhooks one address may send in ten minutes: a misconfigured token shows, a flood stops. */
+export const REFUSED_WEBHOOKS_PER_10_MINUTES = 60;
+
 /** Pairing codes texted to one phone in an hour: enough to retry, useless to bother a stranger. */
 export const TEXTS_TO_PHONE_PER_HOUR = 3;
 
@@ -126,8 +135,12 @@ export function createRateLimits(db: Database): RateLimits {
     return made;
   };
 
-  const limit = (keyPrefix: string, points: number, seconds: number): Limit => {
-    const counter = limiter(keyPrefix, points, seconds);
+  const limit = (
+    keyPrefix: string,
+    points: number,
+    seconds: number,
+    counter: RateLimiterPostgres | RateLimiterMemory = limiter(keyPrefix, points, seconds),
+  ): Limit => {
     return {
       async take(key) {
         try {
@@ -166,6 +179,12 @@ export function createRateLimits(db: Database): RateLimits {
     textsToPhone: limit('phone:texts-out', TEXTS_TO_PHONE_PER_HOUR, 60 * 60),
     pairingTextsByAccount: limit('account:pairing-texts', PAIRING_TEXTS_PER_ACCOUNT_PER_DAY, 24 * 60 * 60),
     claimCodesByAccount: limit('account:claim-codes', CLAIM_CODES_PER_ACCOUNT_PER_10_MINUTES, 10 * 60),
+    refusedWebhooksByAddress: limit(
+      'address:refused-webhooks',
+      REFUSED_WEBHOOKS_PER_10_MINUTES,
+      10 * 60,
+      new RateLimiterMemory({ points: REFUSED_WEBHOOKS_PER_10_MINUTES, duration: 10 * 60 }),
+    ),
   };
 }
 

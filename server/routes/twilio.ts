@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Organization } from '../../db/schema';
 import { keptNumber, organizationByNumber } from '../organization-numbers';
 import { allow, anyone } from '../access';
+import { clientAddress } from '../client-address';
 import type { AppEnv } from '../context';
 import { answerText, TEXT_MAX_CHARACTERS } from '../inbound-texts';
 import { normalizeMobile } from '../identifiers';
@@ -51,9 +52,15 @@ const plain = { 'Content-Type': 'text/plain; charset=utf-8' };
  */
 twilioRoutes.post(TWILIO_SMS_WEBHOOK_PATH, allow(anyone), async (c) => {
   const deps = c.get('deps');
+  const address = clientAddress(c);
+  const refusals = deps.rateLimits.refusedWebhooksByAddress;
+  const refused = async (status: 403 | 415 | 400, words: string) => {
+    await refusals.take(address).catch(() => {});
+    return c.body(words, status, plain);
+  };
   const type = c.req.header('Content-Type') ?? '';
   if (!type.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
-    return c.body('Expected a form-encoded Twilio webhook.', 415, plain);
+    return refused(415, 'Expected a form-encoded Twilio webhook.');
   }
   const params: Record<string, string> = {};
   for (const [name, value] of new URLSearchParams(await c.req.text())) {
@@ -69,6 +76,14 @@ twilioRoutes.post(TWILIO_SMS_WEBHOOK_PATH, allow(anyone), async (c) => {
   let organization: Organization | null = null;
   try {
     const kept = to ? keptNumber(deps.db, to) : null;
+    // An address whose webhooks keep being refused costs no more database reads: only a delivery
+    // signed for a number this process already knows is still answered.
+    if (!(kept && signed(kept)) && !(await refusals.allows(address))) {
+      return c.body('Too many refused webhooks from this address. Try again later.', 429, {
+        ...plain,
+        'Retry-After': '600',
+      });
+    }
     // A kept organization whose token no longer fits may have a new one: read it again before refusing.
     organization =
       kept && signed(kept)
@@ -84,11 +99,11 @@ twilioRoutes.post(TWILIO_SMS_WEBHOOK_PATH, allow(anyone), async (c) => {
     deps.log.warn(
       `SMS webhook refused: ${organization ? 'bad or missing signature' : 'no organization has that number'}`,
     );
-    return c.body('Forbidden: not signed by Twilio for this number.', 403, plain);
+    return refused(403, 'Forbidden: not signed by Twilio for this number.');
   }
   const parsed = inboundText.safeParse(params);
   if (!parsed.success) {
-    return c.body('Expected MessageSid, From, To and Body.', 400, plain);
+    return refused(400, 'Expected MessageSid, From, To and Body.');
   }
   const text = parsed.data;
   let reply: string;

@@ -21,6 +21,7 @@ import { seedApprovedSession, seedOrganization, seedSeries, seedSession } from '
 import { createTestApp, type TestApp } from '../support/test-app';
 import twilio from 'twilio';
 import { createTexter, DEVELOPMENT_TWILIO_AUTH_TOKEN } from '../../server/texting';
+import { REFUSED_WEBHOOKS_PER_10_MINUTES } from '../../server/rate-limits';
 import { messageSid, text, twilioApi, WEBHOOK_PATH, signedWebhook } from '../support/twilio';
 
 let database: TestDatabase;
@@ -128,6 +129,37 @@ describe('the Twilio webhook', () => {
     expect(await database.db.select().from(textsReceived)).toEqual([]);
     expect(await database.db.select().from(smsOptOuts)).toEqual([]);
     expect(await claimsOf(ann)).toEqual([]);
+  });
+
+  test('an address whose webhooks keep being refused is stopped, while Twilio’s signed texts are still answered', async () => {
+    // Twilio's own delivery first: the number's organization is now known to this process.
+    expect((await send(ANNS_PHONE, 'HELP')).status).toBe(200);
+    const forged = () =>
+      text(t.app, organization, t.config.publicUrl, {
+        from: ANNS_PHONE,
+        body: 'K7MPQ',
+        token: 'a'.repeat(32),
+      });
+    for (let i = 0; i < REFUSED_WEBHOOKS_PER_10_MINUTES; i++) expect((await forged()).status).toBe(403);
+    const stopped = await forged();
+    expect(stopped.status).toBe(429);
+    expect(stopped.raw).toContain('Too many refused webhooks');
+    // A number no organization has is not looked up any more either.
+    const elsewhere = await text(
+      t.app,
+      { smsNumber: '+18005550199', twilioAuthToken: null },
+      t.config.publicUrl,
+      {
+        from: ANNS_PHONE,
+        body: 'K7MPQ',
+      },
+    );
+    expect(elsewhere.status).toBe(429);
+    // A delivery signed for the organization's number is answered as ever, and recorded.
+    const genuine = await send(ANNS_PHONE, 'K7MPQ');
+    expect(genuine.status).toBe(200);
+    expect(genuine.reply).toMatch(/^Thank you/);
+    expect(await claimsOf(ann)).toHaveLength(1);
   });
 
   test('checks the signature against PUBLIC_URL, so it holds behind a proxy', async () => {

@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { CLAIM_CHANNELS, type ClaimChannel, claims, organizations, series, sessions } from '../db/schema';
 import { freshAttendanceCodes } from '../server/attendance-codes';
-import { approvedForCredit } from '../server/claims';
+import { approvedForCredit, forgetKeptSessions } from '../server/claims';
 import { claimWindow } from '../server/claim-window';
 import type { Clock } from '../server/clock';
 import type { Mailer } from '../server/mail';
@@ -66,6 +66,7 @@ export function createClaimWindowActivities({
           .update(sessions)
           .set({ rotatingCode: null, rotatingCodePrevious: null })
           .where(eq(sessions.id, sessionId));
+        forgetKeptSessions(db);
         return { rotateMinutes: 0 };
       }
       const [code] = await freshAttendanceCodes(db, row.organization.id, 1);
@@ -73,6 +74,7 @@ export function createClaimWindowActivities({
         .update(sessions)
         .set({ rotatingCodePrevious: sql`${sessions.rotatingCode}`, rotatingCode: code ?? null })
         .where(eq(sessions.id, sessionId));
+      forgetKeptSessions(db);
       return { rotateMinutes };
     },
 
@@ -81,6 +83,7 @@ export function createClaimWindowActivities({
         .update(sessions)
         .set({ rotatingCode: null, rotatingCodePrevious: null })
         .where(eq(sessions.id, sessionId));
+      forgetKeptSessions(db);
       const row = await load(sessionId);
       if (!row) return { claims: 0 };
       const counts = await db

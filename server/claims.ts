@@ -87,6 +87,40 @@ export async function findSessionByCode(
   };
 }
 
+/**
+ * A room of 300 texting one code asks for the same session 300 times in a minute: what a code
+ * means is kept a few seconds per database and organization (as an approval is, approvedForCredit).
+ * A session moved, deactivated or given a new screen code is seen at once by the process that
+ * changed it (forgetKeptSessions) and within SESSION_KEPT_MS by any other; a code that matches
+ * nothing is never kept.
+ */
+const SESSION_KEPT_MS = 5_000;
+const keptSessions = new WeakMap<Database, Map<string, { found: ClaimableSession; until: number }>>();
+
+export function forgetKeptSessions(db: Database): void {
+  keptSessions.delete(db);
+}
+
+export async function findSessionByCodeKept(
+  db: Database,
+  organizationId: string,
+  typed: string,
+): Promise<ClaimableSession | null> {
+  const key = `${organizationId} ${normalizeAttendanceCode(typed)}`;
+  let kept = keptSessions.get(db);
+  const hit = kept?.get(key);
+  if (hit && hit.until > performance.now()) return hit.found;
+  const found = await findSessionByCode(db, organizationId, typed);
+  if (!kept) {
+    kept = new Map();
+    keptSessions.set(db, kept);
+  }
+  if (kept.size > 10_000) kept.clear();
+  if (found) kept.set(key, { found, until: performance.now() + SESSION_KEPT_MS });
+  else kept.delete(key);
+  return found;
+}
+
 export type ClaimRefusal =
   | { reason: 'not_approved'; contact: string | null }
   | { reason: 'code_rotates'; minutes: number }

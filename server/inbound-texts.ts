@@ -27,6 +27,7 @@ import {
   claimRefusal,
   existingClaim,
   findSessionByCode,
+  findSessionByCodeKept,
 } from './claims';
 import { normalizeAttendanceCode } from './attendance-codes';
 import {
@@ -321,7 +322,11 @@ async function understand(
     }
   }
   if (!account) return none({ outcome: 'user_not_found', reply: userNotFoundText(organization) });
-  const found = await findSessionByCode(deps.db, organization.id, code, account.id);
+  // The learner's own claim is not looked up here: the write finds it (a claim already there
+  // becomes "already recorded"), and a refusal looks for it below, so a room's texts cost two
+  // round trips to the database, not three.
+  const kept = await findSessionByCodeKept(deps.db, organization.id, code);
+  const found = kept ? { ...kept, existing: null } : null;
   if (!found) {
     return none({
       outcome: 'no_such_code',
@@ -330,9 +335,14 @@ async function understand(
     });
   }
   const about = { accountId: account.id, sessionId: found.session.id };
-  const refusal = await claimRefusal(deps.db, organization, found, account, deps.clock.now());
-  if (refusal)
+  let refusal = await claimRefusal(deps.db, organization, found, account, deps.clock.now());
+  if (refusal) {
+    // "Already recorded" comes before every other refusal (claimRefusal): good news, and true after
+    // the window closes too.
+    const claim = await existingClaim(deps.db, found.session.id, account.id);
+    if (claim) refusal = { reason: 'already_recorded', claim };
     return none({ ...about, outcome: refusal.reason, reply: refusalText(organization, found, refusal) });
+  }
   return {
     answer: { ...about, outcome: 'claim_recorded', reply: recordedText(found.session) },
     claimFor: { found, accountId: account.id },

@@ -1,6 +1,7 @@
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import { type Disclosure, type Organization, type Session, sessionFaculty, sessions } from '../../db/schema';
 import type { AppDeps } from '../context';
+import { forgetKeptSessions } from '../claims';
 import { requestPresentation } from '../presentations';
 import { disclosureLapsesAt } from '../session-status';
 import { CLAIM_MINUTES_AFTER_MAX } from '../organization-settings';
@@ -39,6 +40,7 @@ export function sessionsChanged(
   changed: Session[],
   reason: 'details' | 'date' | 'deactivated',
 ): void {
+  forgetKeptSessions(deps.db);
   deps.background.run('claim windows re-plan', async () => {
     for (const session of changed) await deps.claimWindows.changed(organization.id, session);
   });

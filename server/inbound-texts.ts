@@ -1,4 +1,5 @@
-import { and, eq, gt, isNotNull, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, sql } from 'drizzle-orm';
+import type { Database } from '../db/client';
 import { accounts, type Organization, smsOptOuts, textsReceived } from '../db/schema';
 import type { AppDeps } from './context';
 import {
@@ -248,17 +249,32 @@ interface Known {
  * Everything a text's answer starts from, in one query: in a room of 300 texting one code, each
  * round trip to the database is paid 300 times. The texts on record are the rate limit too.
  */
-async function whatIsKnown(deps: PairingDeps, organization: Organization, text: InboundText): Promise<Known> {
-  const since = new Date(deps.clock.now().getTime() - 10 * 60_000);
-  const [row] = await deps.db
+/**
+ * whatIsKnown's query, built once per database and prepared: in a burst its building cost more
+ * than its round trip.
+ */
+function knownQuery(db: Database) {
+  let query = knownQueries.get(db);
+  if (!query) {
+    query = buildKnownQuery(db);
+    knownQueries.set(db, query);
+  }
+  return query;
+}
+
+function buildKnownQuery(db: Database) {
+  const messageSid = sql.placeholder('messageSid');
+  const organizationId = sql.placeholder('organizationId');
+  const from = sql.placeholder('from');
+  return db
     .select({
       storedReply: sql<string | null>`(select ${textsReceived.reply} from ${textsReceived}
-        where ${textsReceived.messageSid} = ${text.messageSid})`,
+        where ${textsReceived.messageSid} = ${messageSid})`,
       stopped: sql<boolean>`exists (select 1 from ${smsOptOuts}
-        where ${smsOptOuts.organizationId} = ${organization.id} and ${smsOptOuts.phone} = ${text.from})`,
+        where ${smsOptOuts.organizationId} = ${organizationId} and ${smsOptOuts.phone} = ${from})`,
       recentTexts: sql<number>`(select count(*)::int from ${textsReceived}
-        where ${textsReceived.organizationId} = ${organization.id} and ${textsReceived.from} = ${text.from}
-          and ${gt(textsReceived.receivedAt, since)})`.mapWith(Number),
+        where ${textsReceived.organizationId} = ${organizationId} and ${textsReceived.from} = ${from}
+          and ${textsReceived.receivedAt} > ${sql.placeholder('since')}::timestamptz)`.mapWith(Number),
       id: accounts.id,
       profession: accounts.profession,
       emailKey: accounts.emailKey,
@@ -269,12 +285,25 @@ async function whatIsKnown(deps: PairingDeps, organization: Organization, text: 
     .leftJoin(
       accounts,
       and(
-        eq(accounts.organizationId, organization.id),
-        eq(accounts.mobile, text.from),
+        sql`${accounts.organizationId} = ${organizationId}`,
+        sql`${accounts.mobile} = ${from}`,
         isNotNull(accounts.smsPairedAt),
       ),
     )
-    .limit(1);
+    .limit(1)
+    .prepare('rounds_text_known');
+}
+
+const knownQueries = new WeakMap<Database, ReturnType<typeof buildKnownQuery>>();
+
+async function whatIsKnown(deps: PairingDeps, organization: Organization, text: InboundText): Promise<Known> {
+  const since = new Date(deps.clock.now().getTime() - 10 * 60_000);
+  const [row] = await knownQuery(deps.db).execute({
+    messageSid: text.messageSid,
+    organizationId: organization.id,
+    from: text.from,
+    since: since.toISOString(),
+  });
   if (!row) throw new Error('the question about a text had no answer');
   const { storedReply, stopped, recentTexts, id, profession, emailKey, emailConfirmedAt, affiliatedAt } = row;
   return {

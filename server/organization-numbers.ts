@@ -1,37 +1,46 @@
-import { eq } from 'drizzle-orm';
+import { isNotNull } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { type Organization, organizations } from '../db/schema';
 
 /**
- * Each number's organization, kept a few seconds per database: a room texting at once reads it
- * once. Saving the organization's settings forgets it (forgetNumbers); another web process sees
- * the change within NUMBER_KEPT_MS, and a changed token is read again before anything is refused.
+ * Every organization's SMS number, kept in memory per database and read again in one query when
+ * NUMBERS_KEPT_MS have passed: a room texting at once costs no lookup, and neither does a flood of
+ * texts to numbers nobody has. Saving an organization's settings forgets them (forgetNumbers);
+ * another web process sees the change within NUMBERS_KEPT_MS, and a signature that does not fit
+ * reads them again (at most once a NUMBERS_RECHECK_MS) before anything is refused.
  */
-const NUMBER_KEPT_MS = 10_000;
-const numbers = new WeakMap<Database, Map<string, { organization: Organization; until: number }>>();
+const NUMBERS_KEPT_MS = 10_000;
+const NUMBERS_RECHECK_MS = 1_000;
+const kept = new WeakMap<Database, { byNumber: Promise<Map<string, Organization>>; readAt: number }>();
 
-export function keptNumber(db: Database, number: string): Organization | null {
-  const kept = numbers.get(db)?.get(number);
-  return kept && kept.until > performance.now() ? kept.organization : null;
-}
-
-export async function organizationByNumber(db: Database, number: string): Promise<Organization | null> {
-  const [organization] = await db
+function numbers(db: Database, olderThanMs: number): Promise<Map<string, Organization>> {
+  const current = kept.get(db);
+  if (current && performance.now() - current.readAt < olderThanMs) return current.byNumber;
+  // One read for everyone who asks meanwhile; a failed read is not kept.
+  const byNumber = db
     .select()
     .from(organizations)
-    .where(eq(organizations.smsNumber, number))
-    .limit(1);
-  let kept = numbers.get(db);
-  if (!kept) {
-    kept = new Map();
-    numbers.set(db, kept);
-  }
-  if (organization) kept.set(number, { organization, until: performance.now() + NUMBER_KEPT_MS });
-  else kept.delete(number);
-  return organization ?? null;
+    .where(isNotNull(organizations.smsNumber))
+    .then((rows) => new Map(rows.map((organization) => [organization.smsNumber ?? '', organization])));
+  const entry = { byNumber, readAt: performance.now() };
+  kept.set(db, entry);
+  byNumber.catch(() => {
+    if (kept.get(db) === entry) kept.delete(db);
+  });
+  return byNumber;
+}
+
+/** The organization whose number this is, or null; from memory unless the numbers have aged. */
+export async function organizationByNumber(db: Database, number: string): Promise<Organization | null> {
+  return (await numbers(db, NUMBERS_KEPT_MS)).get(number) ?? null;
+}
+
+/** The same, read again unless it was read within the last second: for a token that may have changed. */
+export async function organizationByNumberAgain(db: Database, number: string): Promise<Organization | null> {
+  return (await numbers(db, NUMBERS_RECHECK_MS)).get(number) ?? null;
 }
 
 /** Called when an organization's settings are saved, so this process answers with the new ones at once. */
 export function forgetNumbers(db: Database): void {
-  numbers.delete(db);
+  kept.delete(db);
 }

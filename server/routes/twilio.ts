@@ -2,7 +2,8 @@ import { Hono } from 'hono';
 import twilio from 'twilio';
 import { z } from 'zod';
 import type { Organization } from '../../db/schema';
-import { keptNumber, organizationByNumber } from '../organization-numbers';
+import { organizationByNumber, organizationByNumberAgain } from '../organization-numbers';
+import { RateLimited } from '../rate-limits';
 import { allow, anyone } from '../access';
 import { clientAddress } from '../client-address';
 import type { AppEnv } from '../context';
@@ -54,8 +55,18 @@ twilioRoutes.post(TWILIO_SMS_WEBHOOK_PATH, allow(anyone), async (c) => {
   const deps = c.get('deps');
   const address = clientAddress(c);
   const refusals = deps.rateLimits.refusedWebhooksByAddress;
-  const refused = async (status: 403 | 415 | 400, words: string) => {
-    await refusals.take(address).catch(() => {});
+  // A request Twilio did not sign counts against its address; over the budget the answer is 429.
+  // A signed delivery is never counted nor refused by it, so a flood cannot silence Twilio.
+  const refused = async (status: 403 | 415, words: string) => {
+    try {
+      await refusals.take(address);
+    } catch (error) {
+      if (!(error instanceof RateLimited)) throw error;
+      return c.body('Too many refused webhooks from this address. Try again later.', 429, {
+        ...plain,
+        'Retry-After': String(error.retryAfterSeconds),
+      });
+    }
     return c.body(words, status, plain);
   };
   const type = c.req.header('Content-Type') ?? '';
@@ -74,28 +85,21 @@ twilioRoutes.post(TWILIO_SMS_WEBHOOK_PATH, allow(anyone), async (c) => {
     return Boolean(token && signature && twilio.validateRequest(token, signature, url, params));
   };
   let organization: Organization | null = null;
+  let verified = false;
   try {
-    const kept = to ? keptNumber(deps.db, to) : null;
-    // An address whose webhooks keep being refused costs no more database reads: only a delivery
-    // signed for a number this process already knows is still answered.
-    if (!(kept && signed(kept)) && !(await refusals.allows(address))) {
-      return c.body('Too many refused webhooks from this address. Try again later.', 429, {
-        ...plain,
-        'Retry-After': '600',
-      });
+    organization = to ? await withinDeadline(organizationByNumber(deps.db, to), ANSWER_DEADLINE_MS) : null;
+    verified = signed(organization);
+    // A token changed in another process since the numbers were read: read them again (at most
+    // once a second, so forged signatures cannot make every request a database read).
+    if (organization && !verified && to) {
+      organization = await withinDeadline(organizationByNumberAgain(deps.db, to), ANSWER_DEADLINE_MS);
+      verified = signed(organization);
     }
-    // A kept organization whose token no longer fits may have a new one: read it again before refusing.
-    organization =
-      kept && signed(kept)
-        ? kept
-        : to
-          ? await withinDeadline(organizationByNumber(deps.db, to), ANSWER_DEADLINE_MS)
-          : null;
   } catch (error) {
     deps.log.error('the SMS webhook could not read the database', error);
     return c.body('Try again shortly.', 503, { ...plain, 'Retry-After': '5' });
   }
-  if (!organization || !signed(organization)) {
+  if (!organization || !verified) {
     deps.log.warn(
       `SMS webhook refused: ${organization ? 'bad or missing signature' : 'no organization has that number'}`,
     );
@@ -103,7 +107,7 @@ twilioRoutes.post(TWILIO_SMS_WEBHOOK_PATH, allow(anyone), async (c) => {
   }
   const parsed = inboundText.safeParse(params);
   if (!parsed.success) {
-    return refused(400, 'Expected MessageSid, From, To and Body.');
+    return c.body('Expected MessageSid, From, To and Body.', 400, plain);
   }
   const text = parsed.data;
   let reply: string;

@@ -78,6 +78,14 @@ export async function requestException(
             inArray(claimExceptions.status, ['requested', 'approved']),
           ),
         );
+      // A double tap waited on the lock while its twin was written: that request is this one.
+      const [twin] = await tx
+        .select()
+        .from(claimExceptions)
+        .where(
+          and(eq(claimExceptions.sessionId, found.session.id), eq(claimExceptions.accountId, account.id)),
+        );
+      if (twin) return null;
       if (used.length >= cap) return { capped: used.length } as const;
     }
     const [created] = await tx
@@ -144,6 +152,7 @@ export async function decideException(
   if (decision.approve) {
     const refusal = await claimRefusal(deps.db, organization, found, row.learner, now, {
       ignoreWindow: true,
+      ignoreRegistration: true,
     });
     if (refusal && refusal.reason !== 'already_recorded') {
       return {
@@ -151,7 +160,7 @@ export async function decideException(
         problem:
           refusal.reason === 'not_approved'
             ? 'The session is not approved for credit, so no attendance can be recorded.'
-            : 'This learner is not eligible for credit in this series, or not registered.',
+            : 'This learner is not eligible for credit in this series.',
       };
     }
   }

@@ -199,7 +199,11 @@ export async function claimRefusal(
   account: Claimant,
   now: Date,
   options: {
-    ignoreWindow?: boolean /** Already known for this session (a sheet of many rows). */;
+    /** A coordinator records it (by hand, a sign-in sheet, an exception): after the window too. */
+    ignoreWindow?: boolean;
+    /** A coordinator attests the attendance: a walk-in who never registered is recorded as well. */
+    ignoreRegistration?: boolean;
+    /** Already known for this session (a sheet of many rows). */
     approved?: boolean;
   } = {},
 ): Promise<ClaimRefusal | null> {
@@ -221,7 +225,7 @@ export async function claimRefusal(
   }
   const ineligible = ineligibility(account, found.series, organization);
   if (ineligible) return { reason: 'not_eligible', ineligibility: ineligible };
-  if (found.session.requiresRegistration) {
+  if (found.session.requiresRegistration && !options.ignoreRegistration) {
     const [registered] = await db
       .select({ at: sessionRegistrations.registeredAt })
       .from(sessionRegistrations)

@@ -157,6 +157,7 @@ export async function planSignInSheet(
     }
     const refusal = await claimRefusal(db, organization, found, account, options.now, {
       ignoreWindow: true,
+      ignoreRegistration: true,
       approved,
     });
     if (refusal?.reason === 'already_recorded') {
@@ -187,7 +188,7 @@ export async function planSignInSheet(
   }
   // Each recorded row is audited as an attendance; the sheet is recorded too, with what became of
   // every row, so a sheet applied twice or half refused can be traced afterwards.
-  if (options.apply) {
+  if (options.apply?.channel === 'sign_in_sheet') {
     const outcomes: Record<string, number> = {};
     for (const row of planned) outcomes[row.outcome.kind] = (outcomes[row.outcome.kind] ?? 0) + 1;
     await db.insert(auditEvents).values({
@@ -196,7 +197,7 @@ export async function planSignInSheet(
       actorId: options.apply.actorId,
       seriesId: found.series.id,
       sessionId: found.session.id,
-      detail: { channel: options.apply.channel, rows: planned.length, outcomes },
+      detail: { rows: planned.length, outcomes },
       createdAt: options.now,
     });
   }

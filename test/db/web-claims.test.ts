@@ -433,6 +433,25 @@ describe('recording attendance for others', () => {
     expect(fieldValue(unknown.html, 'email')).toBe('nobody@riverside.test');
   });
 
+  test('a walk-in to a session that required registration is recorded by hand, without a sheet in its history', async () => {
+    const { sessions: sessionsTable } = await import('../../db/schema');
+    await database.db
+      .update(sessionsTable)
+      .set({ requiresRegistration: true })
+      .where(eq(sessionsTable.id, session.id));
+    const recorded = await coordinator.post(`${page}/record`, { email: ann.email, credits: '' });
+    expect(recorded.status).toBe(200);
+    expect(textOf(recorded.html)).toContain("Ann Lee's attendance is recorded.");
+    expect(await annsClaims()).toMatchObject([{ channel: 'manual' }]);
+    const actions = (
+      await database.db
+        .select({ action: auditEvents.action })
+        .from(auditEvents)
+        .where(eq(auditEvents.sessionId, session.id))
+    ).map((a) => a.action);
+    expect(actions).toEqual(['attendance_recorded']);
+  });
+
   test('a sign-in sheet is previewed row by row, then applied; every row is accounted for', async () => {
     await seedMember(database.db, organization, {
       firstName: 'Ben',
@@ -476,8 +495,8 @@ describe('recording attendance for others', () => {
     expect(audited.filter((a) => a.action === 'attendance_recorded')).toHaveLength(2);
     expect(audited.filter((a) => a.action === 'sign_in_sheet_applied').map((a) => a.detail)).toEqual(
       expect.arrayContaining([
-        { channel: 'sign_in_sheet', rows: 6, outcomes: { recorded: 2, refused: 4 } },
-        { channel: 'sign_in_sheet', rows: 6, outcomes: { already: 2, refused: 4 } },
+        { rows: 6, outcomes: { recorded: 2, refused: 4 } },
+        { rows: 6, outcomes: { already: 2, refused: 4 } },
       ]),
     );
     expect(audited.filter((a) => a.action === 'sign_in_sheet_applied')).toHaveLength(2);

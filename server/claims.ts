@@ -28,7 +28,7 @@ import { sessionState } from './session-facts';
 export interface ClaimableSession {
   session: Session;
   series: Series;
-  /** Looked up with the session for one learner (findSessionByCode's `forAccount`): their claim, or null. */
+  /** The learner's claim on it when already known (null: none, or left for the write to find). */
   existing?: Claim | null;
   /** What the learner typed matched: the Event ID, the printed code, or a code on the screen now. */
   matched?: 'child_id' | 'code' | 'rotating';
@@ -43,8 +43,6 @@ export async function findSessionByCode(
   db: Database,
   organizationId: string,
   typed: string,
-  /** Also fetch this learner's claim on it, in the same query (a text's path counts its queries). */
-  forAccount?: string,
 ): Promise<ClaimableSession | null> {
   const code = normalizeAttendanceCode(typed);
   if (code === '' || code.length > 20) return null;
@@ -56,13 +54,9 @@ export async function findSessionByCode(
   // An older code of digits alone is matched as a code before anyone reads it as an Event ID.
   const byChildId = /^\d{1,9}$/.test(code);
   const [row] = await db
-    .select({ session: sessions, series, existing: claims })
+    .select({ session: sessions, series })
     .from(sessions)
     .innerJoin(series, eq(series.id, sessions.seriesId))
-    .leftJoin(
-      claims,
-      forAccount ? and(eq(claims.sessionId, sessions.id), eq(claims.accountId, forAccount)) : sql`false`,
-    )
     .where(
       and(
         eq(sessions.organizationId, organizationId),
@@ -79,20 +73,15 @@ export async function findSessionByCode(
       : row.session.rotatingCode === code || row.session.rotatingCodePrevious === code
         ? 'rotating'
         : 'child_id';
-  return {
-    session: row.session,
-    series: row.series,
-    matched,
-    ...(forAccount ? { existing: row.existing } : {}),
-  };
+  return { session: row.session, series: row.series, matched };
 }
 
 /**
  * A room of 300 texting one code asks for the same session 300 times in a minute: what a code
  * means is kept a few seconds per database and organization (as an approval is, approvedForCredit).
- * A session moved, deactivated or given a new screen code is seen at once by the process that
- * changed it (forgetKeptSessions) and within SESSION_KEPT_MS by any other; a code that matches
- * nothing is never kept.
+ * A session moved, deactivated or approved is seen at once by the web process that changed it
+ * (forgetKeptSessions), and by any other within SESSION_KEPT_MS; so is a new screen code, drawn by
+ * the worker (the same process only under `npm start`). A code that matches nothing is never kept.
  */
 const SESSION_KEPT_MS = 5_000;
 const keptSessions = new WeakMap<Database, Map<string, { found: ClaimableSession; until: number }>>();

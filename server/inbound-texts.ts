@@ -66,7 +66,7 @@ export type TextDeps = PairingDeps & Pick<AppDeps, 'credits' | 'background'>;
 /**
  * Answers one text to an organization's number: the reply to put in the webhook's TwiML. A
  * MessageSid answered before gets the same reply and changes nothing, so Twilio's retries are
- * harmless; a claim and the record of its text are written in one transaction, so a crash
+ * harmless; a claim and the record of its text are written in one statement, so a crash
  * leaves either both or neither, and the retry finishes the job.
  */
 export async function answerText(
@@ -246,10 +246,6 @@ interface Known {
 }
 
 /**
- * Everything a text's answer starts from, in one query: in a room of 300 texting one code, each
- * round trip to the database is paid 300 times. The texts on record are the rate limit too.
- */
-/**
  * whatIsKnown's query, built once per database and prepared: in a burst its building cost more
  * than its round trip.
  */
@@ -296,6 +292,10 @@ function buildKnownQuery(db: Database) {
 
 const knownQueries = new WeakMap<Database, ReturnType<typeof buildKnownQuery>>();
 
+/**
+ * Everything a text's answer starts from, in one query: in a room of 300 texting one code, each
+ * round trip to the database is paid 300 times. The texts on record are the rate limit too.
+ */
 async function whatIsKnown(deps: PairingDeps, organization: Organization, text: InboundText): Promise<Known> {
   const since = new Date(deps.clock.now().getTime() - 10 * 60_000);
   const [row] = await knownQuery(deps.db).execute({

@@ -151,6 +151,7 @@ export function claimWindowsReplan(deps: Deps & Pick<AppDeps, 'clock'>, organiza
  * when the approval came after the window opened.
  */
 export function sessionApproved(deps: Deps, organization: Organization, session: Session): void {
+  forgetKeptSessions(deps.db);
   deps.background.run('claim window after approval', () =>
     deps.claimWindows.changed(organization.id, session),
   );

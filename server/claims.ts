@@ -11,9 +11,9 @@ import {
   type Session,
   series,
   seriesRoles,
-  sessionRegistrations,
   sessions,
 } from '../db/schema';
+import { registeredAt } from './registrations';
 import { normalizeAttendanceCode } from './attendance-codes';
 import { type ClaimWindow, claimWindow, windowState } from './claim-window';
 import { type Claimant, type Ineligibility, ineligibility } from './eligibility';
@@ -214,18 +214,12 @@ export async function claimRefusal(
   }
   const ineligible = ineligibility(account, found.series, organization);
   if (ineligible) return { reason: 'not_eligible', ineligibility: ineligible };
-  if (found.session.requiresRegistration && !options.ignoreRegistration) {
-    const [registered] = await db
-      .select({ at: sessionRegistrations.registeredAt })
-      .from(sessionRegistrations)
-      .where(
-        and(
-          eq(sessionRegistrations.sessionId, found.session.id),
-          eq(sessionRegistrations.accountId, account.id),
-        ),
-      )
-      .limit(1);
-    if (!registered) return { reason: 'not_registered' };
+  if (
+    found.session.requiresRegistration &&
+    !options.ignoreRegistration &&
+    !(await registeredAt(db, found.session.id, account.id))
+  ) {
+    return { reason: 'not_registered' };
   }
   return null;
 }

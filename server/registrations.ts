@@ -16,6 +16,16 @@ export type RegistrationState =
   | { kind: 'closed' }
   | { kind: 'ineligible'; ineligibility: Ineligibility };
 
+/** When the learner registered for the session, or null. */
+export async function registeredAt(db: Database, sessionId: string, accountId: string): Promise<Date | null> {
+  const [registered] = await db
+    .select({ at: sessionRegistrations.registeredAt })
+    .from(sessionRegistrations)
+    .where(and(eq(sessionRegistrations.sessionId, sessionId), eq(sessionRegistrations.accountId, accountId)))
+    .limit(1);
+  return registered?.at ?? null;
+}
+
 export async function registrationState(
   db: Database,
   organization: Pick<Organization, 'affiliateDomains'>,
@@ -24,17 +34,8 @@ export async function registrationState(
   now: Date,
 ): Promise<RegistrationState> {
   if (!found.session.requiresRegistration) return { kind: 'not_required' };
-  const [registered] = await db
-    .select({ at: sessionRegistrations.registeredAt })
-    .from(sessionRegistrations)
-    .where(
-      and(
-        eq(sessionRegistrations.sessionId, found.session.id),
-        eq(sessionRegistrations.accountId, account.id),
-      ),
-    )
-    .limit(1);
-  if (registered) return { kind: 'registered', at: registered.at };
+  const registered = await registeredAt(db, found.session.id, account.id);
+  if (registered) return { kind: 'registered', at: registered };
   if (now.getTime() >= found.session.startsAt.getTime()) return { kind: 'closed' };
   const ineligible = ineligibility(account, found.series, organization);
   if (ineligible) return { kind: 'ineligible', ineligibility: ineligible };

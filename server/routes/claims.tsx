@@ -23,7 +23,7 @@ import { validForm } from '../forms';
 import { EXCEPTION_REASON_MAX, exceptionsOfLearner, requestException } from '../claim-exceptions';
 import { chrome, viewerOf } from '../page';
 import { RateLimited } from '../rate-limits';
-import { register, registrationState } from '../registrations';
+import { type RegistrationState, register, registrationState } from '../registrations';
 import { renderError } from '../respond';
 import { retryMessage } from '../throttle';
 
@@ -126,9 +126,31 @@ async function claimContext(c: Context<AppEnv>) {
 }
 
 claimRoutes.get('/claim/:code', allow(signedIn), viaQuery, async (c) => {
-  const organization = c.get('organization');
   const context = await claimContext(c);
   if (context instanceof Response) return context;
+  return sessionPage(c, context, {
+    via: c.req.valid('query').via ?? 'web',
+    registration: await registrationOf(c, context.found),
+  });
+});
+
+/**
+ * The session's claim page as this learner stands now: the refusal in words, the exception offer
+ * after a closed window, and whatever the route adds (its form's values, errors, what it did).
+ */
+async function sessionPage(
+  c: Context<AppEnv>,
+  context: { code: string; found: ClaimableSession; refusal: ClaimRefusal | null },
+  extra: {
+    via?: 'web' | 'qr';
+    values?: Record<string, string>;
+    errors?: Record<string, string>;
+    said?: string | undefined;
+    registration?: RegistrationState;
+  },
+  status: 200 | 400 | 409 = 200,
+) {
+  const organization = c.get('organization');
   const { found, refusal } = context;
   const options = claimableCredits(found.session.credits);
   return c.html(
@@ -140,13 +162,16 @@ claimRoutes.get('/claim/:code', allow(signedIn), viaQuery, async (c) => {
       series={found.series}
       refusal={refusal ? refusalWords(organization, found.session, refusal) : null}
       creditOptions={options}
-      values={{ credits: options[0] ?? '', reason: '' }}
-      via={c.req.valid('query').via ?? 'web'}
+      values={extra.values ?? { credits: options[0] ?? '', reason: '' }}
+      via={extra.via ?? 'web'}
       exception={await exceptionOffer(c, found, refusal)}
-      registration={await registrationOf(c, found)}
+      registration={extra.registration}
+      errors={extra.errors}
+      said={extra.said}
     />,
+    status,
   );
-});
+}
 
 /** Where the signed-in learner stands with the session's registration, when it requires one. */
 function registrationOf(c: Context<AppEnv>, found: ClaimableSession) {
@@ -169,30 +194,14 @@ claimRoutes.post(
     const now = deps.clock.now();
     const state = await register(deps.db, organization, found, account, now);
     const refusal = await claimRefusal(deps.db, organization, found, account, now);
-    const options = claimableCredits(found.session.credits);
     const said =
       state.kind === 'registered'
         ? `You are registered for ${found.session.name}.`
         : state.kind === 'not_required'
           ? 'This session needs no registration.'
           : undefined;
-    return c.html(
-      <ClaimSessionPage
-        {...chrome(c)}
-        organization={organization}
-        code={context.code}
-        session={found.session}
-        series={found.series}
-        refusal={refusal ? refusalWords(organization, found.session, refusal) : null}
-        creditOptions={options}
-        values={{ credits: options[0] ?? '', reason: '' }}
-        via="web"
-        exception={await exceptionOffer(c, found, refusal)}
-        registration={state}
-        said={said}
-      />,
-      state.kind === 'registered' || state.kind === 'not_required' ? 200 : 409,
-    );
+    const ok = state.kind === 'registered' || state.kind === 'not_required';
+    return sessionPage(c, { ...context, refusal }, { registration: state, said }, ok ? 200 : 409);
   },
 );
 
@@ -231,26 +240,10 @@ claimRoutes.post(
     const deps = c.get('deps');
     const context = await claimContext(c);
     if (context instanceof Response) return context;
-    const { found, refusal } = context;
+    const { found } = context;
     const form = c.req.valid('form');
-    const options = claimableCredits(found.session.credits);
-    const page = async (extra: { errors?: Record<string, string>; said?: string }, status: 200 | 400 | 409) =>
-      c.html(
-        <ClaimSessionPage
-          {...chrome(c)}
-          organization={organization}
-          code={context.code}
-          session={found.session}
-          series={found.series}
-          refusal={refusal ? refusalWords(organization, found.session, refusal) : null}
-          creditOptions={options}
-          values={form}
-          via="web"
-          exception={await exceptionOffer(c, found, refusal)}
-          {...extra}
-        />,
-        status,
-      );
+    const page = (extra: { errors?: Record<string, string>; said?: string }, status: 200 | 400 | 409) =>
+      sessionPage(c, context, { values: form, ...extra }, status);
     const reason = form.reason.trim();
     const credits = claimedCredits(form.credits, found.session.credits);
     const errors: Record<string, string> = {};

@@ -195,6 +195,27 @@ describe('the flyer', () => {
     expect(textOf(blocked.html)).toContain(
       'The organization’s credit designation statement is still empty. Ask an admin of the CME office to enter it under Settings.',
     );
+
+    // Both empty: the coordinator is sent to an admin, and an admin is told where to enter them.
+    await database.db
+      .update(organizations)
+      .set({ accreditationStatement: '' })
+      .where(eq(organizations.id, organization.id));
+    expect(
+      textOf((await coordinator.get(`/${organization.code}/sessions/${session.id}/flyer/pdf`)).html),
+    ).toContain(
+      'The organization’s accreditation statement and credit designation statement are still empty. Ask an admin of the CME office to enter them under Settings.',
+    );
+    const admin = await seedMember(database.db, organization, {
+      email: 'office@riverside.test',
+      roles: ['admin'],
+    });
+    const office = await signedInVisitor(t.app, organization, admin.email, `/${organization.code}/my-ce`);
+    const told = await office.get(`/${organization.code}/sessions/${session.id}/flyer/pdf`);
+    expect(told.status).toBe(409);
+    expect(textOf(told.html)).toContain(
+      'The organization’s accreditation statement and credit designation statement are still empty. Enter them under Settings, then generate the flyer.',
+    );
   });
 
   test('learners and faculty get no flyer from here', async () => {

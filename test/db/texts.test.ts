@@ -467,6 +467,35 @@ describe('claiming by text', () => {
     expect((await send(ANNS_PHONE, course.attendanceCode)).reply).toMatch(/^Thank you/);
   });
 
+  test('a series limited to professions, or to medical staff and affiliates, says so by text', async () => {
+    const pharmacy = await seedSeries(database.db, organization, {
+      name: 'Pharmacy Grand Rounds',
+      professions: ['Pharmacist'],
+      creditForProfessionsOnly: true,
+    });
+    const forPharmacists = await seedApprovedSession(database.db, pharmacy, {
+      name: 'Anticoagulant reversal',
+      attendanceCode: 'PH4RM',
+      startsAt: START,
+    });
+    expect((await send(ANNS_PHONE, forPharmacists.attendanceCode)).reply).toBe(
+      'Pharmacy Grand Rounds gives credit only to Pharmacist, so attendance cannot be recorded for your profession. If your profile is wrong, correct it and text the code again.',
+    );
+    const staff = await seedSeries(database.db, organization, {
+      name: 'Staff Case Conference',
+      affiliatesOnly: true,
+    });
+    const forStaff = await seedApprovedSession(database.db, staff, {
+      name: 'Difficult airway cases',
+      attendanceCode: 'ST4FF',
+      startsAt: START,
+    });
+    expect((await send(ANNS_PHONE, forStaff.attendanceCode)).reply).toBe(
+      'Staff Case Conference gives credit only to medical staff and affiliates, so attendance cannot be recorded for your account. If you are one, ask the CME office to mark your account.',
+    );
+    expect(await claimsOf(ann)).toEqual([]);
+  });
+
   test('a recorded claim is audited with its channel', async () => {
     await send(ANNS_PHONE, 'K7MPQ');
     const [claim] = await claimsOf(ann);

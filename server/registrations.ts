@@ -1,8 +1,19 @@
 import { and, eq } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { auditEvents, type Organization, sessionRegistrations } from '../db/schema';
-import type { ClaimableSession } from './claims';
+import {
+  auditEvents,
+  type Organization,
+  type Series,
+  type Session,
+  sessionRegistrations,
+} from '../db/schema';
 import { type Claimant, type Ineligibility, ineligibility } from './eligibility';
+
+/** The session asked about, as claims.ts finds it (not imported: claims.ts asks registeredAt). */
+interface RegisteringFor {
+  session: Pick<Session, 'id' | 'requiresRegistration' | 'startsAt'>;
+  series: Series;
+}
 
 /**
  * Where a learner stands with a session that may require registration (the seeds: "you must be
@@ -29,7 +40,7 @@ export async function registeredAt(db: Database, sessionId: string, accountId: s
 export async function registrationState(
   db: Database,
   organization: Pick<Organization, 'affiliateDomains'>,
-  found: ClaimableSession,
+  found: RegisteringFor,
   account: Claimant,
   now: Date,
 ): Promise<RegistrationState> {
@@ -49,7 +60,7 @@ export async function registrationState(
 export async function register(
   db: Database,
   organization: Pick<Organization, 'id' | 'affiliateDomains'>,
-  found: ClaimableSession,
+  found: RegisteringFor,
   account: Claimant,
   now: Date,
 ): Promise<RegistrationState> {

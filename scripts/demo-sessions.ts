@@ -26,6 +26,7 @@ import type { Runtime } from '../server/runtime';
 import type { Actor } from '../server/series';
 import { InvalidSessionInput, findSession, sessionOperations } from '../server/sessions';
 import { addDays, localDate } from '../workflows/calendar';
+import { NO_REPEAT } from '../views/session-form-page';
 
 const DAY = 86_400_000;
 
@@ -159,16 +160,7 @@ export async function seedDemoSessions(runtime: Runtime, demo: DemoSeed, grandRo
           requiresRegistration: false,
           notes: '',
         },
-        {
-          repeat: 'once',
-          everyWeeks: '1',
-          weekdays: [],
-          monthWeek: '1',
-          monthWeekday: '2',
-          endKind: 'until',
-          until: '',
-          count: '',
-        },
+        NO_REPEAT,
         coordinator,
       )
       .catch((error: unknown) => {

@@ -13,7 +13,7 @@ import { emailKey } from './identifiers';
 import type { Log } from './log';
 import type { Mailer } from './mail';
 import { RateLimited, type RateLimits } from './rate-limits';
-import type { Texter } from './texting';
+import { type Texter, TextRefused } from './texting';
 
 /**
  * Pairing a phone with an account, so its texts claim attendance for that account. Knowing
@@ -197,7 +197,7 @@ export async function requestPairingFromProfile(
   organization: Organization,
   account: Account,
   phone: string,
-): Promise<'sent' | 'stopped' | 'too_many' | 'failed'> {
+): Promise<'sent' | 'stopped' | 'too_many' | 'failed' | 'unavailable'> {
   try {
     await deps.rateLimits.pairingTextsByAccount.take(account.id);
     await deps.rateLimits.textsToPhone.take(`${organization.id}:${phone}`);
@@ -216,11 +216,12 @@ export async function requestPairingFromProfile(
       secrets: [code],
     });
   } catch (error) {
-    // Twilio refused the number (a landline, say): the person is told, nothing more is lost.
+    // Twilio refused the number (a landline, say), or could not be reached: the person is told
+    // which, and nothing more is lost; the same request later sends the same code.
     deps.log.warn(
       `pairing code to ${phone} could not be sent: ${error instanceof Error ? error.message : error}`,
     );
-    return 'failed';
+    return error instanceof TextRefused ? 'failed' : 'unavailable';
   }
   await record(deps, {
     organizationId: organization.id,

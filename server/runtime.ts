@@ -37,14 +37,15 @@ export async function openRuntime(config: Config, options: { migrate?: boolean }
   if (options.migrate) await database.migrate();
   const clock = systemClock;
   const mailer = createMailer({ config, db: database.db, clock });
+  const log = createLog(config.LOG_LEVEL);
   const { client, connection } = await connectTemporalClient(config);
   return {
     config,
     database,
     clock,
     mailer,
-    texter: createTexter({ db: database.db, clock, keepSecrets: config.NODE_ENV !== 'production' }),
-    log: createLog(config.LOG_LEVEL),
+    texter: createTexter({ db: database.db, clock, log, keepSecrets: config.NODE_ENV !== 'production' }),
+    log,
     temporal: client,
     async close() {
       await connection.close();

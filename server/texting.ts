@@ -2,7 +2,9 @@ import { and, desc, eq } from 'drizzle-orm';
 import twilio from 'twilio';
 import type { Database } from '../db/client';
 import { type Organization, smsOptOuts, textsReceived, textsSent } from '../db/schema';
+import { record } from './audit';
 import type { Clock } from './clock';
+import type { Log } from './log';
 
 export interface OutgoingText {
   /** Same key, same text: a retry never sends twice. */
@@ -30,6 +32,37 @@ export interface Texter {
 
 /** A text claimed by a send that has not finished; after this long the sender is taken to have died. */
 const IN_FLIGHT_MS = 60_000;
+
+/**
+ * Twilio refused this text for good (a 4xx other than its rate limit): a landline, a number that
+ * does not exist, a country the account may not text. Sending it again gets the same answer.
+ */
+export class TextRefused extends Error {
+  constructor(
+    readonly code: number | null,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TextRefused';
+  }
+}
+
+/** Twilio could not be reached or failed (5xx, its rate limit, the network): the same text may go later. */
+export class TextNotSent extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TextNotSent';
+  }
+}
+
+/** Twilio's error for a number that replied STOP to the sending number at the carrier. */
+const UNSUBSCRIBED_RECIPIENT = 21610;
+
+/** How Twilio answered a send that failed: its HTTP status and error code, when it answered at all. */
+function twilioAnswer(error: unknown): { status: number; code: number | null; message: string } | null {
+  if (!(error instanceof twilio.RestException)) return null;
+  return { status: error.status, code: error.code ?? null, message: error.message };
+}
 
 export class TextInFlight extends Error {
   constructor(readonly idempotencyKey: string) {
@@ -78,6 +111,7 @@ export async function hasStopped(db: Database, organizationId: string, phone: st
 export function createTexter(deps: {
   db: Database;
   clock: Clock;
+  log: Log;
   /** Production: secrets are removed from stored texts. */
   keepSecrets?: boolean;
   /** Where Twilio's REST API is; tests point it at a local stand-in that records requests. */
@@ -160,14 +194,38 @@ export function createTexter(deps: {
           .where(eq(textsSent.id, id));
         return { textId: id, status: 'sent' };
       } catch (error) {
-        await db
-          .update(textsSent)
-          .set({ status: 'failed', error: error instanceof Error ? error.message : String(error) })
-          .where(eq(textsSent.id, id));
-        throw error;
+        const answer = twilioAnswer(error);
+        if (answer?.code === UNSUBSCRIBED_RECIPIENT) {
+          // The number replied STOP at the carrier, to this number, in a way Rounds never saw: it is
+          // recorded as a STOP here, so nothing else is tried until the phone texts START.
+          await stopSendingTo(organization, text.to, id, answer.message);
+          return { textId: id, status: 'stopped' };
+        }
+        const refused = answer && answer.status >= 400 && answer.status < 500 && answer.status !== 429;
+        const why = answer
+          ? `Twilio answered ${answer.status}${answer.code ? ` (error ${answer.code})` : ''}: ${answer.message}`
+          : `Twilio could not be reached: ${error instanceof Error ? error.message : String(error)}`;
+        await db.update(textsSent).set({ status: 'failed', error: why }).where(eq(textsSent.id, id));
+        throw refused ? new TextRefused(answer.code, why) : new TextNotSent(why);
       }
     },
   };
+
+  async function stopSendingTo(organization: Organization, phone: string, textId: string, why: string) {
+    await db
+      .insert(smsOptOuts)
+      .values({ organizationId: organization.id, phone, keyword: 'CARRIER', optedOutAt: clock.now() })
+      .onConflictDoNothing();
+    await db
+      .update(textsSent)
+      .set({ status: 'stopped', error: `Twilio answered error ${UNSUBSCRIBED_RECIPIENT}: ${why}` })
+      .where(eq(textsSent.id, textId));
+    await record(deps, {
+      organizationId: organization.id,
+      action: 'texts_stopped',
+      detail: { phone, by: 'carrier', twilioError: UNSUBSCRIBED_RECIPIENT },
+    });
+  }
 }
 
 /**

@@ -22,7 +22,7 @@ export function profileValues(account: Account): FormValues {
 /** Where pairing the profile's phone stands: the phone waiting for its texted code, and what just happened. */
 export interface PhonePairingState {
   waitingFor: string | null;
-  said?: 'phone-paired' | 'pairing-code-sent' | 'stopped' | 'too_many' | 'failed' | undefined;
+  said?: 'phone-paired' | 'pairing-code-sent' | 'stopped' | 'too_many' | 'failed' | 'unavailable' | undefined;
   codeError?: string | undefined;
 }
 
@@ -127,6 +127,12 @@ function PhonePairing(props: {
           code.
         </p>
       )}
+      {pairing.said === 'unavailable' && (
+        <p class="alert alert-warn" role="status">
+          Our texting service did not answer just now, so no code went to that phone. Ask for a new code in a
+          few minutes.
+        </p>
+      )}
       {pairing.said === 'too_many' && (
         <p class="alert alert-warn" role="status">
           We have texted several pairing codes lately. Use the newest one, or try again later.
@@ -160,12 +166,15 @@ function PhonePairing(props: {
           </p>
         </form>
       ) : null}
-      {account.mobile && !account.smsPairedAt && !pairing.waitingFor ? (
+      {pairing.waitingFor || (account.mobile && !account.smsPairedAt) ? (
+        // A code that never came (a phone off, Twilio down) can be asked for again.
         <form method="post" action={`${base}/code`}>
           <CsrfField token={props.csrfToken} />
           <p class="actions">
             <button type="submit" class="button secondary">
-              Text a pairing code to {account.mobile}
+              {pairing.waitingFor
+                ? `Text a new code to ${pairing.waitingFor}`
+                : `Text a pairing code to ${account.mobile}`}
             </button>
           </p>
         </form>

@@ -548,7 +548,7 @@ accountRoutes.post('/profile/phone/code', allow(signedIn), async (c) => {
       values={profileValues(viewer.account)}
       pairing={await pairingState(c, viewer.account, sent)}
     />,
-    sent === 'too_many' ? 429 : 409,
+    sent === 'too_many' ? 429 : sent === 'unavailable' ? 503 : 409,
   );
 });
 

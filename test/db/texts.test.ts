@@ -20,6 +20,7 @@ import { textOf, Visitor } from '../support/http';
 import { seedApprovedSession, seedOrganization, seedSeries, seedSession } from '../support/seed';
 import { createTestApp, type TestApp } from '../support/test-app';
 import twilio from 'twilio';
+import { createLog } from '../../server/log';
 import { createTexter, DEVELOPMENT_TWILIO_AUTH_TOKEN } from '../../server/texting';
 import { REFUSED_WEBHOOKS_PER_10_MINUTES } from '../../server/rate-limits';
 import { messageSid, text, twilioApi, WEBHOOK_PATH, signedWebhook } from '../support/twilio';
@@ -536,7 +537,7 @@ describe('STOP, START and HELP', () => {
     expect((await send(ANNS_PHONE, 'help')).raw).not.toContain('<Message>');
 
     // Nor does any text Rounds would send on its own.
-    const texter = createTexter({ db: database.db, clock: t.clock });
+    const texter = createTexter({ db: database.db, clock: t.clock, log: createLog('error') });
     const held = await texter.send(organization, {
       idempotencyKey: 'k1',
       kind: 'test',
@@ -570,7 +571,12 @@ describe('STOP, START and HELP', () => {
 
 describe('texts Rounds sends', () => {
   test('in production the stored record leaves out a pairing code; the outbox keeps it for the phone page', async () => {
-    const production = createTexter({ db: database.db, clock: t.clock, keepSecrets: false });
+    const production = createTexter({
+      db: database.db,
+      clock: t.clock,
+      log: createLog('error'),
+      keepSecrets: false,
+    });
     await production.send(organization, {
       idempotencyKey: 'pairing-1',
       kind: 'pairing-code',
@@ -578,7 +584,7 @@ describe('texts Rounds sends', () => {
       body: '123456 is your code',
       secrets: ['123456'],
     });
-    const development = createTexter({ db: database.db, clock: t.clock });
+    const development = createTexter({ db: database.db, clock: t.clock, log: createLog('error') });
     await development.send(organization, {
       idempotencyKey: 'pairing-2',
       kind: 'pairing-code',
@@ -593,6 +599,143 @@ describe('texts Rounds sends', () => {
         { to: '+12155550178', body: '654321 is your code' },
       ]),
     );
+  });
+});
+
+/** The organization sends through its own Twilio account, at a local stand-in for Twilio's API. */
+async function throughTwilio(answer: Parameters<typeof twilioApi>[0]) {
+  const api = await twilioApi(answer);
+  await database.db
+    .update(organizations)
+    .set({ twilioAccountSid: `AC${'3'.repeat(32)}`, twilioAuthToken: 'b'.repeat(32) })
+    .where(eq(organizations.id, organization.id));
+  const [updated] = await database.db
+    .select()
+    .from(organizations)
+    .where(eq(organizations.id, organization.id));
+  if (!updated) throw new Error('the organization vanished');
+  organization = updated;
+  t = createTestApp(database, { now: new Date('2026-03-03T17:10:00Z'), twilioBaseUrl: api.url });
+  const texter = createTexter({
+    db: database.db,
+    clock: t.clock,
+    log: createLog('error'),
+    twilioBaseUrl: api.url,
+  });
+  return { api, texter };
+}
+
+/** Twilio's error body, as its API answers a refused message. */
+const twilioError = (status: number, code: number, message: string) => ({
+  status,
+  body: { status, code, message, more_info: `https://www.twilio.com/docs/errors/${code}` },
+});
+
+describe('when Twilio will not send', () => {
+  test('a number unsubscribed at the carrier (error 21610) is recorded as stopped, and nothing more goes to it until START', async () => {
+    let unsubscribed = true;
+    const { api, texter } = await throughTwilio(() =>
+      unsubscribed ? twilioError(400, 21610, 'Attempt to send to unsubscribed recipient') : undefined,
+    );
+    try {
+      const first = await texter.send(organization, {
+        idempotencyKey: 'reminder-1',
+        kind: 'reminder',
+        to: ANNS_PHONE,
+        body: 'Grand Rounds starts at noon.',
+      });
+      expect(first.status).toBe('stopped');
+      const [sent] = await database.db
+        .select()
+        .from(textsSent)
+        .where(eq(textsSent.idempotencyKey, 'reminder-1'));
+      expect(sent).toMatchObject({ status: 'stopped', transport: 'twilio' });
+      expect(sent?.error).toContain('21610');
+      const optOuts = await database.db.select().from(smsOptOuts);
+      expect(optOuts).toMatchObject([{ phone: ANNS_PHONE, keyword: 'CARRIER' }]);
+      const [audited] = await database.db
+        .select()
+        .from(auditEvents)
+        .where(eq(auditEvents.action, 'texts_stopped'));
+      expect(audited?.detail).toMatchObject({ phone: ANNS_PHONE, by: 'carrier', twilioError: 21610 });
+
+      // The next text is held without asking Twilio, and a claim by text is still recorded, silently.
+      const second = await texter.send(organization, {
+        idempotencyKey: 'reminder-2',
+        kind: 'reminder',
+        to: ANNS_PHONE,
+        body: 'Grand Rounds starts at noon.',
+      });
+      expect(second.status).toBe('stopped');
+      expect(api.received).toHaveLength(1);
+      expect((await send(ANNS_PHONE, 'K7MPQ')).raw).not.toContain('<Message>');
+      expect(await claimsOf(ann)).toHaveLength(1);
+
+      // START lifts it, as for a STOP texted to Rounds.
+      unsubscribed = false;
+      expect((await send(ANNS_PHONE, 'START')).reply).toMatch(/^You are resubscribed/);
+      const third = await texter.send(organization, {
+        idempotencyKey: 'reminder-3',
+        kind: 'reminder',
+        to: ANNS_PHONE,
+        body: 'Grand Rounds starts at noon.',
+      });
+      expect(third.status).toBe('sent');
+      expect(api.received).toHaveLength(2);
+    } finally {
+      await api.close();
+    }
+  });
+
+  test('a number Twilio refuses, or Twilio failing, is recorded as failed, and the profile says which', async () => {
+    let answer: { status: number; body: unknown } | undefined = twilioError(
+      400,
+      21614,
+      "'To' number is not a valid mobile number",
+    );
+    const { api } = await throughTwilio(() => answer);
+    try {
+      await seedMember(database.db, organization, { email: 'carla@riverside.test' });
+      const visitor = new Visitor(t.app);
+      const { signIn } = await import('../support/accounts');
+      await signIn(visitor, organization, 'carla@riverside.test');
+      await visitor.get(`/${organization.code}/profile`);
+      const landline = await visitor.post(`/${organization.code}/profile`, {
+        firstName: 'Carla',
+        lastName: 'Lee',
+        degree: 'MD',
+        profession: 'Physician',
+        mobile: '(215) 555-0177',
+      });
+      expect(textOf(landline.html)).toContain(
+        'We could not text that number: check that it is a mobile phone',
+      );
+      const [refused] = await database.db.select().from(textsSent);
+      expect(refused).toMatchObject({ status: 'failed', kind: 'pairing-code' });
+      expect(refused?.error).toContain('Twilio answered 400 (error 21614)');
+
+      // Twilio down: the person is told to try again, not that the number is wrong.
+      answer = { status: 503, body: { status: 503, message: 'Service Unavailable' } };
+      const down = await visitor.post(`/${organization.code}/profile/phone/code`, {});
+      expect(down.status).toBe(503);
+      expect(textOf(down.html)).toContain('Our texting service did not answer just now');
+      expect(textOf(down.html)).not.toContain('check that it is a mobile phone');
+
+      // Back up: the same button sends a code.
+      answer = undefined;
+      const again = await visitor.post(`/${organization.code}/profile/phone/code`, {});
+      expect(again.status).toBe(303);
+      expect(textOf((await visitor.get(`/${organization.code}/profile`)).html)).toContain(
+        'We texted a 6-digit code to +12155550177.',
+      );
+      const statuses = (await database.db.select({ status: textsSent.status }).from(textsSent)).map(
+        (row) => row.status,
+      );
+      expect(statuses.sort()).toEqual(['failed', 'failed', 'sent']);
+      expect(api.received).toHaveLength(3);
+    } finally {
+      await api.close();
+    }
   });
 });
 

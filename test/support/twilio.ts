@@ -98,7 +98,10 @@ export async function text(
 }
 
 /** A local stand-in for Twilio's Messages API, answering as Twilio does and recording each request. */
-export async function twilioApi(answer?: (request: IncomingMessage) => { status: number; body: unknown }) {
+export async function twilioApi(
+  // How the stand-in answers a request; undefined: as Twilio answers a message it accepted.
+  answer?: (request: IncomingMessage) => { status: number; body: unknown } | undefined,
+) {
   const received: { path: string; authorization: string; form: URLSearchParams }[] = [];
   const server: Server = createServer((request, response) => {
     let raw = '';

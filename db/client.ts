@@ -42,6 +42,33 @@ const BYTEA_CODECS = {
   parsers: { [BYTEA]: (text: string) => Buffer.from(text.slice(2), 'hex') },
 };
 
+/**
+ * drizzle asks postgres.js not to keep the statements it sends (only those given a name are kept),
+ * and postgres.js then learns each statement's parameter types before sending the values: two
+ * round trips for every query with parameters. Kept per connection (postgres.js prepares it once,
+ * and prepares it again if a migration changed what it reads), every query after the first costs
+ * one. postgres.js replaces each connection after 30 to 60 minutes (its max_lifetime), so the
+ * statements one keeps stay few. Transactions and savepoints get their connection's sql, kept too.
+ */
+function keepingStatements(sql: postgres.Sql): postgres.Sql {
+  return new Proxy(sql, {
+    get(target, property, receiver) {
+      if (property === 'unsafe') {
+        return (query: string, parameters?: unknown[], options?: Record<string, unknown>) =>
+          target.unsafe(query, parameters as never, { ...options, prepare: true });
+      }
+      if (property === 'begin' || property === 'savepoint') {
+        const open = Reflect.get(target, property, receiver) as (...args: unknown[]) => unknown;
+        return (...args: unknown[]) => {
+          const body = args.pop() as (sql: postgres.Sql) => unknown;
+          return open.call(target, ...args, (inner: postgres.Sql) => body(keepingStatements(inner)));
+        };
+      }
+      return Reflect.get(target, property, receiver);
+    },
+  });
+}
+
 export async function openDatabase(options: {
   url?: string | undefined;
   dataDir?: string;
@@ -58,7 +85,7 @@ export async function openDatabase(options: {
       // retried) rather than holding it for postgres' default of 30.
       connect_timeout: 5,
     });
-    const db = drizzlePostgres({ client, schema, casing: 'snake_case' });
+    const db = drizzlePostgres({ client: keepingStatements(client), schema, casing: 'snake_case' });
     return {
       db: db as unknown as Database,
       kind: 'postgres',

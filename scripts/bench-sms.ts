@@ -5,7 +5,9 @@
  * server). Measured against a bare Hono endpoint doing one PostgreSQL insert, in the same run:
  *
  *   throughput  LEARNERS signed webhooks over CONCURRENCY kept-alive connections, as fast as
- *               they are answered; the bare endpoint the same way; the ratio of the two
+ *               they are answered; the bare endpoint the same way, before and after; the ratio
+ *               of the two. Measured once the warm-up's credit lifecycles are done, so neither
+ *               shares the machine with the worker; the CPU each process used meanwhile is shown
  *   latency     another LEARNERS learners texting another session's code at a steady 80 % of
  *               the throughput Rounds reached, each timed from when it was due: p50 and p99
  *   exactly once every webhook answered 200 "recorded", one claim per learner per session, one
@@ -15,7 +17,7 @@
 import { randomBytes } from 'node:crypto';
 import { and, count, eq, isNotNull, inArray, sql } from 'drizzle-orm';
 import postgres from 'postgres';
-import { openDatabase } from '../db/client';
+import { type Database, openDatabase } from '../db/client';
 import { claims, textsReceived } from '../db/schema';
 import { freePort } from '../test/support/app-process';
 import {
@@ -28,10 +30,11 @@ import {
   until,
 } from '../test/support/deployment';
 import { burstWebhooks, closedLoop, type Delivery, openLoop, seedBurst } from '../test/support/sms-burst';
+import { cpuSince, readCpu } from './bench-cpu';
 
 const LEARNERS = Number(process.env.BENCH_SMS_LEARNERS ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_SMS_CONCURRENCY ?? 32);
-const WARM_UP = 200;
+const WARM_UP = Number(process.env.BENCH_SMS_WARM_UP ?? 200);
 
 export async function benchSmsBurst(
   baseUrl: string,
@@ -83,13 +86,24 @@ export async function benchSmsBurst(
     expectRecorded(await closedLoop(rounds, warm, 8), 'warm-up');
     await closedLoop(baseline, burstWebhooks(burst, publicUrl, groups.warm, 'WARM'), 8);
 
+    // The warm-up's credit lifecycles run on the worker: both servers are measured once they are
+    // done, on a quiet machine, rather than one of them beside them.
+    await everyCreditRecorded(db, [warmRoom.id], WARM_UP);
+
     // The bare endpoint before and after Rounds, so drift on the machine shows; the faster counts.
     const bareHooks = () => burstWebhooks(burst, publicUrl, groups.burst, burstRoom.attendanceCode);
+    // What each process used meanwhile, so a run shows what it was waiting for.
+    let cpu = readCpu();
     const bareBefore = await closedLoop(baseline, bareHooks(), CONCURRENCY);
+    const bareBeforeCpu = cpuSince(cpu);
+    cpu = readCpu();
     const burstHooks = burstWebhooks(burst, publicUrl, groups.burst, burstRoom.attendanceCode);
     const roundsBurst = await closedLoop(rounds, burstHooks, CONCURRENCY);
+    const roundsCpu = cpuSince(cpu);
     expectRecorded(roundsBurst, 'burst');
+    cpu = readCpu();
     const bareAfter = await closedLoop(baseline, bareHooks(), CONCURRENCY);
+    const bareAfterCpu = cpuSince(cpu);
     const bare = Math.max(LEARNERS / bareBefore.seconds, LEARNERS / bareAfter.seconds);
     const roundsRate = LEARNERS / roundsBurst.seconds;
 
@@ -128,17 +142,7 @@ export async function benchSmsBurst(
     const drainStarted = performance.now();
     const rooms = [warmRoom.id, burstRoom.id, steadyRoom.id];
     const everyone = WARM_UP + 2 * LEARNERS;
-    await until(
-      async () => {
-        const [credited] = await db
-          .select({ n: count() })
-          .from(claims)
-          .where(and(inArray(claims.sessionId, rooms), isNotNull(claims.creditRecordedAt)));
-        return credited?.n === everyone;
-      },
-      'every credit on its learner’s record',
-      300_000,
-    );
+    await everyCreditRecorded(db, rooms, everyone);
     const drained = (performance.now() - drainStarted) / 1000;
 
     const ms = (value: number) => `${value.toFixed(1)} ms`;
@@ -147,10 +151,13 @@ export async function benchSmsBurst(
         'bare Hono endpoint, one insert',
         `${bare.toFixed(0)} webhooks/s (before ${(LEARNERS / bareBefore.seconds).toFixed(0)}, after ${(LEARNERS / bareAfter.seconds).toFixed(0)})`,
       ],
+      ['  CPU used by the bare run before', bareBeforeCpu],
+      ['  and after', bareAfterCpu],
       [
         `Rounds, ${LEARNERS} learners texting one code`,
         `${roundsRate.toFixed(0)} webhooks/s in ${roundsBurst.seconds.toFixed(1)} s = ${((100 * roundsRate) / bare).toFixed(0)} % of the bare endpoint (target ≥ 50 %)`,
       ],
+      ['  CPU used meanwhile', roundsCpu],
       [
         `latency at 80 % (${steadyRate.toFixed(0)}/s, ${LEARNERS} more learners)`,
         `p50 ${ms(stats.median(latencies))}, p99 ${ms(stats.percentile(latencies, 99))}, max ${ms(Math.max(...latencies))} (target p99 < 250 ms)`,
@@ -165,6 +172,21 @@ export async function benchSmsBurst(
     await admin.unsafe(`drop database if exists ${name} with (force)`);
     await admin.end({ timeout: 5 });
   }
+}
+
+/** Waits until the worker has put `expected` credits from these rooms on their learners' records. */
+async function everyCreditRecorded(db: Database, rooms: string[], expected: number): Promise<void> {
+  await until(
+    async () => {
+      const [credited] = await db
+        .select({ n: count() })
+        .from(claims)
+        .where(and(inArray(claims.sessionId, rooms), isNotNull(claims.creditRecordedAt)));
+      return credited?.n === expected;
+    },
+    'every credit on its learner’s record',
+    300_000,
+  );
 }
 
 /** Every webhook answered 200 with the recorded reply, or the run says which did not and why. */

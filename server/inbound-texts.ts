@@ -1,6 +1,6 @@
-import { and, eq, isNotNull, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { accounts, type Organization, smsOptOuts, textsReceived } from '../db/schema';
+import { type Organization, smsOptOuts, textsReceived } from '../db/schema';
 import type { AppDeps } from './context';
 import {
   alreadyRecordedText,
@@ -38,6 +38,7 @@ import {
   requestPairingByEmail,
 } from './phone-pairing';
 import type { Claimant } from './eligibility';
+import { type StatementBatches, statementBatches } from './statement-batches';
 import { textKeyword } from './text-keywords';
 
 /** A text as Twilio's webhook delivers it. */
@@ -182,9 +183,10 @@ async function storeText(
 
 /**
  * The text, its claim and the claim's audit record in one statement, so all three or none are
- * written (a crash leaves nothing for Twilio's retry to trip on) and the room's texts each cost
- * one round trip to the database, not five. The claim is written only if the text was new: a
- * retried MessageSid records nothing.
+ * written (a crash leaves nothing for Twilio's retry to trip on). The claim is written only if the
+ * text was new: a retried MessageSid records nothing. Texts answered in the same turn share the
+ * statement (statement-batches.ts); one learner's texts for one session never do, so each finds
+ * what the other wrote.
  */
 async function storeTextWithClaim(
   deps: TextDeps,
@@ -196,37 +198,94 @@ async function storeTextWithClaim(
   now: Date,
 ): Promise<Stored> {
   const { session, series } = claimFor.found;
-  const accountId = claimFor.accountId;
-  // Raw statements get no column types from drizzle: the instant goes as ISO text, cast below.
-  const at = now.toISOString();
-  const result = await deps.db.execute(sql`
-    with text as (
+  return claimWrites(deps.db).run({
+    organizationId: organization.id,
+    messageSid: text.messageSid,
+    from: text.from,
+    to: text.to,
+    body,
+    outcome: answer.outcome,
+    reply: answer.reply,
+    accountId: claimFor.accountId,
+    sessionId: session.id,
+    seriesId: series.id,
+    credits: session.credits,
+    at: now.toISOString(),
+  });
+}
+
+interface ClaimWrite {
+  organizationId: string;
+  messageSid: string;
+  from: string;
+  to: string;
+  body: string;
+  outcome: string;
+  reply: string;
+  accountId: string;
+  sessionId: string;
+  seriesId: string;
+  credits: string;
+  at: string;
+}
+
+const claimWriteBatches = new WeakMap<Database, StatementBatches<ClaimWrite, Stored>>();
+
+function claimWrites(db: Database): StatementBatches<ClaimWrite, Stored> {
+  let batches = claimWriteBatches.get(db);
+  if (!batches) {
+    batches = statementBatches({
+      execute: (writes) => writeClaims(db, writes),
+      // A retried MessageSid, or a second text from one learner for one session, waits for the
+      // next statement, where it finds the first.
+      keyOf: (write) => `${write.sessionId} ${write.accountId}`,
+    });
+    claimWriteBatches.set(db, batches);
+  }
+  return batches;
+}
+
+async function writeClaims(db: Database, writes: ClaimWrite[]): Promise<Stored[]> {
+  // The rows go as one JSON parameter: one statement, whatever the batch's size.
+  const rows = JSON.stringify(writes.map((write, n) => ({ n, ...write })));
+  const result = await db.execute(sql`
+    with input as (
+      select * from jsonb_to_recordset(${rows}::jsonb) as i(n int, "organizationId" uuid, "messageSid" text,
+        "from" text, "to" text, body text, outcome text, reply text, "accountId" uuid, "sessionId" uuid,
+        "seriesId" uuid, credits numeric, at timestamptz)
+    ), text as (
       insert into texts_received
         (organization_id, message_sid, "from", "to", body, outcome, reply, account_id, session_id, received_at)
-      values (${organization.id}, ${text.messageSid}, ${text.from}, ${text.to}, ${body}, ${answer.outcome},
-        ${answer.reply}, ${accountId}, ${session.id}, ${at}::timestamptz)
+      select "organizationId", "messageSid", "from", "to", body, outcome, reply, "accountId", "sessionId", at
+      from input
       on conflict (message_sid) do nothing
-      returning id
+      returning message_sid
     ), claim as (
       insert into claims (organization_id, session_id, account_id, channel, credits, claimed_at)
-      select ${session.organizationId}::uuid, ${session.id}::uuid, ${accountId}::uuid, 'sms',
-        ${session.credits}::numeric, ${at}::timestamptz
-      from text
+      select i."organizationId", i."sessionId", i."accountId", 'sms', i.credits, i.at
+      from input i join text on text.message_sid = i."messageSid"
       on conflict (session_id, account_id) do nothing
-      returning credits
+      returning session_id, account_id, credits
     ), audit as (
       insert into audit_events
         (organization_id, action, actor_id, account_id, series_id, session_id, detail, created_at)
-      select ${session.organizationId}::uuid, 'attendance_recorded', ${accountId}::uuid, ${accountId}::uuid,
-        ${series.id}::uuid, ${session.id}::uuid,
-        jsonb_build_object('channel', 'sms', 'credits', claim.credits::text, 'phone', ${text.from}::text),
-        ${at}::timestamptz
-      from claim
+      select i."organizationId", 'attendance_recorded', i."accountId", i."accountId", i."seriesId", i."sessionId",
+        jsonb_build_object('channel', 'sms', 'credits', claim.credits::text, 'phone', i."from"), i.at
+      from claim join input i on i."sessionId" = claim.session_id and i."accountId" = claim.account_id
     )
-    select (select count(*) from text)::int as texts, (select count(*) from claim)::int as claims`);
-  const [row] = rowsOf<{ texts: number; claims: number }>(result);
-  if (!row || Number(row.texts) === 0) return 'answered_already';
-  return Number(row.claims) === 0 ? 'claimed_meanwhile' : 'stored';
+    select i.n,
+      exists (select 1 from text where text.message_sid = i."messageSid") as texted,
+      exists (select 1 from claim where claim.session_id = i."sessionId" and claim.account_id = i."accountId")
+        as claimed
+    from input i order by i.n`);
+  return rowsOf<{ texted: boolean | string; claimed: boolean | string }>(result).map((row) =>
+    !truthy(row.texted) ? 'answered_already' : truthy(row.claimed) ? 'stored' : 'claimed_meanwhile',
+  );
+}
+
+/** A boolean column as the driver gives it: true, or PGlite's and some drivers' 't'. */
+function truthy(value: boolean | string | null | undefined): boolean {
+  return value === true || value === 't';
 }
 
 /**
@@ -245,74 +304,86 @@ interface Known {
   account: Claimant | null;
 }
 
-/**
- * whatIsKnown's query, built once per database and prepared: in a burst its building cost more
- * than its round trip.
- */
-function knownQuery(db: Database) {
-  let query = knownQueries.get(db);
-  if (!query) {
-    query = buildKnownQuery(db);
-    knownQueries.set(db, query);
+interface KnownQuestion {
+  messageSid: string;
+  organizationId: string;
+  from: string;
+  since: string;
+}
+
+interface KnownRow {
+  storedReply: string | null;
+  stopped: boolean | string;
+  recentTexts: number | string;
+  id: string | null;
+  profession: string | null;
+  emailKey: string | null;
+  emailConfirmedAt: string | null;
+  affiliatedAt: string | null;
+}
+
+const knownBatches = new WeakMap<Database, StatementBatches<KnownQuestion, KnownRow>>();
+
+function knownAnswers(db: Database): StatementBatches<KnownQuestion, KnownRow> {
+  let batches = knownBatches.get(db);
+  if (!batches) {
+    batches = statementBatches({ execute: (questions) => askWhatIsKnown(db, questions) });
+    knownBatches.set(db, batches);
   }
-  return query;
+  return batches;
 }
 
-function buildKnownQuery(db: Database) {
-  const messageSid = sql.placeholder('messageSid');
-  const organizationId = sql.placeholder('organizationId');
-  const from = sql.placeholder('from');
-  return db
-    .select({
-      storedReply: sql<string | null>`(select ${textsReceived.reply} from ${textsReceived}
-        where ${textsReceived.messageSid} = ${messageSid})`,
-      stopped: sql<boolean>`exists (select 1 from ${smsOptOuts}
-        where ${smsOptOuts.organizationId} = ${organizationId} and ${smsOptOuts.phone} = ${from})`,
-      recentTexts: sql<number>`(select count(*)::int from ${textsReceived}
-        where ${textsReceived.organizationId} = ${organizationId} and ${textsReceived.from} = ${from}
-          and ${textsReceived.receivedAt} > ${sql.placeholder('since')}::timestamptz)`.mapWith(Number),
-      id: accounts.id,
-      profession: accounts.profession,
-      emailKey: accounts.emailKey,
-      emailConfirmedAt: accounts.emailConfirmedAt,
-      affiliatedAt: accounts.affiliatedAt,
-    })
-    .from(sql`(select 1) as one`)
-    .leftJoin(
-      accounts,
-      and(
-        sql`${accounts.organizationId} = ${organizationId}`,
-        sql`${accounts.mobile} = ${from}`,
-        isNotNull(accounts.smsPairedAt),
-      ),
-    )
-    .limit(1)
-    .prepare('rounds_text_known');
+async function askWhatIsKnown(db: Database, questions: KnownQuestion[]): Promise<KnownRow[]> {
+  const rows = JSON.stringify(questions.map((question, n) => ({ n, ...question })));
+  const result = await db.execute(sql`
+    select
+      (select t.reply from texts_received t where t.message_sid = i."messageSid") as "storedReply",
+      exists (select 1 from sms_opt_outs o where o.organization_id = i."organizationId" and o.phone = i."from")
+        as stopped,
+      (select count(*)::int from texts_received t
+        where t.organization_id = i."organizationId" and t."from" = i."from" and t.received_at > i.since)
+        as "recentTexts",
+      a.id, a.profession, a.email_key as "emailKey", a.email_confirmed_at as "emailConfirmedAt",
+      a.affiliated_at as "affiliatedAt"
+    from jsonb_to_recordset(${rows}::jsonb) as i(n int, "messageSid" text, "organizationId" uuid, "from" text,
+      since timestamptz)
+    left join lateral (
+      select id, profession, email_key, email_confirmed_at, affiliated_at from accounts
+      where accounts.organization_id = i."organizationId" and accounts.mobile = i."from"
+        and accounts.sms_paired_at is not null
+      limit 1
+    ) a on true
+    order by i.n`);
+  return rowsOf<KnownRow>(result);
 }
-
-const knownQueries = new WeakMap<Database, ReturnType<typeof buildKnownQuery>>();
 
 /**
- * Everything a text's answer starts from, in one query: in a room of 300 texting one code, each
- * round trip to the database is paid 300 times. The texts on record are the rate limit too.
+ * Everything a text's answer starts from, in one query (shared with the texts answered in the same
+ * turn): in a room of 300 texting one code, each round trip to the database is paid 300 times.
+ * The texts on record are the rate limit too.
  */
 async function whatIsKnown(deps: PairingDeps, organization: Organization, text: InboundText): Promise<Known> {
   const since = new Date(deps.clock.now().getTime() - 10 * 60_000);
-  const [row] = await knownQuery(deps.db).execute({
+  const row = await knownAnswers(deps.db).run({
     messageSid: text.messageSid,
     organizationId: organization.id,
     from: text.from,
     since: since.toISOString(),
   });
-  if (!row) throw new Error('the question about a text had no answer');
   const { storedReply, stopped, recentTexts, id, profession, emailKey, emailConfirmedAt, affiliatedAt } = row;
   return {
     storedReply,
-    stopped: stopped === true || String(stopped) === 't',
-    recentTexts,
+    stopped: truthy(stopped),
+    recentTexts: Number(recentTexts),
     account:
       id && emailKey !== null && profession !== null
-        ? { id, profession, emailKey, emailConfirmedAt, affiliatedAt }
+        ? {
+            id,
+            profession,
+            emailKey,
+            emailConfirmedAt: emailConfirmedAt === null ? null : new Date(emailConfirmedAt),
+            affiliatedAt: affiliatedAt === null ? null : new Date(affiliatedAt),
+          }
         : null,
   };
 }

@@ -1,10 +1,8 @@
 import { and, desc, eq } from 'drizzle-orm';
 import twilio from 'twilio';
 import type { Database } from '../db/client';
-import { type Organization, smsOptOuts, textsReceived, textsSent } from '../db/schema';
-import { record } from './audit';
+import { auditEvents, type Organization, smsOptOuts, textsReceived, textsSent } from '../db/schema';
 import type { Clock } from './clock';
-import type { Log } from './log';
 
 export interface OutgoingText {
   /** Same key, same text: a retry never sends twice. */
@@ -111,7 +109,6 @@ export async function hasStopped(db: Database, organizationId: string, phone: st
 export function createTexter(deps: {
   db: Database;
   clock: Clock;
-  log: Log;
   /** Production: secrets are removed from stored texts. */
   keepSecrets?: boolean;
   /** Where Twilio's REST API is; tests point it at a local stand-in that records requests. */
@@ -211,19 +208,24 @@ export function createTexter(deps: {
     },
   };
 
+  /** The opt-out, the text's outcome and the audit record together, as a STOP texted in is recorded. */
   async function stopSendingTo(organization: Organization, phone: string, textId: string, why: string) {
-    await db
-      .insert(smsOptOuts)
-      .values({ organizationId: organization.id, phone, keyword: 'CARRIER', optedOutAt: clock.now() })
-      .onConflictDoNothing();
-    await db
-      .update(textsSent)
-      .set({ status: 'stopped', error: `Twilio answered error ${UNSUBSCRIBED_RECIPIENT}: ${why}` })
-      .where(eq(textsSent.id, textId));
-    await record(deps, {
-      organizationId: organization.id,
-      action: 'texts_stopped',
-      detail: { phone, by: 'carrier', twilioError: UNSUBSCRIBED_RECIPIENT },
+    const now = clock.now();
+    await db.transaction(async (tx) => {
+      await tx
+        .insert(smsOptOuts)
+        .values({ organizationId: organization.id, phone, keyword: 'CARRIER', optedOutAt: now })
+        .onConflictDoNothing();
+      await tx
+        .update(textsSent)
+        .set({ status: 'stopped', error: `Twilio answered error ${UNSUBSCRIBED_RECIPIENT}: ${why}` })
+        .where(eq(textsSent.id, textId));
+      await tx.insert(auditEvents).values({
+        organizationId: organization.id,
+        action: 'texts_stopped',
+        detail: { phone, by: 'carrier', twilioError: UNSUBSCRIBED_RECIPIENT },
+        createdAt: now,
+      });
     });
   }
 }

@@ -279,6 +279,46 @@ describe('rate limits', () => {
 });
 
 describe('requests', () => {
+  test('over Node’s own HTTP, a body declared too long is refused by its Content-Length, before a byte of it is read', async () => {
+    const { serve } = await import('@hono/node-server');
+    const { request } = await import('node:http');
+    const server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+    const { port } = server.address() as import('node:net').AddressInfo;
+    try {
+      const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port,
+            path: '/river/sign-in',
+            method: 'POST',
+            headers: {
+              'Content-Type': 'application/x-www-form-urlencoded',
+              'Content-Length': String(BODY_LIMIT_BYTES + 1),
+            },
+          },
+          (res) => {
+            let body = '';
+            res.setEncoding('utf8');
+            res.on('data', (chunk) => {
+              body += chunk;
+            });
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          },
+        );
+        req.on('error', reject);
+        // Only the first bytes are ever sent: the answer cannot have waited for the rest.
+        req.write('email=a');
+      });
+      expect(answer.status).toBe(413);
+      expect(alerts(answer.body)).toEqual([ERRORS.payload_too_large.message]);
+    } finally {
+      (server as import('node:http').Server).closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   test('a 5 MB email is refused before it is read, with a short page', async () => {
     const visitor = new Visitor(t.app);
     const answer = await visitor.post('/river/sign-in', {

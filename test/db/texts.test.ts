@@ -20,7 +20,6 @@ import { textOf, Visitor } from '../support/http';
 import { seedApprovedSession, seedOrganization, seedSeries, seedSession } from '../support/seed';
 import { createTestApp, type TestApp } from '../support/test-app';
 import twilio from 'twilio';
-import { createLog } from '../../server/log';
 import { createTexter, DEVELOPMENT_TWILIO_AUTH_TOKEN } from '../../server/texting';
 import { REFUSED_WEBHOOKS_PER_10_MINUTES } from '../../server/rate-limits';
 import { messageSid, text, twilioApi, WEBHOOK_PATH, signedWebhook } from '../support/twilio';
@@ -423,6 +422,37 @@ describe('claiming by text', () => {
     expect((await send(ANNS_PHONE, overnight.attendanceCode)).reply).toMatch(/^Thank you/);
   });
 
+  test('and across the change back to standard time, when an hour of the night comes twice', async () => {
+    // Sunday November 1, 2026: clocks in New York go from 2 AM EDT back to 1 AM EST.
+    const overnight = await seedApprovedSession(database.db, grandRounds, {
+      name: 'Night float teaching',
+      attendanceCode: 'NF1NV',
+      startsAt: new Date('2026-11-01T05:30:00Z'), // the first 1:30 AM, EDT
+      endsAt: new Date('2026-11-01T06:30:00Z'), // the second 1:30 AM, EST
+      claimMinutesBefore: 0,
+      claimMinutesAfter: 30,
+    });
+    const outside =
+      'Attendance error... Outside meeting times. Attendance for Night float teaching can be recorded from Nov 1, 2026, 1:30 AM EDT to Nov 1, 2026, 2:00 AM EST.';
+    const [early, first, last, late] = await Promise.all(
+      [5, 6, 7, 8].map((i) =>
+        seedMember(database.db, organization, {
+          mobile: `+1267555100${i}`,
+          smsPairedAt: new Date('2026-01-10T15:00:00Z'),
+        }),
+      ),
+    );
+    t.clock.set(new Date('2026-11-01T05:29:59.999Z'));
+    expect((await send(early?.mobile ?? '', overnight.attendanceCode)).reply).toBe(outside);
+    t.clock.set(new Date('2026-11-01T05:30:00Z'));
+    expect((await send(first?.mobile ?? '', overnight.attendanceCode)).reply).toMatch(/^Thank you/);
+    // An hour and a half later by the clock on the wall, two and a half by the sun: still open.
+    t.clock.set(new Date('2026-11-01T07:00:00Z'));
+    expect((await send(last?.mobile ?? '', overnight.attendanceCode)).reply).toMatch(/^Thank you/);
+    t.clock.set(new Date('2026-11-01T07:00:00.001Z'));
+    expect((await send(late?.mobile ?? '', overnight.attendanceCode)).reply).toBe(outside);
+  });
+
   test('a session that is not approved, or was approved only after it began, gives no credit', async () => {
     const coordinator = await seedMember(database.db, organization, {
       firstName: 'Carla',
@@ -537,7 +567,7 @@ describe('STOP, START and HELP', () => {
     expect((await send(ANNS_PHONE, 'help')).raw).not.toContain('<Message>');
 
     // Nor does any text Rounds would send on its own.
-    const texter = createTexter({ db: database.db, clock: t.clock, log: createLog('error') });
+    const texter = createTexter({ db: database.db, clock: t.clock });
     const held = await texter.send(organization, {
       idempotencyKey: 'k1',
       kind: 'test',
@@ -574,7 +604,6 @@ describe('texts Rounds sends', () => {
     const production = createTexter({
       db: database.db,
       clock: t.clock,
-      log: createLog('error'),
       keepSecrets: false,
     });
     await production.send(organization, {
@@ -584,7 +613,7 @@ describe('texts Rounds sends', () => {
       body: '123456 is your code',
       secrets: ['123456'],
     });
-    const development = createTexter({ db: database.db, clock: t.clock, log: createLog('error') });
+    const development = createTexter({ db: database.db, clock: t.clock });
     await development.send(organization, {
       idempotencyKey: 'pairing-2',
       kind: 'pairing-code',
@@ -619,7 +648,6 @@ async function throughTwilio(answer: Parameters<typeof twilioApi>[0]) {
   const texter = createTexter({
     db: database.db,
     clock: t.clock,
-    log: createLog('error'),
     twilioBaseUrl: api.url,
   });
   return { api, texter };
@@ -911,6 +939,51 @@ describe('pairing a phone from the profile', () => {
     }
     const texted = await database.db.select().from(textsSent).where(eq(textsSent.kind, 'pairing-code'));
     expect(texted).toHaveLength(6);
+  });
+
+  test('the code typed from a phone paired to another account moves the phone, and the old account is told', async () => {
+    // Ann's phone is now Ben's: he enters it on his profile, and the phone gets the code.
+    const ben = await seedMember(database.db, organization, { email: 'ben.ortiz@riverside.test' });
+    const visitor = new Visitor(t.app);
+    const { signIn } = await import('../support/accounts');
+    await signIn(visitor, organization, ben.email);
+    await visitor.get(`/${organization.code}/profile`);
+    await visitor.post(`/${organization.code}/profile`, {
+      firstName: 'Ben',
+      lastName: 'Ortiz',
+      degree: 'MD',
+      profession: 'Physician',
+      mobile: ANNS_PHONE,
+    });
+    const [texted] = await database.db
+      .select()
+      .from(textsSent)
+      .where(and(eq(textsSent.to, ANNS_PHONE), eq(textsSent.kind, 'pairing-code')));
+    const code = /^(\d{6}) /.exec(texted?.body ?? '')?.[1] ?? '';
+    expect(code).toMatch(/^\d{6}$/);
+    // Until the code is typed, the phone still claims for Ann.
+    const [annBefore] = await database.db.select().from(accounts).where(eq(accounts.id, ann.id));
+    expect(annBefore?.smsPairedAt).not.toBeNull();
+
+    const paired = await visitor.post(`/${organization.code}/profile/phone/pair`, { code });
+    expect(paired.status).toBe(303);
+    expect(textOf((await visitor.get(`/${organization.code}/profile`)).html)).toContain(
+      `${ANNS_PHONE} is paired`,
+    );
+    const [annNow] = await database.db.select().from(accounts).where(eq(accounts.id, ann.id));
+    expect(annNow?.smsPairedAt).toBeNull();
+    const [note] = await mailTo(database.db, 'ann.lee@riverside.test');
+    expect(note?.subject).toBe('Your phone is no longer paired with your account');
+    expect(note?.text).not.toContain('ben.ortiz');
+    const told = await database.db.select().from(textsSent).where(eq(textsSent.kind, 'phone-paired'));
+    expect(told.map((row) => row.to)).toEqual([ANNS_PHONE]);
+    expect((await send(ANNS_PHONE, 'K7MPQ')).reply).toMatch(/^Thank you/);
+    expect(await claimsOf(ben)).toHaveLength(1);
+    expect(await claimsOf(ann)).toHaveLength(0);
+    const actions = (await database.db.select({ action: auditEvents.action }).from(auditEvents)).map(
+      (row) => row.action,
+    );
+    expect(actions).toEqual(expect.arrayContaining(['phone_pairing_requested', 'phone_paired']));
   });
 
   test('typing someone else’s number pairs nothing without the code their phone got', async () => {

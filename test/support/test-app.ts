@@ -93,7 +93,6 @@ export function createTestApp(
     texter: createTexter({
       db: database.db,
       clock,
-      log,
       ...(options.twilioBaseUrl ? { twilioBaseUrl: options.twilioBaseUrl } : {}),
     }),
     // Tests provoke failures on purpose; only errors are worth seeing.

@@ -103,6 +103,38 @@ describe('claiming credit', () => {
   });
 });
 
+describe('registration', () => {
+  it('a coordinator makes a session require registration, and a learner registers on a phone before it begins', async () => {
+    const coordinator = await suite.visitor();
+    await signIn(coordinator, demoEmail('coordinator'), DEMO_PASSWORD);
+    await coordinator.goto('/demo/dashboard');
+    const upcoming = 'Pain management after surgery';
+    await coordinator.getByRole('heading', { name: upcoming }).getByRole('link', { name: upcoming }).click();
+    await coordinator.getByRole('link', { name: 'Edit session' }).click();
+    await coordinator.getByLabel('Learners must register to claim credit').check();
+    await submit(coordinator, 'Save session');
+    await expect.poll(() => coordinator.locator('main').innerText()).toContain('Required to claim credit');
+    const code = (await coordinator.locator('main strong.code').first().innerText()).trim();
+    expect(code).toMatch(/^[A-Z0-9]{5}$/);
+
+    const phone = await suite.visitor();
+    await phone.setViewportSize({ width: 390, height: 844 });
+    await signIn(phone, demoEmail('faculty'), DEMO_PASSWORD);
+    await phone.goto(`/demo/claim/${code}`);
+    await expect.poll(() => phone.locator('dl.facts').innerText()).toContain(upcoming);
+    await expect
+      .poll(() => phone.locator('main').innerText())
+      .toContain('This session requires registration');
+    await submit(phone, 'Register for this session');
+    await expect
+      .poll(() => phone.locator('main').innerText())
+      .toMatch(
+        /You registered for this session on [A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2} [AP]M E[SD]T\./,
+      );
+    expect(await phone.getByRole('button', { name: 'Register for this session' }).count()).toBe(0);
+  });
+});
+
 describe('the attendance screen', () => {
   it('a coordinator projects the QR code, and a phone that scans it claims in one tap', async () => {
     const coordinator = await suite.visitor();

@@ -44,7 +44,7 @@ export async function seedBurst(
     const startsAt = new Date(options.now.getTime() - 10 * 60_000);
     sessions.push(
       await seedApprovedSession(db, grandRounds, {
-        name: topics[i % topics.length] ?? 'Hyponatremia on the wards',
+        name: `${topics[i % topics.length]}${i >= topics.length ? ` ${i + 1}` : ''}`,
         attendanceCode: `ROOM${i + 1}`,
         startsAt,
         endsAt: new Date(startsAt.getTime() + 60 * 60_000),

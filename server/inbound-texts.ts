@@ -83,31 +83,12 @@ export async function answerText(
 
   let answer: Answer;
   let claimFor: { found: ClaimableSession; accountId: string } | null = null;
+  let optOut: 'stop' | 'start' | null = null;
   if (keyword === 'stop') {
-    await deps.db
-      .insert(smsOptOuts)
-      .values({
-        organizationId: organization.id,
-        phone: text.from,
-        keyword: body.trim().toUpperCase().slice(0, 20),
-        optedOutAt: deps.clock.now(),
-      })
-      .onConflictDoNothing();
-    await record(deps, {
-      organizationId: organization.id,
-      action: 'texts_stopped',
-      detail: { phone: text.from },
-    });
+    optOut = 'stop';
     answer = { outcome: 'stop', reply: stopText(organization) };
   } else if (keyword === 'start') {
-    await deps.db
-      .delete(smsOptOuts)
-      .where(and(eq(smsOptOuts.organizationId, organization.id), eq(smsOptOuts.phone, text.from)));
-    await record(deps, {
-      organizationId: organization.id,
-      action: 'texts_started',
-      detail: { phone: text.from },
-    });
+    optOut = 'start';
     answer = { outcome: 'start', reply: startText(organization) };
   } else if (keyword === 'help') {
     answer = {
@@ -127,7 +108,9 @@ export async function answerText(
   const now = deps.clock.now();
   const stored = claimFor
     ? await storeTextWithClaim(deps, organization, text, body, answer, claimFor, now)
-    : await storeText(deps, organization, text, body, answer, now);
+    : optOut
+      ? await storeTextWithOptOut(deps, organization, text, body, answer, optOut, now)
+      : await storeText(deps, organization, text, body, answer, now);
   if (stored === 'answered_already') return (await storedReply(deps, text.messageSid)) ?? '';
   if (stored === 'claimed_meanwhile' && claimFor) {
     // Another text from this learner recorded the claim between the lookup and now: say so, as a
@@ -153,6 +136,19 @@ function rowsOf<T>(result: unknown): T[] {
   return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
 }
 
+/** What is kept of a text and its answer, whichever statement writes it. */
+function textOnRecord(organization: Organization, text: InboundText, body: string, answer: Answer) {
+  return {
+    organizationId: organization.id,
+    messageSid: text.messageSid,
+    from: text.from,
+    to: text.to,
+    body,
+    outcome: answer.outcome,
+    reply: answer.reply,
+  };
+}
+
 /** The text and its answer on record; a MessageSid on record already was answered by another delivery. */
 async function storeText(
   deps: TextDeps,
@@ -165,13 +161,7 @@ async function storeText(
   const stored = await deps.db
     .insert(textsReceived)
     .values({
-      organizationId: organization.id,
-      messageSid: text.messageSid,
-      from: text.from,
-      to: text.to,
-      body,
-      outcome: answer.outcome,
-      reply: answer.reply,
+      ...textOnRecord(organization, text, body, answer),
       accountId: answer.accountId ?? null,
       sessionId: answer.sessionId ?? null,
       receivedAt: now,
@@ -179,6 +169,49 @@ async function storeText(
     .onConflictDoNothing({ target: textsReceived.messageSid })
     .returning({ id: textsReceived.id });
   return stored.length === 0 ? 'answered_already' : 'stored';
+}
+
+/**
+ * STOP or START, the text that said it and its audit record together: a crash leaves none of
+ * them, and Twilio's retry of the MessageSid does it once.
+ */
+async function storeTextWithOptOut(
+  deps: TextDeps,
+  organization: Organization,
+  text: InboundText,
+  body: string,
+  answer: Answer,
+  change: 'stop' | 'start',
+  now: Date,
+): Promise<Stored> {
+  return deps.db.transaction(async (tx) => {
+    const stored = await storeText({ ...deps, db: tx }, organization, text, body, answer, now);
+    if (stored === 'answered_already') return stored;
+    if (change === 'stop') {
+      await tx
+        .insert(smsOptOuts)
+        .values({
+          organizationId: organization.id,
+          phone: text.from,
+          keyword: body.trim().toUpperCase().slice(0, 20),
+          optedOutAt: now,
+        })
+        .onConflictDoNothing();
+    } else {
+      await tx
+        .delete(smsOptOuts)
+        .where(and(eq(smsOptOuts.organizationId, organization.id), eq(smsOptOuts.phone, text.from)));
+    }
+    await record(
+      { ...deps, db: tx },
+      {
+        organizationId: organization.id,
+        action: change === 'stop' ? 'texts_stopped' : 'texts_started',
+        detail: { phone: text.from },
+      },
+    );
+    return stored;
+  });
 }
 
 /**
@@ -199,13 +232,7 @@ async function storeTextWithClaim(
 ): Promise<Stored> {
   const { session, series } = claimFor.found;
   return claimWrites(deps.db).run({
-    organizationId: organization.id,
-    messageSid: text.messageSid,
-    from: text.from,
-    to: text.to,
-    body,
-    outcome: answer.outcome,
-    reply: answer.reply,
+    ...textOnRecord(organization, text, body, answer),
     accountId: claimFor.accountId,
     sessionId: session.id,
     seriesId: series.id,

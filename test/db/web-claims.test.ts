@@ -654,6 +654,49 @@ describe('exceptions for a missed window', () => {
     );
   });
 
+  test('requests sent all at once for several sessions still stop at the yearly cap', async () => {
+    const { organizations, claimExceptions } = await import('../../db/schema');
+    await database.db
+      .update(organizations)
+      .set({ exceptionsPerYear: 2 })
+      .where(eq(organizations.id, organization.id));
+    const missed = [];
+    for (const [i, attendanceCode] of ['MA1XX', 'MB2XX', 'MC3XX', 'MD4XX', 'ME5XX', 'MF6XX'].entries()) {
+      missed.push(
+        await seedApprovedSession(database.db, grandRounds, {
+          name: [
+            'Heart failure',
+            'Asthma in adults',
+            'Gout flares',
+            'Syncope',
+            'Cellulitis',
+            'Low back pain',
+          ][i],
+          attendanceCode,
+          // March 4 to 9, each window closed an hour after its session, before the clock's March 9 10 AM.
+          startsAt: new Date(`2026-03-0${i + 4}T${i === 5 ? '12' : '17'}:00:00Z`),
+          endsAt: new Date(`2026-03-0${i + 4}T${i === 5 ? '13' : '18'}:00:00Z`),
+          claimMinutesAfter: 60,
+        }),
+      );
+    }
+    const answers = await Promise.all(
+      missed.map((session) =>
+        learner.post(`${base}/claim/${session.attendanceCode}/exception`, {
+          reason: 'On call.',
+          credits: '1.00',
+        }),
+      ),
+    );
+    const requests = await database.db
+      .select()
+      .from(claimExceptions)
+      .where(eq(claimExceptions.accountId, ann.id));
+    expect(requests).toHaveLength(2);
+    expect(answers.filter((answer) => answer.status === 200)).toHaveLength(2);
+    expect(answers.filter((answer) => answer.status === 409)).toHaveLength(4);
+  });
+
   test('while the window is open there is nothing to ask: the learner claims', async () => {
     t.clock.set(new Date('2026-03-03T18:40:00Z'));
     learner = await signedInVisitor(t.app, organization, ann.email, claimPage());

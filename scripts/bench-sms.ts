@@ -9,7 +9,8 @@
  *               on a quiet machine (the worker done with the previous room's credits); the
  *               ratio of the medians, and the CPU each process used in the median run
  *   latency     another LEARNERS learners texting another session's code at a steady 80 % of
- *               the throughput Rounds reached, each timed from when it was due: p50 and p99
+ *               the throughput Rounds reached, each timed from when it was due: p50 and p99;
+ *               on a quiet machine too
  *   exactly once every webhook answered 200 "recorded", one claim per learner per session, one
  *               text on record per MessageSid; then the time until the worker put every credit
  *               on its learner's record (the credit lifecycle, started after each claim)
@@ -132,9 +133,13 @@ export async function benchSmsBurst(
     const roundsRate = stats.median(runs.map((run) => run.rounds));
     const medianRun = [...runs].sort((a, b) => a.rounds - b.rounds)[Math.floor(runs.length / 2)];
 
+    // The latency run too starts on a quiet machine, as each throughput run did.
+    await everyCreditRecorded(db, credited, creditsExpected);
     const steadyRate = 0.8 * roundsRate;
     const steadyHooks = burstWebhooks(burst, publicUrl, groups.steady, steadyRoom.attendanceCode);
+    const steadyStarted = readCpu();
     const steady = await openLoop(rounds, steadyHooks, steadyRate);
+    const steadyCpu = cpuSince(steadyStarted);
     expectRecorded({ deliveries: steady }, 'steady');
     const latencies = steady.map((d) => d.ms);
 
@@ -182,6 +187,7 @@ export async function benchSmsBurst(
         `latency at 80 % (${steadyRate.toFixed(0)}/s, ${LEARNERS} more learners)`,
         `p50 ${ms(stats.median(latencies))}, p99 ${ms(stats.percentile(latencies, 99))}, max ${ms(Math.max(...latencies))} (target p99 < 250 ms)`,
       ],
+      ['  CPU used meanwhile', steadyCpu],
       ['exactly once', once.join('; ')],
       ['every credit on record (worker)', `${drained.toFixed(1)} s after the last answer`],
     ];

@@ -199,6 +199,32 @@ export async function claimRefusal(
   const already =
     found.existing !== undefined ? found.existing : await existingClaim(db, found.session.id, account.id);
   if (already) return { reason: 'already_recorded', claim: already };
+  const refusal = await sessionRefusal(db, organization, found, now, options);
+  if (refusal) return refusal;
+  const ineligible = ineligibility(account, found.series, organization);
+  if (ineligible) return { reason: 'not_eligible', ineligibility: ineligible };
+  if (
+    found.session.requiresRegistration &&
+    !options.ignoreRegistration &&
+    !(await registeredAt(db, found.session.id, account.id))
+  ) {
+    return { reason: 'not_registered' };
+  }
+  return null;
+}
+
+/**
+ * Why nobody may claim the session now, whoever they are, or null: a session that gives no credit,
+ * a code the screen has replaced, the window. claimRefusal's checks that need no learner, in its
+ * order.
+ */
+export async function sessionRefusal(
+  db: Database,
+  organization: Organization,
+  found: ClaimableSession,
+  now: Date,
+  options: { ignoreWindow?: boolean; approved?: boolean } = {},
+): Promise<ClaimRefusal | null> {
   if (!(options.approved ?? (await approvedForCredit(db, found)))) {
     return { reason: 'not_approved', contact: await contactFor(db, found) };
   }
@@ -211,15 +237,6 @@ export async function claimRefusal(
     const window = claimWindow(found.session, organization);
     const state = windowState(window, now);
     if (state !== 'open') return { reason: 'outside_window', window, state };
-  }
-  const ineligible = ineligibility(account, found.series, organization);
-  if (ineligible) return { reason: 'not_eligible', ineligibility: ineligible };
-  if (
-    found.session.requiresRegistration &&
-    !options.ignoreRegistration &&
-    !(await registeredAt(db, found.session.id, account.id))
-  ) {
-    return { reason: 'not_registered' };
   }
   return null;
 }

@@ -27,6 +27,7 @@ import {
   type ClaimableSession,
   claimRefusal,
   existingClaim,
+  sessionRefusal,
   findSessionByCode,
   findSessionByCodeKept,
 } from './claims';
@@ -75,7 +76,9 @@ export async function answerText(
   organization: Organization,
   text: InboundText,
 ): Promise<string> {
-  const known = await whatIsKnown(deps, organization, text);
+  const quick = await claimAtOnce(deps, organization, text);
+  if (quick && 'reply' in quick) return quick.reply;
+  const known = quick?.known ?? (await whatIsKnown(deps, organization, text));
   if (known.storedReply !== null) return known.storedReply;
   const body = text.body.slice(0, TEXT_MAX_CHARACTERS);
   const keyword = textKeyword(body);
@@ -113,20 +116,79 @@ export async function answerText(
       : await storeText(deps, organization, text, body, answer, now);
   if (stored === 'answered_already') return (await storedReply(deps, text.messageSid)) ?? '';
   if (stored === 'claimed_meanwhile' && claimFor) {
-    // Another text from this learner recorded the claim between the lookup and now: say so, as a
-    // second text of the code would have been told.
-    const claim = await existingClaim(deps.db, claimFor.found.session.id, claimFor.accountId);
-    answer = {
-      ...answer,
-      outcome: 'already_recorded',
-      reply: stopped || !claim ? answer.reply : alreadyRecordedText(claimFor.found.session, claim.claimedAt),
-    };
-    await deps.db
-      .update(textsReceived)
-      .set({ outcome: answer.outcome, reply: answer.reply })
-      .where(eq(textsReceived.messageSid, text.messageSid));
+    return sayAlreadyRecorded(deps, text, claimFor, stopped, answer.reply);
   }
   return answer.reply;
+}
+
+/**
+ * The text most of a room sends: a paired phone, a session's code, a window open to anyone. What
+ * it needs is read and written in one statement (shared with the texts answered in the same turn),
+ * one round trip in all. Null for any other text; the facts the statement found when it wrote
+ * nothing (a phone not paired, too many texts), for answerText to answer the long way.
+ */
+async function claimAtOnce(
+  deps: TextDeps,
+  organization: Organization,
+  text: InboundText,
+): Promise<{ reply: string } | { known: Known } | null> {
+  const body = text.body.slice(0, TEXT_MAX_CHARACTERS);
+  const typed = body.trim();
+  if (typed === '' || textKeyword(body) !== null || EMAIL.test(typed)) return null;
+  const code = normalizeAttendanceCode(typed);
+  // Six digits may be a pairing code: understand() decides.
+  if (/^\d{6}$/.test(code)) return null;
+  const kept = await findSessionByCodeKept(deps.db, organization.id, code);
+  if (!kept) return null;
+  const found: ClaimableSession = { ...kept, existing: null };
+  const { session, series } = found;
+  // Rules that depend on the learner are claimRefusal's, in the long way.
+  const limited = series.affiliatesOnly || (series.creditForProfessionsOnly && series.professions.length > 0);
+  if (session.requiresRegistration || limited) return null;
+  const now = deps.clock.now();
+  if (await sessionRefusal(deps.db, organization, found, now)) return null;
+  const reply = recordedText(session);
+  const row = await pairedClaims(deps.db).run({
+    ...textOnRecord(organization, text, body, { outcome: 'claim_recorded', reply }),
+    sessionId: session.id,
+    seriesId: series.id,
+    credits: session.credits,
+    at: now.toISOString(),
+    since: new Date(now.getTime() - 10 * 60_000).toISOString(),
+  });
+  const known = knownFrom(row);
+  if (!truthy(row.texted)) return known.storedReply !== null ? { reply: known.storedReply } : { known };
+  const stored = known.stopped ? '' : reply;
+  if (truthy(row.claimed) || !known.account) return { reply: stored };
+  return {
+    reply: await sayAlreadyRecorded(
+      deps,
+      text,
+      { found, accountId: known.account.id },
+      known.stopped,
+      stored,
+    ),
+  };
+}
+
+/**
+ * The text was stored, but the learner's claim was there before it (a second text of the code, or
+ * one sent at the same moment): it says so, as a second text of the code is told.
+ */
+async function sayAlreadyRecorded(
+  deps: TextDeps,
+  text: InboundText,
+  claimFor: { found: ClaimableSession; accountId: string },
+  stopped: boolean,
+  reply: string,
+): Promise<string> {
+  const claim = await existingClaim(deps.db, claimFor.found.session.id, claimFor.accountId);
+  const corrected = stopped || !claim ? reply : alreadyRecordedText(claimFor.found.session, claim.claimedAt);
+  await deps.db
+    .update(textsReceived)
+    .set({ outcome: 'already_recorded', reply: corrected })
+    .where(eq(textsReceived.messageSid, text.messageSid));
+  return corrected;
 }
 
 type Stored = 'stored' | 'answered_already' | 'claimed_meanwhile';
@@ -280,26 +342,7 @@ async function writeClaims(db: Database, writes: ClaimWrite[]): Promise<Stored[]
       select * from jsonb_to_recordset(${rows}::jsonb) as i(n int, "organizationId" uuid, "messageSid" text,
         "from" text, "to" text, body text, outcome text, reply text, "accountId" uuid, "sessionId" uuid,
         "seriesId" uuid, credits numeric, at timestamptz)
-    ), text as (
-      insert into texts_received
-        (organization_id, message_sid, "from", "to", body, outcome, reply, account_id, session_id, received_at)
-      select "organizationId", "messageSid", "from", "to", body, outcome, reply, "accountId", "sessionId", at
-      from input
-      on conflict (message_sid) do nothing
-      returning message_sid
-    ), claim as (
-      insert into claims (organization_id, session_id, account_id, channel, credits, claimed_at)
-      select i."organizationId", i."sessionId", i."accountId", 'sms', i.credits, i.at
-      from input i join text on text.message_sid = i."messageSid"
-      on conflict (session_id, account_id) do nothing
-      returning session_id, account_id, credits
-    ), audit as (
-      insert into audit_events
-        (organization_id, action, actor_id, account_id, series_id, session_id, detail, created_at)
-      select i."organizationId", 'attendance_recorded', i."accountId", i."accountId", i."seriesId", i."sessionId",
-        jsonb_build_object('channel', 'sms', 'credits', claim.credits::text, 'phone', i."from"), i.at
-      from claim join input i on i."sessionId" = claim.session_id and i."accountId" = claim.account_id
-    )
+    ), ${claimWritesFrom('input')}
     select i.n,
       exists (select 1 from text where text.message_sid = i."messageSid") as texted,
       exists (select 1 from claim where claim.session_id = i."sessionId" and claim.account_id = i."accountId")
@@ -308,6 +351,84 @@ async function writeClaims(db: Database, writes: ClaimWrite[]): Promise<Stored[]
   return rowsOf<{ texted: boolean | string; claimed: boolean | string }>(result).map((row) =>
     !truthy(row.texted) ? 'answered_already' : truthy(row.claimed) ? 'stored' : 'claimed_meanwhile',
   );
+}
+
+/**
+ * The writes of a claim by text, as common table expressions named text, claim and audit, from the
+ * rows of `source` (organizationId, messageSid, from, to, body, outcome, reply, accountId,
+ * sessionId, seriesId, credits, at): the text if its MessageSid is new, the claim only with a new
+ * text, the audit record only with a new claim.
+ */
+function claimWritesFrom(source: 'input' | 'go') {
+  const rows = sql.raw(source);
+  return sql`text as (
+      insert into texts_received
+        (organization_id, message_sid, "from", "to", body, outcome, reply, account_id, session_id, received_at)
+      select "organizationId", "messageSid", "from", "to", body, outcome, reply, "accountId", "sessionId", at
+      from ${rows}
+      on conflict (message_sid) do nothing
+      returning message_sid
+    ), claim as (
+      insert into claims (organization_id, session_id, account_id, channel, credits, claimed_at)
+      select i."organizationId", i."sessionId", i."accountId", 'sms', i.credits, i.at
+      from ${rows} i join text on text.message_sid = i."messageSid"
+      on conflict (session_id, account_id) do nothing
+      returning session_id, account_id, credits
+    ), audit as (
+      insert into audit_events
+        (organization_id, action, actor_id, account_id, series_id, session_id, detail, created_at)
+      select i."organizationId", 'attendance_recorded', i."accountId", i."accountId", i."seriesId", i."sessionId",
+        jsonb_build_object('channel', 'sms', 'credits', claim.credits::text, 'phone', i."from"), i.at
+      from claim join ${rows} i on i."sessionId" = claim.session_id and i."accountId" = claim.account_id
+    )`;
+}
+
+interface PairedClaim extends Omit<ClaimWrite, 'accountId'> {
+  since: string;
+}
+
+type PairedClaimRow = KnownRow & { texted: boolean | string; claimed: boolean | string };
+
+const pairedClaimBatches = new WeakMap<Database, StatementBatches<PairedClaim, PairedClaimRow>>();
+
+function pairedClaims(db: Database): StatementBatches<PairedClaim, PairedClaimRow> {
+  let batches = pairedClaimBatches.get(db);
+  if (!batches) {
+    batches = statementBatches({
+      execute: (claims) => claimIfPaired(db, claims),
+      keyOf: (claim) => `${claim.sessionId} ${claim.from}`,
+    });
+    pairedClaimBatches.set(db, batches);
+  }
+  return batches;
+}
+
+/**
+ * claimAtOnce's statement: what is known of each phone, and where it is paired, has not stopped
+ * being answered (a stored reply) and has not texted too often, the text, its claim and the audit
+ * record, as storeTextWithClaim writes them. A phone that stopped gets its claim and no reply.
+ */
+async function claimIfPaired(db: Database, claims: PairedClaim[]): Promise<PairedClaimRow[]> {
+  const rows = JSON.stringify(claims.map((claim, n) => ({ n, ...claim })));
+  const result = await db.execute(sql`
+    with known as (
+      select i.*, ${KNOWN_COLUMNS}
+      from jsonb_to_recordset(${rows}::jsonb) as i(n int, "organizationId" uuid, "messageSid" text,
+        "from" text, "to" text, body text, outcome text, reply text, "sessionId" uuid, "seriesId" uuid,
+        credits numeric, at timestamptz, since timestamptz)
+      ${PAIRED_ACCOUNT}
+    ), go as (
+      select n, "organizationId", "messageSid", "from", "to", body, outcome,
+        case when stopped then '' else reply end as reply, id as "accountId", "sessionId", "seriesId", credits, at
+      from known
+      where id is not null and "storedReply" is null and "recentTexts" < ${TEXTS_FROM_PHONE_PER_10_MINUTES}
+    ), ${claimWritesFrom('go')}
+    select k."storedReply", k.stopped, k."recentTexts", k.id, k.profession, k."emailKey", k."emailConfirmedAt",
+      k."affiliatedAt",
+      exists (select 1 from text where text.message_sid = k."messageSid") as texted,
+      exists (select 1 from claim where claim.session_id = k."sessionId" and claim.account_id = k.id) as claimed
+    from known k order by k.n`);
+  return rowsOf<PairedClaimRow>(result);
 }
 
 /** A boolean column as the driver gives it: true, or PGlite's and some drivers' 't'. */
@@ -360,26 +481,36 @@ function knownAnswers(db: Database): StatementBatches<KnownQuestion, KnownRow> {
   return batches;
 }
 
+/**
+ * What is known of the phone in each row i (its messageSid, organizationId, from and since), for
+ * the statements that ask: the reply that MessageSid got already, whether the phone stopped, its
+ * texts since then, and, with PAIRED_ACCOUNT, the account it is paired with.
+ */
+const KNOWN_COLUMNS = sql`
+  (select t.reply from texts_received t where t.message_sid = i."messageSid") as "storedReply",
+  exists (select 1 from sms_opt_outs o where o.organization_id = i."organizationId" and o.phone = i."from")
+    as stopped,
+  (select count(*)::int from texts_received t
+    where t.organization_id = i."organizationId" and t."from" = i."from" and t.received_at > i.since)
+    as "recentTexts",
+  a.id, a.profession, a.email_key as "emailKey", a.email_confirmed_at as "emailConfirmedAt",
+  a.affiliated_at as "affiliatedAt"`;
+
+const PAIRED_ACCOUNT = sql`
+  left join lateral (
+    select id, profession, email_key, email_confirmed_at, affiliated_at from accounts
+    where accounts.organization_id = i."organizationId" and accounts.mobile = i."from"
+      and accounts.sms_paired_at is not null
+    limit 1
+  ) a on true`;
+
 async function askWhatIsKnown(db: Database, questions: KnownQuestion[]): Promise<KnownRow[]> {
   const rows = JSON.stringify(questions.map((question, n) => ({ n, ...question })));
   const result = await db.execute(sql`
-    select
-      (select t.reply from texts_received t where t.message_sid = i."messageSid") as "storedReply",
-      exists (select 1 from sms_opt_outs o where o.organization_id = i."organizationId" and o.phone = i."from")
-        as stopped,
-      (select count(*)::int from texts_received t
-        where t.organization_id = i."organizationId" and t."from" = i."from" and t.received_at > i.since)
-        as "recentTexts",
-      a.id, a.profession, a.email_key as "emailKey", a.email_confirmed_at as "emailConfirmedAt",
-      a.affiliated_at as "affiliatedAt"
+    select ${KNOWN_COLUMNS}
     from jsonb_to_recordset(${rows}::jsonb) as i(n int, "messageSid" text, "organizationId" uuid, "from" text,
       since timestamptz)
-    left join lateral (
-      select id, profession, email_key, email_confirmed_at, affiliated_at from accounts
-      where accounts.organization_id = i."organizationId" and accounts.mobile = i."from"
-        and accounts.sms_paired_at is not null
-      limit 1
-    ) a on true
+    ${PAIRED_ACCOUNT}
     order by i.n`);
   return rowsOf<KnownRow>(result);
 }
@@ -397,6 +528,10 @@ async function whatIsKnown(deps: PairingDeps, organization: Organization, text: 
     from: text.from,
     since: since.toISOString(),
   });
+  return knownFrom(row);
+}
+
+function knownFrom(row: KnownRow): Known {
   const { storedReply, stopped, recentTexts, id, profession, emailKey, emailConfirmedAt, affiliatedAt } = row;
   return {
     storedReply,

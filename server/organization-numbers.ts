@@ -11,7 +11,10 @@ import { type Organization, organizations } from '../db/schema';
  */
 const NUMBERS_KEPT_MS = 10_000;
 const NUMBERS_RECHECK_MS = 1_000;
-const kept = new WeakMap<Database, { byNumber: Promise<Map<string, Organization>>; readAt: number }>();
+const kept = new WeakMap<
+  Database,
+  { byNumber: Promise<Map<string, Organization>>; readAt: number; settled?: Map<string, Organization> }
+>();
 
 function numbers(db: Database, olderThanMs: number): Promise<Map<string, Organization>> {
   const current = kept.get(db);
@@ -22,12 +25,30 @@ function numbers(db: Database, olderThanMs: number): Promise<Map<string, Organiz
     .from(organizations)
     .where(isNotNull(organizations.smsNumber))
     .then((rows) => new Map(rows.map((organization) => [organization.smsNumber ?? '', organization])));
-  const entry = { byNumber, readAt: performance.now() };
+  const entry: { byNumber: typeof byNumber; readAt: number; settled?: Map<string, Organization> } = {
+    byNumber,
+    readAt: performance.now(),
+  };
   kept.set(db, entry);
-  byNumber.catch(() => {
-    if (kept.get(db) === entry) kept.delete(db);
-  });
+  byNumber.then(
+    (settled) => {
+      entry.settled = settled;
+    },
+    () => {
+      if (kept.get(db) === entry) kept.delete(db);
+    },
+  );
   return byNumber;
+}
+
+/**
+ * The organization whose number this is, or undefined when the numbers in memory have aged (or were
+ * never read): the webhook's common case answered without a promise or a timer.
+ */
+export function organizationByNumberKept(db: Database, number: string): Organization | null | undefined {
+  const current = kept.get(db);
+  if (!current?.settled || performance.now() - current.readAt >= NUMBERS_KEPT_MS) return undefined;
+  return current.settled.get(number) ?? null;
 }
 
 /** The organization whose number this is, or null; from memory unless the numbers have aged. */

@@ -2,7 +2,11 @@ import { Hono } from 'hono';
 import twilio from 'twilio';
 import { z } from 'zod';
 import type { Organization } from '../../db/schema';
-import { organizationByNumber, organizationByNumberAgain } from '../organization-numbers';
+import {
+  organizationByNumber,
+  organizationByNumberAgain,
+  organizationByNumberKept,
+} from '../organization-numbers';
 import { RateLimited } from '../rate-limits';
 import { allow, anyone } from '../access';
 import { clientAddress } from '../client-address';
@@ -87,7 +91,11 @@ twilioRoutes.post(TWILIO_SMS_WEBHOOK_PATH, allow(anyone), async (c) => {
   let organization: Organization | null = null;
   let verified = false;
   try {
-    organization = to ? await withinDeadline(organizationByNumber(deps.db, to), ANSWER_DEADLINE_MS) : null;
+    const kept = to ? organizationByNumberKept(deps.db, to) : null;
+    organization =
+      kept !== undefined || !to
+        ? (kept ?? null)
+        : await withinDeadline(organizationByNumber(deps.db, to), ANSWER_DEADLINE_MS);
     verified = signed(organization);
     // A token changed in another process since the numbers were read: read them again (at most
     // once a second, so forged signatures cannot make every request a database read).
@@ -125,7 +133,23 @@ twilioRoutes.post(TWILIO_SMS_WEBHOOK_PATH, allow(anyone), async (c) => {
     deps.log.error(`the SMS webhook could not answer ${text.MessageSid}`, error);
     return c.body('Try again shortly.', 503, { ...plain, 'Retry-After': '5' });
   }
-  const twiml = new twilio.twiml.MessagingResponse();
-  if (reply) twiml.message(reply);
-  return c.body(twiml.toString(), 200, { 'Content-Type': 'text/xml; charset=utf-8' });
+  return c.body(twimlFor(reply), 200, { 'Content-Type': 'text/xml; charset=utf-8' });
 });
+
+/**
+ * The TwiML for a reply, built by the twilio package once per distinct reply: a room's texts get
+ * the same few words, and building the document cost more than checking the signature.
+ */
+const twimlKept = new Map<string, string>();
+
+function twimlFor(reply: string): string {
+  let twiml = twimlKept.get(reply);
+  if (twiml === undefined) {
+    const response = new twilio.twiml.MessagingResponse();
+    if (reply) response.message(reply);
+    twiml = response.toString();
+    if (twimlKept.size >= 1000) twimlKept.clear();
+    twimlKept.set(reply, twiml);
+  }
+  return twiml;
+}

@@ -198,6 +198,17 @@ describe('the Twilio webhook', () => {
     expect(await database.db.select().from(textsReceived)).toHaveLength(1);
   });
 
+  test('a phone that texts too often is asked to wait, and its code still counts once it has', async () => {
+    const { TEXTS_FROM_PHONE_PER_10_MINUTES } = await import('../../server/inbound-texts');
+    for (let i = 0; i < TEXTS_FROM_PHONE_PER_10_MINUTES; i++) await send(ANNS_PHONE, 'HELLO');
+    const waiting = await send(ANNS_PHONE, 'K7MPQ');
+    expect(waiting.reply).toBe('Too many texts from this phone. Wait ten minutes, then text the code again.');
+    expect(await claimsOf(ann)).toEqual([]);
+    t.clock.set(new Date(t.clock.now().getTime() + 10 * 60_000 + 1));
+    expect((await send(ANNS_PHONE, 'K7MPQ')).reply).toMatch(/^Thank you/);
+    expect(await claimsOf(ann)).toHaveLength(1);
+  });
+
   test('many texts of one code at once record each learner exactly once', async () => {
     const learners = await Promise.all(
       Array.from({ length: 12 }, (_, i) =>

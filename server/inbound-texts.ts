@@ -325,8 +325,8 @@ function claimWrites(db: Database): StatementBatches<ClaimWrite, Stored> {
   if (!batches) {
     batches = statementBatches({
       execute: (writes) => writeClaims(db, writes),
-      // A retried MessageSid, or a second text from one learner for one session, waits for the
-      // next statement, where it finds the first.
+      // A retried MessageSid, or a second text from one learner for one session, goes in another
+      // statement, where the unique indexes make it wait for the first and find it.
       keyOf: (write) => `${write.sessionId} ${write.accountId}`,
     });
     claimWriteBatches.set(db, batches);
@@ -357,7 +357,8 @@ async function writeClaims(db: Database, writes: ClaimWrite[]): Promise<Stored[]
  * The writes of a claim by text, as common table expressions named text, claim and audit, from the
  * rows of `source` (organizationId, messageSid, from, to, body, outcome, reply, accountId,
  * sessionId, seriesId, credits, at): the text if its MessageSid is new, the claim only with a new
- * text, the audit record only with a new claim.
+ * text, the audit record only with a new claim. Rows go in key order, so two statements running
+ * at once that hold the same learners wait for each other instead of deadlocking.
  */
 function claimWritesFrom(source: 'input' | 'go') {
   const rows = sql.raw(source);
@@ -366,12 +367,14 @@ function claimWritesFrom(source: 'input' | 'go') {
         (organization_id, message_sid, "from", "to", body, outcome, reply, account_id, session_id, received_at)
       select "organizationId", "messageSid", "from", "to", body, outcome, reply, "accountId", "sessionId", at
       from ${rows}
+      order by "messageSid"
       on conflict (message_sid) do nothing
       returning message_sid
     ), claim as (
       insert into claims (organization_id, session_id, account_id, channel, credits, claimed_at)
       select i."organizationId", i."sessionId", i."accountId", 'sms', i.credits, i.at
       from ${rows} i join text on text.message_sid = i."messageSid"
+      order by i."sessionId", i."accountId"
       on conflict (session_id, account_id) do nothing
       returning session_id, account_id, credits
     ), audit as (

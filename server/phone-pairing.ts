@@ -13,7 +13,7 @@ import { emailKey } from './identifiers';
 import type { Log } from './log';
 import type { Mailer } from './mail';
 import { RateLimited, type RateLimits } from './rate-limits';
-import { type Texter, TextRefused } from './texting';
+import { TextInFlight, TextNotSent, type Texter, TextRefused } from './texting';
 
 /**
  * Pairing a phone with an account, so its texts claim attendance for that account. Knowing
@@ -217,10 +217,10 @@ export async function requestPairingFromProfile(
     });
   } catch (error) {
     // Twilio refused the number (a landline, say), or could not be reached: the person is told
-    // which, and nothing more is lost; the same request later sends the same code.
-    deps.log.warn(
-      `pairing code to ${phone} could not be sent: ${error instanceof Error ? error.message : error}`,
-    );
+    // which, and nothing more is lost; asking again sends a new code.
+    if (!(error instanceof TextRefused || error instanceof TextNotSent || error instanceof TextInFlight))
+      throw error;
+    deps.log.warn(`pairing code to ${phone} could not be sent: ${error.message}`);
     return error instanceof TextRefused ? 'failed' : 'unavailable';
   }
   await record(deps, {

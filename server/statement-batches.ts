@@ -19,7 +19,8 @@ export function statementBatches<Input, Output>(options: {
   execute(inputs: Input[]): Promise<Output[]>;
   /**
    * Inputs with the same key never share a statement (two texts of one learner for one session:
-   * the second must see what the first wrote). Such an input waits for the next batch.
+   * one statement cannot tell which of its rows wrote the claim). Such an input goes in the next
+   * batch, which may run beside the first; the database's unique indexes order the two.
    */
   keyOf?(input: Input): string;
   /** The most inputs in one statement. */

@@ -25,7 +25,7 @@ import { decoyHash, hashPassword, verifyPassword } from './auth/password';
 import { passwordProblem } from './auth/password-policy';
 import { LINK_MINUTES, createAccountLinks } from './auth/account-links';
 import { revokeSessions, sha256 } from './auth/sessions';
-import { record } from './audit';
+import { record } from './audit-trail';
 import type { Clock } from './clock';
 import type { Config } from './config';
 import type { FieldErrors } from './forms';

@@ -1,7 +1,7 @@
 import { and, desc, eq, isNull, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { accounts, auditEvents } from '../db/schema';
-import type { AuditAction } from './audit';
+import type { AuditAction } from './audit-trail';
 
 /**
  * The audit trail of the CME record (issue 6, section 7): every change to a series, session,

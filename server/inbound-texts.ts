@@ -21,7 +21,7 @@ import {
   userNotFoundText,
   wrongPairingCodeText,
 } from '../views/text-replies';
-import { record } from './audit';
+import { record } from './audit-trail';
 import {
   type ClaimRefusal,
   type ClaimableSession,
@@ -39,7 +39,7 @@ import {
   requestPairingByEmail,
 } from './phone-pairing';
 import type { Claimant } from './eligibility';
-import { type StatementBatches, statementBatches } from './statement-batches';
+import { statementBatchesPer } from './statement-batches';
 import { textKeyword } from './text-keywords';
 
 /** A text as Twilio's webhook delivers it. */
@@ -154,7 +154,7 @@ async function claimAtOnce(
     seriesId: series.id,
     credits: session.credits,
     at: now.toISOString(),
-    since: new Date(now.getTime() - 10 * 60_000).toISOString(),
+    since: new Date(now.getTime() - TEXT_LIMIT_WINDOW_MS).toISOString(),
   });
   const known = knownFrom(row);
   if (!truthy(row.texted)) return known.storedReply !== null ? { reply: known.storedReply } : { known };
@@ -318,21 +318,12 @@ interface ClaimWrite {
   at: string;
 }
 
-const claimWriteBatches = new WeakMap<Database, StatementBatches<ClaimWrite, Stored>>();
-
-function claimWrites(db: Database): StatementBatches<ClaimWrite, Stored> {
-  let batches = claimWriteBatches.get(db);
-  if (!batches) {
-    batches = statementBatches({
-      execute: (writes) => writeClaims(db, writes),
-      // A retried MessageSid, or a second text from one learner for one session, goes in another
-      // statement, where the unique indexes make it wait for the first and find it.
-      keyOf: (write) => `${write.sessionId} ${write.accountId}`,
-    });
-    claimWriteBatches.set(db, batches);
-  }
-  return batches;
-}
+const claimWrites = statementBatchesPer((db: Database) => ({
+  execute: (writes: ClaimWrite[]) => writeClaims(db, writes),
+  // A retried MessageSid, or a second text from one learner for one session, goes in another
+  // statement, where the unique indexes make it wait for the first and find it.
+  keyOf: (write: ClaimWrite) => `${write.sessionId} ${write.accountId}`,
+}));
 
 async function writeClaims(db: Database, writes: ClaimWrite[]): Promise<Stored[]> {
   // The rows go as one JSON parameter: one statement, whatever the batch's size.
@@ -392,19 +383,10 @@ interface PairedClaim extends Omit<ClaimWrite, 'accountId'> {
 
 type PairedClaimRow = KnownRow & { texted: boolean | string; claimed: boolean | string };
 
-const pairedClaimBatches = new WeakMap<Database, StatementBatches<PairedClaim, PairedClaimRow>>();
-
-function pairedClaims(db: Database): StatementBatches<PairedClaim, PairedClaimRow> {
-  let batches = pairedClaimBatches.get(db);
-  if (!batches) {
-    batches = statementBatches({
-      execute: (claims) => claimIfPaired(db, claims),
-      keyOf: (claim) => `${claim.sessionId} ${claim.from}`,
-    });
-    pairedClaimBatches.set(db, batches);
-  }
-  return batches;
-}
+const pairedClaims = statementBatchesPer((db: Database) => ({
+  execute: (claims: PairedClaim[]) => claimIfPaired(db, claims),
+  keyOf: (claim: PairedClaim) => `${claim.sessionId} ${claim.from}`,
+}));
 
 /**
  * claimAtOnce's statement: what is known of each phone, and where it is paired, has not stopped
@@ -444,6 +426,7 @@ function truthy(value: boolean | string | null | undefined): boolean {
  * times fits; a loop does not. Counted from the texts on record, so it costs no write.
  */
 export const TEXTS_FROM_PHONE_PER_10_MINUTES = 20;
+const TEXT_LIMIT_WINDOW_MS = 10 * 60_000;
 
 interface Known {
   /** The reply a text with this MessageSid got already, or null. */
@@ -473,16 +456,9 @@ interface KnownRow {
   affiliatedAt: string | null;
 }
 
-const knownBatches = new WeakMap<Database, StatementBatches<KnownQuestion, KnownRow>>();
-
-function knownAnswers(db: Database): StatementBatches<KnownQuestion, KnownRow> {
-  let batches = knownBatches.get(db);
-  if (!batches) {
-    batches = statementBatches({ execute: (questions) => askWhatIsKnown(db, questions) });
-    knownBatches.set(db, batches);
-  }
-  return batches;
-}
+const knownAnswers = statementBatchesPer((db: Database) => ({
+  execute: (questions: KnownQuestion[]) => askWhatIsKnown(db, questions),
+}));
 
 /**
  * What is known of the phone in each row i (its messageSid, organizationId, from and since), for
@@ -524,7 +500,7 @@ async function askWhatIsKnown(db: Database, questions: KnownQuestion[]): Promise
  * The texts on record are the rate limit too.
  */
 async function whatIsKnown(deps: PairingDeps, organization: Organization, text: InboundText): Promise<Known> {
-  const since = new Date(deps.clock.now().getTime() - 10 * 60_000);
+  const since = new Date(deps.clock.now().getTime() - TEXT_LIMIT_WINDOW_MS);
   const row = await knownAnswers(deps.db).run({
     messageSid: text.messageSid,
     organizationId: organization.id,

@@ -5,7 +5,7 @@ import { type Account, accounts, type Organization, type PhonePairing, phonePair
 import { renderPhonePairingRequest, renderPhoneUnpaired } from '../views/mail/phone-pairing';
 import { phonePairedText, pairingCodeText } from '../views/text-replies';
 import { formatInstant } from '../views/time';
-import { record } from './audit';
+import { record } from './audit-trail';
 import { newToken, sha256 } from './auth/sessions';
 import type { Clock } from './clock';
 import type { Config } from './config';

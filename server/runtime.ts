@@ -44,7 +44,7 @@ export async function openRuntime(config: Config, options: { migrate?: boolean }
     database,
     clock,
     mailer,
-    texter: createTexter({ db: database.db, clock, keepSecrets: config.NODE_ENV !== 'production' }),
+    texter: createTexter({ db: database.db, clock, log, keepSecrets: config.NODE_ENV !== 'production' }),
     log,
     temporal: client,
     async close() {

@@ -14,7 +14,7 @@ interface Waiting<Input, Output> {
   reject(error: unknown): void;
 }
 
-export function statementBatches<Input, Output>(options: {
+export interface StatementBatchOptions<Input, Output> {
   /** One statement for all the inputs, answering each in the order given. */
   execute(inputs: Input[]): Promise<Output[]>;
   /**
@@ -25,7 +25,11 @@ export function statementBatches<Input, Output>(options: {
   keyOf?(input: Input): string;
   /** The most inputs in one statement. */
   maxBatch?: number;
-}): StatementBatches<Input, Output> {
+}
+
+export function statementBatches<Input, Output>(
+  options: StatementBatchOptions<Input, Output>,
+): StatementBatches<Input, Output> {
   const maxBatch = options.maxBatch ?? 100;
   let waiting: Waiting<Input, Output>[] = [];
   let scheduled = false;
@@ -76,5 +80,23 @@ export function statementBatches<Input, Output>(options: {
         schedule();
       });
     },
+  };
+}
+
+/**
+ * One set of batches per database (per key object), made when first asked for: a statement
+ * belongs to its connection pool, and tests open many.
+ */
+export function statementBatchesPer<Key extends object, Input, Output>(
+  make: (key: Key) => StatementBatchOptions<Input, Output>,
+): (key: Key) => StatementBatches<Input, Output> {
+  const made = new WeakMap<Key, StatementBatches<Input, Output>>();
+  return (key) => {
+    let batches = made.get(key);
+    if (!batches) {
+      batches = statementBatches(make(key));
+      made.set(key, batches);
+    }
+    return batches;
   };
 }

@@ -1,8 +1,10 @@
 import { and, desc, eq } from 'drizzle-orm';
 import twilio from 'twilio';
 import type { Database } from '../db/client';
-import { auditEvents, type Organization, smsOptOuts, textsReceived, textsSent } from '../db/schema';
+import { type Organization, smsOptOuts, textsReceived, textsSent } from '../db/schema';
+import { record } from './audit-trail';
 import type { Clock } from './clock';
+import type { Log } from './log';
 
 export interface OutgoingText {
   /** Same key, same text: a retry never sends twice. */
@@ -109,6 +111,7 @@ export async function hasStopped(db: Database, organizationId: string, phone: st
 export function createTexter(deps: {
   db: Database;
   clock: Clock;
+  log: Log;
   /** Production: secrets are removed from stored texts. */
   keepSecrets?: boolean;
   /** Where Twilio's REST API is; tests point it at a local stand-in that records requests. */
@@ -220,12 +223,14 @@ export function createTexter(deps: {
         .update(textsSent)
         .set({ status: 'stopped', error: `Twilio answered error ${UNSUBSCRIBED_RECIPIENT}: ${why}` })
         .where(eq(textsSent.id, textId));
-      await tx.insert(auditEvents).values({
-        organizationId: organization.id,
-        action: 'texts_stopped',
-        detail: { phone, by: 'carrier', twilioError: UNSUBSCRIBED_RECIPIENT },
-        createdAt: now,
-      });
+      await record(
+        { ...deps, db: tx },
+        {
+          organizationId: organization.id,
+          action: 'texts_stopped',
+          detail: { phone, by: 'carrier', twilioError: UNSUBSCRIBED_RECIPIENT },
+        },
+      );
     });
   }
 }

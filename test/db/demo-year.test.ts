@@ -52,7 +52,7 @@ describe('npm start seeds the whole demo on any day of the year', () => {
         database: database.handle,
         clock,
         mailer: createMailer({ config, db: database.db, clock }),
-        texter: createTexter({ db: database.db, clock }),
+        texter: createTexter({ db: database.db, clock, log: createLog('error') }),
         log: createLog('error'),
         temporal: env.client,
         close: async () => {},

@@ -20,9 +20,13 @@ import { textOf, Visitor } from '../support/http';
 import { seedApprovedSession, seedOrganization, seedSeries, seedSession } from '../support/seed';
 import { createTestApp, type TestApp } from '../support/test-app';
 import twilio from 'twilio';
+import { createLog } from '../../server/log';
 import { createTexter, DEVELOPMENT_TWILIO_AUTH_TOKEN } from '../../server/texting';
 import { REFUSED_WEBHOOKS_PER_10_MINUTES } from '../../server/rate-limits';
 import { messageSid, text, twilioApi, WEBHOOK_PATH, signedWebhook } from '../support/twilio';
+
+/** The texter's security log lines are not what these tests look at. */
+const quietLog = createLog('error');
 
 let database: TestDatabase;
 let organization: Organization;
@@ -583,7 +587,7 @@ describe('STOP, START and HELP', () => {
     expect((await send(ANNS_PHONE, 'help')).raw).not.toContain('<Message>');
 
     // Nor does any text Rounds would send on its own.
-    const texter = createTexter({ db: database.db, clock: t.clock });
+    const texter = createTexter({ db: database.db, clock: t.clock, log: quietLog });
     const held = await texter.send(organization, {
       idempotencyKey: 'k1',
       kind: 'test',
@@ -620,6 +624,7 @@ describe('texts Rounds sends', () => {
     const production = createTexter({
       db: database.db,
       clock: t.clock,
+      log: quietLog,
       keepSecrets: false,
     });
     await production.send(organization, {
@@ -629,7 +634,7 @@ describe('texts Rounds sends', () => {
       body: '123456 is your code',
       secrets: ['123456'],
     });
-    const development = createTexter({ db: database.db, clock: t.clock });
+    const development = createTexter({ db: database.db, clock: t.clock, log: quietLog });
     await development.send(organization, {
       idempotencyKey: 'pairing-2',
       kind: 'pairing-code',
@@ -664,6 +669,7 @@ async function throughTwilio(answer: Parameters<typeof twilioApi>[0]) {
   const texter = createTexter({
     db: database.db,
     clock: t.clock,
+    log: quietLog,
     twilioBaseUrl: api.url,
   });
   return { api, texter };

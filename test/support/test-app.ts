@@ -93,6 +93,7 @@ export function createTestApp(
     texter: createTexter({
       db: database.db,
       clock,
+      log,
       ...(options.twilioBaseUrl ? { twilioBaseUrl: options.twilioBaseUrl } : {}),
     }),
     // Tests provoke failures on purpose; only errors are worth seeing.

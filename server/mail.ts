@@ -23,6 +23,11 @@ export interface OutgoingMessage {
    * delivery, keeps them.
    */
   secrets?: readonly string[];
+  /**
+   * Files that go with it (a certificate's PDF). Delivered, not kept with the stored record: the
+   * document they come from is kept where it belongs (the certificates table).
+   */
+  attachments?: readonly { filename: string; content: Uint8Array }[];
 }
 
 /**
@@ -78,6 +83,14 @@ export function createMailer(deps: {
           html: message.html,
           text: message.text,
           ...(message.replyTo ? { replyTo: message.replyTo } : {}),
+          ...(message.attachments?.length
+            ? {
+                attachments: message.attachments.map((a) => ({
+                  filename: a.filename,
+                  content: Buffer.from(a.content),
+                })),
+              }
+            : {}),
         },
         { idempotencyKey: message.idempotencyKey },
       );
@@ -101,7 +114,7 @@ function recordingMailer(
   return {
     transport,
     async send(message) {
-      const { secrets = [], ...content } = message;
+      const { secrets = [], attachments: _delivered, ...content } = message;
       const kept = keepSecrets ? content : withoutSecrets(content, secrets);
       const [claimed] = await db
         .insert(messages)

@@ -87,6 +87,7 @@ export async function createWorker(
       mailer: runtime.mailer,
       clock: runtime.clock,
       publicUrl: config.publicUrl,
+      texter: runtime.texter,
     }),
     shutdownGraceTime: '10 seconds',
   });

@@ -1,4 +1,5 @@
 import { type PDFFont, PDFDocument, type PDFPage, rgb, StandardFonts } from '@cantoo/pdf-lib';
+import { wrap } from './pdf-text';
 import { claimSentences, type FlyerContent } from '../server/flyer';
 import { formatSessionTime } from './time';
 
@@ -6,42 +7,6 @@ const PAGE = { width: 612, height: 792 };
 const MARGIN = 54;
 const INK = rgb(0.11, 0.14, 0.2);
 const MUTED = rgb(0.36, 0.39, 0.46);
-
-/**
- * Helvetica speaks Windows-1252 only. A name in another script is kept as close as it can be
- * (accents dropped where the letter exists without them), and anything else becomes "?", so a
- * flyer is never refused for a speaker's name.
- */
-function printable(font: PDFFont, text: string): string {
-  const known = new Set(font.getCharacterSet());
-  let out = '';
-  for (const ch of text.replace(/[\r\n\t]+/g, ' ')) {
-    const code = ch.codePointAt(0) ?? 63;
-    if (known.has(code)) {
-      out += ch;
-      continue;
-    }
-    const base = ch.normalize('NFKD').replace(/\p{M}/gu, '');
-    out += [...base].every((c) => known.has(c.codePointAt(0) ?? 0)) && base !== '' ? base : '?';
-  }
-  return out;
-}
-
-function wrap(font: PDFFont, size: number, text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of printable(font, text).split(/\s+/).filter(Boolean)) {
-    const candidate = line ? `${line} ${word}` : word;
-    if (font.widthOfTextAtSize(candidate, size) <= width || line === '') {
-      line = candidate;
-    } else {
-      lines.push(line);
-      line = word;
-    }
-  }
-  if (line) lines.push(line);
-  return lines;
-}
 
 /** The flyer as a one-page (or, with many faculty, longer) US Letter PDF. */
 export async function renderFlyerPdf(content: FlyerContent, qrPng: Uint8Array | null): Promise<Uint8Array> {

@@ -60,29 +60,6 @@ export const claims = pgTable(
 
 export type Claim = typeof claims.$inferSelect;
 
-/** The evaluation a claim owes before its certificate; answers are validated by zod before storing. */
-export const evaluations = pgTable('evaluations', {
-  id: uuid().primaryKey().defaultRandom(),
-  claimId: uuid()
-    .notNull()
-    .unique()
-    .references(() => claims.id, { onDelete: 'cascade' }),
-  dueAt: timestamp({ withTimezone: true }).notNull(),
-  completedAt: timestamp({ withTimezone: true }),
-  answers: jsonb().$type<Record<string, string | number>>(),
-});
-
-export const certificates = pgTable('certificates', {
-  id: uuid().primaryKey().defaultRandom(),
-  claimId: uuid()
-    .notNull()
-    .unique()
-    .references(() => claims.id, { onDelete: 'cascade' }),
-  /** Human-facing certificate number, sequential per installation. */
-  serial: integer().generatedAlwaysAsIdentity({ startWith: 1000 }).notNull(),
-  issuedAt: timestamp({ withTimezone: true }).notNull(),
-});
-
 export const EXCEPTION_STATUSES = ['requested', 'approved', 'denied'] as const;
 export type ExceptionStatus = (typeof EXCEPTION_STATUSES)[number];
 

@@ -58,6 +58,15 @@ export const organizations = pgTable('organizations', {
   disclosureReminderDays: integer().notNull().default(7),
   /** Days before a disclosure lapses that its owner is reminded, if they teach a future session. */
   disclosureLapseReminderDays: integer().array().notNull().default(sql`'{30,7}'::integer[]`),
+  /** Days after a session ends that its evaluation is due, where the series sets none. */
+  evaluationDueDays: integer().notNull().default(30),
+  /**
+   * Whether single RSS sessions give certificates where the series does not say. Some offices give
+   * none: the credit goes on the transcript alone (the seeds' Cedars-Sinai rule).
+   */
+  certificatesForSessions: boolean().notNull().default(true),
+  /** Who signs certificates, as printed under the signature line ("Jane Roe, MD, Director of CME"). */
+  certificateSigner: text().notNull().default(''),
   accreditationStatement: text().notNull().default(''),
   creditDesignationStatement: text().notNull().default(''),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),

@@ -1,23 +1,8 @@
-import {
-  customType,
-  foreignKey,
-  integer,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { foreignKey, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { accounts } from './accounts';
+import { bytea } from './bytea';
 import { organizations } from './organizations';
 import { sessionFaculty, sessions } from './sessions';
-
-/** PostgreSQL's bytea: the postgres driver reads a Buffer, PGlite a Uint8Array; both become a Buffer. */
-const bytea = customType<{ data: Buffer; driverData: Uint8Array }>({
-  dataType: () => 'bytea',
-  toDriver: (value) => value,
-  fromDriver: (value) => Buffer.from(value.buffer, value.byteOffset, value.byteLength),
-});
 
 /** What a presentation's bytes can be (server/presentation-types.ts tells them apart). */
 export const PRESENTATION_KIND_NAMES = ['pdf', 'pptx', 'ppsx', 'docx', 'odp', 'key', 'ppt', 'doc'] as const;

@@ -12,7 +12,9 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { accounts } from './accounts';
+import { evaluationForms } from './evaluation-forms';
 import { organizations } from './organizations';
+import { postTests } from './post-tests';
 
 /**
  * submitted: awaiting reviewers; approved: active for its year; expired: past Dec 31 of its year,
@@ -20,6 +22,22 @@ import { organizations } from './organizations';
  */
 export const SERIES_STATUSES = ['submitted', 'approved', 'expired'] as const;
 export type SeriesStatus = (typeof SERIES_STATUSES)[number];
+
+/** Credit types a series or an external credit may be given in; the first is the default. */
+export const CREDIT_TYPES = [
+  'AMA PRA Category 1 Credit™',
+  'ANCC contact hours',
+  'ACPE contact hours',
+  'AAPA Category 1 CME credits',
+  'ASWB ACE CE credits',
+  'Participation',
+  'Other',
+] as const;
+export const DEFAULT_CREDIT_TYPE = CREDIT_TYPES[0];
+
+/** certificate: one per completed session; transcript_only: the credit shows on the transcript alone. */
+export const CERTIFICATE_POLICIES = ['certificate', 'transcript_only'] as const;
+export type CertificatePolicy = (typeof CERTIFICATE_POLICIES)[number];
 
 /** A regularly scheduled series (grand rounds, tumor board), approved one calendar year at a time. */
 export const series = pgTable(
@@ -36,6 +54,16 @@ export const series = pgTable(
     specialties: text().array().notNull().default(sql`'{}'::text[]`),
     professions: text().array().notNull().default(sql`'{}'::text[]`),
     creditsPerSession: numeric({ precision: 4, scale: 2 }).notNull(),
+    /** What its credit is, as transcripts total it and certificates print it. */
+    creditType: text().notNull().default(DEFAULT_CREDIT_TYPE),
+    /** The evaluation its sessions' learners complete (a session may name another); null: none. */
+    evaluationFormId: uuid().references(() => evaluationForms.id),
+    /** The post-test its learners must pass (a session may name another); null: none. */
+    postTestId: uuid().references(() => postTests.id),
+    /** Days after a session ends that its evaluation is due; null: the organization's. */
+    evaluationDueDays: integer(),
+    /** Whether its sessions give certificates; null: the organization's rule for single sessions. */
+    certificatePolicy: text({ enum: CERTIFICATE_POLICIES }),
     /** Credit only for learners of the professions above (the target audience); otherwise anyone's. */
     creditForProfessionsOnly: boolean().notNull().default(false),
     /** Credit only for the organization's medical staff and affiliates (the seeds' Cedars-Sinai rule). */

@@ -12,7 +12,9 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { accounts } from './accounts';
+import { evaluationForms } from './evaluation-forms';
 import { organizations } from './organizations';
+import { postTests } from './post-tests';
 import { series } from './series';
 
 /** The RSS dashboard's "Child Status", derived from the facts whenever it is shown (server/session-status.ts). */
@@ -51,6 +53,9 @@ export const sessions = pgTable(
     claimMinutesBefore: integer(),
     claimMinutesAfter: integer(),
     requiresRegistration: boolean().notNull().default(false),
+    /** An evaluation or post-test of its own instead of the series'; null: the series'. */
+    evaluationFormId: uuid().references(() => evaluationForms.id),
+    postTestId: uuid().references(() => postTests.id),
     /**
      * Where the organization rotates codes: the code the attendance screen shows now, and the one
      * before it (still good, for the learner typing as it changes). Set by the claim-window

@@ -8,6 +8,7 @@ import {
   creditWorkflowId,
   getStateQuery,
   type CreditState,
+  requirementsChangedSignal,
 } from '../../workflows/credit';
 
 /**
@@ -19,6 +20,12 @@ import {
 export interface CreditLifecycle {
   attendanceRecorded(claim: Pick<Claim, 'id' | 'organizationId' | 'sessionId' | 'accountId'>): Promise<void>;
   describe(sessionId: string, accountId: string): Promise<CreditState | null>;
+  /**
+   * The learner answered the evaluation or tried the post-test, or a coordinator reopened the
+   * credit: the lifecycle reads the facts again. The facts are committed first, so a signal that
+   * does not arrive only delays the credit to the lifecycle's next look (a reminder, the due date).
+   */
+  requirementsChanged(sessionId: string, accountId: string): Promise<void>;
 }
 
 export function createCreditLifecycle(
@@ -46,6 +53,11 @@ export function createCreditLifecycle(
         .update(claims)
         .set({ lifecycleStartedAt: now() })
         .where(and(eq(claims.id, claim.id), isNull(claims.lifecycleStartedAt)));
+    },
+    async requirementsChanged(sessionId, accountId) {
+      await client.workflow
+        .getHandle(creditWorkflowId(sessionId, accountId))
+        .signal(requirementsChangedSignal);
     },
     async describe(sessionId, accountId) {
       try {

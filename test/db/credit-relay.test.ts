@@ -122,7 +122,12 @@ describe('starting the credit lifecycle', () => {
     expect(textOf((await visitor.get(`/${organization.code}/my-ce`)).html)).toContain(
       'credit being recorded',
     );
-    const activities = createCreditActivities({ db: database.db, clock: t.clock });
+    const activities = createCreditActivities({
+      db: database.db,
+      clock: t.clock,
+      mailer: t.mailer,
+      publicUrl: t.config.publicUrl,
+    });
     const first = await activities.recordCredit({ claimId: claim.id });
     t.clock.advance(5);
     const again = await activities.recordCredit({ claimId: claim.id });

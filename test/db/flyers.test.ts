@@ -1,6 +1,5 @@
 import { eq } from 'drizzle-orm';
 import mammoth from 'mammoth';
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import {
   type Account,
@@ -15,6 +14,7 @@ import {
   sessionFaculty,
 } from '../../db/schema';
 import { seedMember, signedInVisitor } from '../support/accounts';
+import { pdfText } from '../support/pdf';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { textOf, type Visitor } from '../support/http';
 import { seedApprovedSession, seedOrganization, seedSeries, seedSession } from '../support/seed';
@@ -32,22 +32,6 @@ const ACCREDITATION =
   'Riverside Health is accredited by the Accreditation Council for Continuing Medical Education (ACCME) to provide continuing medical education for physicians.';
 const DESIGNATION =
   'Riverside Health designates this live activity for a maximum of 1.0 AMA PRA Category 1 Credit™. Physicians should claim only the credit commensurate with the extent of their participation in the activity.';
-
-async function pdfText(bytes: Uint8Array): Promise<string> {
-  // Text extraction needs no glyph shapes: pdf.js is told where its standard fonts are, and to be quiet.
-  const document = await getDocument({
-    data: bytes,
-    useSystemFonts: false,
-    standardFontDataUrl: new URL('../../node_modules/pdfjs-dist/standard_fonts/', import.meta.url).pathname,
-    verbosity: 0,
-  }).promise;
-  const pages: string[] = [];
-  for (let n = 1; n <= document.numPages; n++) {
-    const content = await (await document.getPage(n)).getTextContent();
-    pages.push(content.items.map((item) => ('str' in item ? item.str : '')).join(' '));
-  }
-  return pages.join('\n').replace(/\s+/g, ' ');
-}
 
 beforeEach(async () => {
   database = await createTestDatabase();

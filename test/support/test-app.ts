@@ -16,8 +16,8 @@ import type { SessionApprovalLifecycle } from '../../server/lifecycles/session-a
 import { type Background, createBackground } from '../../server/background';
 import { type Log, createLog } from '../../server/log';
 import { createRateLimits } from '../../server/rate-limits';
-import { createTexter } from '../../server/texting';
-import { createMailer } from '../../server/mail';
+import { createTexter, type Texter } from '../../server/texting';
+import { createMailer, type Mailer } from '../../server/mail';
 import type { TestDatabase } from './database';
 
 export class SettableClock implements Clock {
@@ -55,6 +55,9 @@ export interface TestApp {
   app: Hono<AppEnv>;
   clock: SettableClock;
   config: Config;
+  /** The app's own mailer and texter, for a test that runs a lifecycle's activities beside it. */
+  mailer: Mailer;
+  texter: Texter;
   seriesYear: Recording<SeriesYearLifecycle>;
   sessionApproval: Recording<SessionApprovalLifecycle>;
   disclosures: Recording<DisclosureLifecycle>;
@@ -85,17 +88,19 @@ export function createTestApp(
   const claimExceptions = recording<ClaimExceptionLifecycle>();
   const log = options.log ?? createLog('error');
   const background = createBackground(log);
+  const mailer = createMailer({ config, db: database.db, clock });
+  const texter = createTexter({
+    db: database.db,
+    clock,
+    log,
+    ...(options.twilioBaseUrl ? { twilioBaseUrl: options.twilioBaseUrl } : {}),
+  });
   const app = createApp({
     config,
     db: database.db,
     clock,
-    mailer: createMailer({ config, db: database.db, clock }),
-    texter: createTexter({
-      db: database.db,
-      clock,
-      log,
-      ...(options.twilioBaseUrl ? { twilioBaseUrl: options.twilioBaseUrl } : {}),
-    }),
+    mailer,
+    texter,
     // Tests provoke failures on purpose; only errors are worth seeing.
     log,
     seriesYear,
@@ -112,6 +117,8 @@ export function createTestApp(
     app,
     clock,
     config,
+    mailer,
+    texter,
     seriesYear,
     sessionApproval,
     disclosures,

@@ -1,0 +1,259 @@
+import { and, count, eq } from 'drizzle-orm';
+import type { Database } from '../db/client';
+import {
+  claims,
+  type CreditRequirement,
+  creditRequirements,
+  type EvaluationAnswer,
+  evaluationResponses,
+  type Organization,
+  type PostTestQuestion,
+  postTests,
+  type Series,
+  type Session,
+  testAttempts,
+} from '../db/schema';
+import { DAY_MS } from '../workflows/calendar';
+import type { CreditProgress } from '../workflows/credit';
+
+/**
+ * What a claim's credit waits for (an evaluation, a post-test) and the learner's answers to them.
+ * The credit lifecycle (workflows/credit.ts) fixes the requirements and moves them on; the
+ * learner's pages write answers here, and tell the lifecycle to look again.
+ */
+
+/** An attendance recorded late (an exception, a sign-in sheet) still gets this long to evaluate. */
+export const MIN_DAYS_TO_COMPLETE = 7;
+
+/** When the claim's requirements are due, and whether a certificate follows. */
+export function resolveCreditPlan(facts: {
+  session: Pick<Session, 'endsAt'>;
+  series: Pick<Series, 'evaluationDueDays' | 'certificatePolicy'>;
+  organization: Pick<Organization, 'evaluationDueDays' | 'certificatesForSessions'>;
+  now: Date;
+}): { dueAt: Date; certificate: boolean } {
+  const days = facts.series.evaluationDueDays ?? facts.organization.evaluationDueDays;
+  const dueAt = new Date(
+    Math.max(
+      facts.session.endsAt.getTime() + days * DAY_MS,
+      facts.now.getTime() + MIN_DAYS_TO_COMPLETE * DAY_MS,
+    ),
+  );
+  const policy =
+    facts.series.certificatePolicy ??
+    (facts.organization.certificatesForSessions ? 'certificate' : 'transcript_only');
+  return { dueAt, certificate: policy === 'certificate' };
+}
+
+/** What is still owed, in words for a sentence ("the evaluation and the post-test"); null: nothing. */
+export function requirementsOwed(progress: CreditProgress): string | null {
+  const owed = [
+    progress.evaluation && !progress.evaluationDone ? 'the evaluation' : null,
+    progress.test && !progress.testPassed ? 'the post-test' : null,
+  ].filter((part): part is string => part !== null);
+  return owed.length === 0 ? null : owed.join(' and ');
+}
+
+/** The learner's own requirement for a claim in this organization; null when it is not theirs. */
+export async function ownRequirement(
+  db: Database,
+  organizationId: string,
+  accountId: string,
+  claimId: string,
+): Promise<CreditRequirement | null> {
+  const [row] = await db
+    .select()
+    .from(creditRequirements)
+    .where(
+      and(
+        eq(creditRequirements.claimId, claimId),
+        eq(creditRequirements.organizationId, organizationId),
+        eq(creditRequirements.accountId, accountId),
+      ),
+    );
+  return row ?? null;
+}
+
+/** Why a learner's answers were not taken, in their words. */
+export type SubmissionRefusal = 'not_required' | 'already_done' | 'past_due' | 'no_attempts_left';
+
+export const SUBMISSION_REFUSALS: Record<SubmissionRefusal, string> = {
+  not_required: 'This session asks for nothing of the kind.',
+  already_done: 'You have already completed this.',
+  past_due:
+    'This was due earlier and has lapsed, so the credit is not on your record. Ask the CME office to reopen it.',
+  no_attempts_left:
+    'You have used every attempt at this post-test. Ask the CME office if you should have another.',
+};
+
+/** Whether a requirement is past its due date now, even if the lifecycle has not lapsed it yet. */
+function pastDue(requirement: CreditRequirement, now: Date): boolean {
+  return requirement.lapsedAt !== null || requirement.dueAt.getTime() <= now.getTime();
+}
+
+/**
+ * Stores a learner's evaluation, once, with the claim's evaluation marked done, in one
+ * transaction that holds the requirement's row, so an answer and the due date's lapse never both
+ * win. The answers were checked against the requirement's own questions by the caller.
+ */
+export async function submitEvaluation(
+  db: Database,
+  requirement: CreditRequirement,
+  answers: Record<string, EvaluationAnswer>,
+  now: Date,
+): Promise<{ refusal: SubmissionRefusal } | { sessionId: string }> {
+  return db.transaction(async (tx) => {
+    const [held] = await tx
+      .select()
+      .from(creditRequirements)
+      .where(eq(creditRequirements.claimId, requirement.claimId))
+      .for('update');
+    if (!held?.evaluationQuestions) return { refusal: 'not_required' as const };
+    if (held.evaluationCompletedAt) return { refusal: 'already_done' as const };
+    if (pastDue(held, now)) return { refusal: 'past_due' as const };
+    const [claim] = await tx
+      .select({ sessionId: claims.sessionId })
+      .from(claims)
+      .where(eq(claims.id, held.claimId));
+    if (!claim) return { refusal: 'not_required' as const };
+    await tx.insert(evaluationResponses).values({
+      claimId: held.claimId,
+      organizationId: held.organizationId,
+      sessionId: claim.sessionId,
+      accountId: held.accountId,
+      formId: held.evaluationFormId,
+      answers,
+      submittedAt: now,
+    });
+    await tx
+      .update(creditRequirements)
+      .set({ evaluationCompletedAt: now })
+      .where(eq(creditRequirements.claimId, held.claimId));
+    return { sessionId: claim.sessionId };
+  });
+}
+
+export interface GradedAttempt {
+  number: number;
+  score: number;
+  passed: boolean;
+  attemptsLeft: number;
+  sessionId: string;
+}
+
+/** Percent of questions answered right, rounded down; an unanswered question is wrong. */
+export function scoreOf(questions: PostTestQuestion[], answers: Record<string, number>): number {
+  if (questions.length === 0) return 0;
+  const right = questions.filter((q) => answers[q.id] === q.correct).length;
+  return Math.floor((right * 100) / questions.length);
+}
+
+/**
+ * Scores and stores one attempt at a claim's post-test, numbered after the ones before it, under
+ * the requirement's row lock: two submissions at once cannot both take the last attempt.
+ */
+export async function submitTestAttempt(
+  db: Database,
+  requirement: CreditRequirement,
+  answers: Record<string, number>,
+  now: Date,
+): Promise<{ refusal: SubmissionRefusal } | GradedAttempt> {
+  return db.transaction(async (tx) => {
+    const [held] = await tx
+      .select()
+      .from(creditRequirements)
+      .where(eq(creditRequirements.claimId, requirement.claimId))
+      .for('update');
+    if (!held?.testQuestions || held.passingScore === null) return { refusal: 'not_required' as const };
+    if (held.testPassedAt) return { refusal: 'already_done' as const };
+    if (pastDue(held, now)) return { refusal: 'past_due' as const };
+    const [used] = await tx
+      .select({ n: count() })
+      .from(testAttempts)
+      .where(eq(testAttempts.claimId, held.claimId));
+    const number = (used?.n ?? 0) + 1;
+    if (number > held.attemptsAllowed) return { refusal: 'no_attempts_left' as const };
+    const [claim] = await tx
+      .select({ sessionId: claims.sessionId })
+      .from(claims)
+      .where(eq(claims.id, held.claimId));
+    if (!claim) return { refusal: 'not_required' as const };
+    const score = scoreOf(held.testQuestions, answers);
+    const passed = score >= held.passingScore;
+    await tx.insert(testAttempts).values({
+      claimId: held.claimId,
+      organizationId: held.organizationId,
+      number,
+      answers,
+      score,
+      passed,
+      submittedAt: now,
+    });
+    if (passed) {
+      await tx
+        .update(creditRequirements)
+        .set({ testPassedAt: now })
+        .where(eq(creditRequirements.claimId, held.claimId));
+    }
+    return { number, score, passed, attemptsLeft: held.attemptsAllowed - number, sessionId: claim.sessionId };
+  });
+}
+
+/** A learner's attempts at a claim's post-test, first to last. */
+export function attemptsOf(db: Database, claimId: string) {
+  return db.select().from(testAttempts).where(eq(testAttempts.claimId, claimId)).orderBy(testAttempts.number);
+}
+
+/**
+ * A coordinator reopens a lapsed or failed credit: due again by `dueAt`, and a post-test whose
+ * attempts are all used gets its number of attempts again. Returns false when there was nothing
+ * to reopen (complete already, or not the organization's).
+ */
+export async function reopenCredit(
+  db: Database,
+  input: { organizationId: string; claimId: string; dueAt: Date; byId: string; now: Date },
+): Promise<CreditRequirement | null> {
+  return db.transaction(async (tx) => {
+    const [held] = await tx
+      .select()
+      .from(creditRequirements)
+      .where(
+        and(
+          eq(creditRequirements.claimId, input.claimId),
+          eq(creditRequirements.organizationId, input.organizationId),
+        ),
+      )
+      .for('update');
+    if (!held) return null;
+    const evaluationOwed = held.evaluationQuestions !== null && held.evaluationCompletedAt === null;
+    const testOwed = held.testQuestions !== null && held.testPassedAt === null;
+    if (!evaluationOwed && !testOwed) return null;
+    const [used] = await tx
+      .select({ n: count() })
+      .from(testAttempts)
+      .where(eq(testAttempts.claimId, held.claimId));
+    const attemptsUsed = used?.n ?? 0;
+    let attemptsAllowed = held.attemptsAllowed;
+    if (testOwed && attemptsUsed >= held.attemptsAllowed) {
+      const [test] = held.postTestId
+        ? await tx
+            .select({ attemptsAllowed: postTests.attemptsAllowed })
+            .from(postTests)
+            .where(eq(postTests.id, held.postTestId))
+        : [];
+      attemptsAllowed = attemptsUsed + Math.max(1, test?.attemptsAllowed ?? 1);
+    }
+    const [reopened] = await tx
+      .update(creditRequirements)
+      .set({
+        dueAt: input.dueAt,
+        lapsedAt: null,
+        reopenedAt: input.now,
+        reopenedById: input.byId,
+        attemptsAllowed,
+      })
+      .where(eq(creditRequirements.claimId, held.claimId))
+      .returning();
+    return reopened ?? null;
+  });
+}

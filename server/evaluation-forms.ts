@@ -1,0 +1,212 @@
+import { and, asc, desc, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Database } from '../db/client';
+import {
+  EVALUATION_QUESTION_KINDS,
+  type EvaluationAnswer,
+  type EvaluationForm,
+  type EvaluationQuestion,
+  evaluationForms,
+} from '../db/schema';
+
+/** The agreement scale most CME evaluations ask on. */
+export const AGREEMENT_SCALE = ['Strongly disagree', 'Disagree', 'Neutral', 'Agree', 'Strongly agree'];
+
+/**
+ * The ready standard CME evaluation every organization starts with: whether the objectives were
+ * met, whether the content was free of commercial bias (accreditors ask this of every activity),
+ * the change in practice the learner intends, and their comments. The same questions are written
+ * into migration 0015 for organizations that existed before it; a test keeps the two the same.
+ */
+export const STANDARD_EVALUATION: { name: string; questions: EvaluationQuestion[] } = {
+  name: 'Standard CME evaluation',
+  questions: [
+    {
+      id: 'objectives',
+      prompt: 'The session met its stated learning objectives.',
+      kind: 'rating',
+      required: true,
+      choices: AGREEMENT_SCALE,
+    },
+    {
+      id: 'bias',
+      prompt: 'The content was free of commercial bias.',
+      kind: 'single',
+      required: true,
+      choices: ['Yes', 'No'],
+    },
+    {
+      id: 'practice',
+      prompt: 'Will you change your practice as a result of this session?',
+      kind: 'single',
+      required: true,
+      choices: [
+        'Yes, I will change my practice',
+        'No, it confirmed my current practice',
+        'No, it did not apply to my practice',
+      ],
+    },
+    {
+      id: 'change',
+      prompt: 'If you will change your practice, how?',
+      kind: 'text',
+      required: false,
+      choices: [],
+    },
+    {
+      id: 'comments',
+      prompt: 'Comments, including any bias you noticed and topics you would like in future sessions.',
+      kind: 'text',
+      required: false,
+      choices: [],
+    },
+  ],
+};
+
+export const QUESTION_PROMPT_MAX = 500;
+export const CHOICE_MAX = 200;
+export const ANSWER_TEXT_MAX = 2000;
+export const QUESTIONS_MAX = 40;
+
+const choice = z.string().trim().min(1).max(CHOICE_MAX);
+
+/** A stored question, as the database keeps it: checked whenever a form is saved. */
+export const evaluationQuestionSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9-]{1,40}$/),
+    prompt: z.string().trim().min(1).max(QUESTION_PROMPT_MAX),
+    kind: z.enum(EVALUATION_QUESTION_KINDS),
+    required: z.boolean(),
+    choices: z.array(choice).max(20),
+  })
+  .refine((q) => (q.kind === 'text' ? q.choices.length === 0 : q.choices.length >= 2), {
+    message: 'A rating or choice question needs at least two choices; a text question has none.',
+  });
+
+export const evaluationQuestionsSchema = z
+  .array(evaluationQuestionSchema)
+  .min(1)
+  .max(QUESTIONS_MAX)
+  .refine((questions) => new Set(questions.map((q) => q.id)).size === questions.length, {
+    message: 'Two questions share an id.',
+  });
+
+/** The form field that carries a question's answer. */
+export function answerField(question: Pick<EvaluationQuestion, 'id'>): string {
+  return `q-${question.id}`;
+}
+
+export type AnswerErrors = Record<string, string>;
+
+/**
+ * A learner's submitted form checked against the questions they were given: every required
+ * question answered, every choice one of the question's own, every rating on its scale. Returns
+ * the answers to store, or a message per field.
+ */
+export function checkAnswers(
+  questions: EvaluationQuestion[],
+  submitted: Record<string, string | string[] | undefined>,
+): { answers: Record<string, EvaluationAnswer> } | { errors: AnswerErrors } {
+  const answers: Record<string, EvaluationAnswer> = {};
+  const errors: AnswerErrors = {};
+  const one = (value: string | string[] | undefined) =>
+    (Array.isArray(value) ? value[value.length - 1] : value)?.trim() ?? '';
+  for (const question of questions) {
+    const field = answerField(question);
+    const raw = submitted[field];
+    switch (question.kind) {
+      case 'rating': {
+        const value = one(raw);
+        if (value === '') {
+          if (question.required) errors[field] = 'Choose one.';
+          continue;
+        }
+        const point = Number(value);
+        if (!Number.isInteger(point) || point < 1 || point > question.choices.length) {
+          errors[field] = 'Choose one of the points on the scale.';
+          continue;
+        }
+        answers[question.id] = point;
+        break;
+      }
+      case 'single': {
+        const value = one(raw);
+        if (value === '') {
+          if (question.required) errors[field] = 'Choose one.';
+          continue;
+        }
+        if (!question.choices.includes(value)) {
+          errors[field] = 'Choose one of the answers shown.';
+          continue;
+        }
+        answers[question.id] = value;
+        break;
+      }
+      case 'multiple': {
+        const values = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw])
+          .map((v) => v.trim())
+          .filter(Boolean);
+        if (values.some((v) => !question.choices.includes(v))) {
+          errors[field] = 'Choose among the answers shown.';
+          continue;
+        }
+        if (values.length === 0) {
+          if (question.required) errors[field] = 'Choose at least one.';
+          continue;
+        }
+        answers[question.id] = question.choices.filter((c) => values.includes(c));
+        break;
+      }
+      case 'text': {
+        const value = one(raw);
+        if (value.length > ANSWER_TEXT_MAX) {
+          errors[field] = `Keep it under ${ANSWER_TEXT_MAX} characters.`;
+          continue;
+        }
+        if (value === '') {
+          if (question.required) errors[field] = 'Write an answer.';
+          continue;
+        }
+        answers[question.id] = value;
+        break;
+      }
+    }
+  }
+  return Object.keys(errors).length > 0 ? { errors } : { answers };
+}
+
+/** Gives an organization the standard evaluation if it has none by that name; returns its id. */
+export async function ensureStandardEvaluation(db: Database, organizationId: string): Promise<string> {
+  await db
+    .insert(evaluationForms)
+    .values({
+      organizationId,
+      name: STANDARD_EVALUATION.name,
+      questions: STANDARD_EVALUATION.questions,
+      standard: true,
+    })
+    .onConflictDoNothing();
+  const [form] = await db
+    .select({ id: evaluationForms.id })
+    .from(evaluationForms)
+    .where(
+      and(
+        eq(evaluationForms.organizationId, organizationId),
+        eq(evaluationForms.name, STANDARD_EVALUATION.name),
+      ),
+    );
+  if (!form) throw new Error('the standard evaluation was not stored');
+  return form.id;
+}
+
+/** The organization's evaluation forms, the standard first, for pickers and the forms page. */
+export function evaluationFormsOf(
+  db: Database,
+  organizationId: string,
+): Promise<Pick<EvaluationForm, 'id' | 'name' | 'standard'>[]> {
+  return db
+    .select({ id: evaluationForms.id, name: evaluationForms.name, standard: evaluationForms.standard })
+    .from(evaluationForms)
+    .where(eq(evaluationForms.organizationId, organizationId))
+    .orderBy(desc(evaluationForms.standard), asc(evaluationForms.name));
+}

@@ -8,6 +8,8 @@
  *   claim-window-rotated.json      waits, opens, a new code every 10 minutes, moved, holds, closes
  *   claim-exception-approved.json  asked, reminded twice, approved
  *   credit-recorded.json           started by an attendance, told again, the credit on record
+ *   credit-certified.json          attended, an evaluation owed, reminded a week before it is due,
+ *                                  evaluated, the credit on record and a certificate issued
  * The replay test runs today's workflow code against them, so a change that would break running
  * workflows fails CI. Re-record only on purpose, when a change is meant to be incompatible.
  */
@@ -26,7 +28,11 @@ import {
 import { checkInstants, type SessionPlan, sessionChangedSignal } from '../workflows/session-approval';
 import { claimWindowChangedSignal } from '../workflows/claim-window';
 import { exceptionDecidedSignal } from '../workflows/claim-exception';
-import { attendanceRecordedSignal } from '../workflows/credit';
+import {
+  attendanceRecordedSignal,
+  type CreditProgress,
+  requirementsChangedSignal,
+} from '../workflows/credit';
 
 type Handle = Awaited<ReturnType<TestWorkflowEnvironment['client']['workflow']['start']>>;
 const DAY = 86_400_000;
@@ -164,6 +170,24 @@ const scenarios: Record<string, Scenario> = {
       await handle.signal(attendanceRecordedSignal, { claimId: '00000000-0000-4000-8000-000000000010' });
     },
   },
+  'credit-certified': {
+    workflowType: 'credit',
+    input: (now) => {
+      creditPlan.dueAt = new Date(now + 30 * DAY).toISOString();
+      creditPlan.evaluationDone = false;
+      return {
+        organizationId: '00000000-0000-4000-8000-0000000000aa',
+        sessionId: '00000000-0000-4000-8000-000000000003',
+        accountId: '00000000-0000-4000-8000-000000000004',
+      };
+    },
+    async run(env, handle) {
+      await handle.signal(attendanceRecordedSignal, { claimId: '00000000-0000-4000-8000-000000000009' });
+      await env.sleep(25 * DAY);
+      creditPlan.evaluationDone = true;
+      await handle.signal(requirementsChangedSignal);
+    },
+  },
   'disclosure-term-lapsed': {
     workflowType: 'disclosureTerm',
     input: (now) => ({
@@ -180,6 +204,18 @@ const scenarios: Record<string, Scenario> = {
 /** The claim window's plan as the recording's database would have it (the scenario sets it). */
 const claimPlan = { opensAt: '', endsAt: '', closesAt: '', active: true };
 
+/** The credit's requirements as the recording's database would have them (the scenario sets them). */
+const creditPlan: CreditProgress = {
+  dueAt: '',
+  evaluation: true,
+  evaluationDone: false,
+  test: false,
+  testPassed: false,
+  testAttemptsLeft: 0,
+  lapsed: false,
+  certificate: true,
+};
+
 /** Activities that always succeed: a history records what the workflow decided, not what mail did. */
 const activities = {
   claimWindowPlan: async () => ({ ...claimPlan }),
@@ -193,6 +229,11 @@ const activities = {
   sendDisclosureRequest: async () => 'requested' as const,
   remindDisclosureLapse: async () => 'sent' as const,
   recordCredit: async () => ({ creditedAt: '2026-03-03T17:10:00.000Z' }),
+  openCreditRequirements: async () => ({ ...creditPlan }),
+  creditProgress: async () => ({ ...creditPlan }),
+  remindLearner: async () => ({ ...creditPlan }),
+  closeRequirements: async () => ({ ...creditPlan }),
+  issueCertificate: async () => ({ serial: '7KQ2M9XD4HTA' }),
   disclosureLapsed: async () => ({ superseded: false, sessionIds: ['00000000-0000-4000-8000-000000000003'] }),
 };
 

@@ -287,7 +287,7 @@ export function createCreditActivities({
         sessionName: session.name,
         credits: `${certificate.credits} ${certificate.creditType}`,
         serial: formatSerial(certificate.serial),
-        downloadUrl: `${publicUrl}/${organization.code}/my-ce/certificates/${certificate.id}.pdf`,
+        downloadUrl: `${publicUrl}/${organization.code}/my-ce/certificates/${certificate.id}`,
       });
       await mailer.send({
         idempotencyKey: `certificate:${claimId}`,

@@ -6,6 +6,7 @@
  * default policies (every one editable on its settings page) and its first admin, who gets a
  * single-use link to choose a password. Nothing is created if anything is invalid or taken.
  */
+import { ensureStandardEvaluation } from '../server/evaluation-forms';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { eq } from 'drizzle-orm';
@@ -77,6 +78,7 @@ export async function createOrganization(argv: string[]): Promise<string> {
         })
         .returning();
       if (!organization) throw new Error('the organization was not returned');
+      await ensureStandardEvaluation(tx, organization.id);
       const inTransaction = createAccounts({
         db: tx,
         clock: systemClock,

@@ -1,3 +1,4 @@
+import { ensureStandardEvaluation } from '../server/evaluation-forms';
 import { eq } from 'drizzle-orm';
 import { series } from '../db/schema';
 import type { DemoSeed } from '../db/seed/demo';
@@ -40,6 +41,8 @@ export async function seedDemoSeries(runtime: Runtime, demo: DemoSeed): Promise<
     { name: 'Cardiology Case Conference', department: 'Cardiology', year: year + 1, approve: false },
   ];
   let grandRoundsId = '';
+  // Grand rounds asks for the standard evaluation before its certificate, as most series do.
+  const standard = await ensureStandardEvaluation(runtime.database.db, organization.id);
   for (const s of demoSeries) {
     const created = await operations.createSeries(
       {
@@ -50,6 +53,7 @@ export async function seedDemoSeries(runtime: Runtime, demo: DemoSeed): Promise<
         specialties: [s.department],
         professions: ['Physician', 'Nurse', 'Pharmacist'],
         creditsPerSession: '1.00',
+        evaluationFormId: s.name === 'Medicine Grand Rounds' ? standard : '',
       },
       reviewer,
     );

@@ -30,6 +30,8 @@ import { PRESENTATION_UPLOAD_PATH } from './presentation-types';
 import { twilioRoutes } from './routes/twilio';
 import { phoneRoutes } from './routes/phones';
 import { claimRoutes } from './routes/claims';
+import { myCeRoutes } from './routes/my-ce';
+import { verifyRoutes } from './routes/verify';
 import { attendanceRoutes } from './routes/attendance';
 import { flyerRoutes } from './routes/flyers';
 
@@ -150,6 +152,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', healthRoutes);
   app.route('/', homeRoutes);
   app.route('/', twilioRoutes);
+  app.route('/', verifyRoutes);
 
   const organizationApp = new Hono<AppEnv>();
   organizationApp.use('*', async (c, next) => {
@@ -180,6 +183,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   organizationApp.route('/', peopleRoutes);
   organizationApp.route('/', phoneRoutes);
   organizationApp.route('/', claimRoutes);
+  organizationApp.route('/', myCeRoutes);
   organizationApp.route('/', attendanceRoutes);
   organizationApp.route('/', flyerRoutes);
   organizationApp.route('/admin', adminRoutes);

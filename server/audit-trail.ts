@@ -59,6 +59,14 @@ export const AUDIT_ACTIONS = [
   'exception_decided',
   'sign_in_sheet_applied',
   'registered_for_session',
+  'evaluation_submitted',
+  'test_attempted',
+  'credit_reopened',
+  'transcript_emailed',
+  'external_credit_added',
+  'external_credit_removed',
+  'evaluation_form_saved',
+  'post_test_saved',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

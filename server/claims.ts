@@ -3,6 +3,9 @@ import type { Database } from '../db/client';
 import {
   accounts,
   auditEvents,
+  certificates,
+  creditRequirements,
+  testAttempts,
   type Claim,
   type ClaimChannel,
   claims,
@@ -332,10 +335,29 @@ export async function claimsOf(db: Database, organizationId: string, accountId: 
         timeZone: sessions.timeZone,
       },
       seriesName: series.name,
+      creditType: series.creditType,
+      /** Null for a claim whose lifecycle has not opened it yet, or from before evaluations existed. */
+      requirement: {
+        dueAt: creditRequirements.dueAt,
+        evaluation: sql<boolean>`${creditRequirements.evaluationQuestions} is not null`,
+        evaluationCompletedAt: creditRequirements.evaluationCompletedAt,
+        test: sql<boolean>`${creditRequirements.testQuestions} is not null`,
+        testPassedAt: creditRequirements.testPassedAt,
+        attemptsAllowed: creditRequirements.attemptsAllowed,
+        lapsedAt: creditRequirements.lapsedAt,
+        certificate: creditRequirements.certificate,
+      },
+      attemptsUsed: sql<number>`(select count(*)::int from ${testAttempts} where ${testAttempts.claimId} = ${claims.id})`,
+      bestScore: sql<
+        number | null
+      >`(select max(${testAttempts.score}) from ${testAttempts} where ${testAttempts.claimId} = ${claims.id})`,
+      certificateId: certificates.id,
     })
     .from(claims)
     .innerJoin(sessions, eq(sessions.id, claims.sessionId))
     .innerJoin(series, eq(series.id, sessions.seriesId))
+    .leftJoin(creditRequirements, eq(creditRequirements.claimId, claims.id))
+    .leftJoin(certificates, eq(certificates.claimId, claims.id))
     .where(and(eq(claims.organizationId, organizationId), eq(claims.accountId, accountId)))
     .orderBy(desc(sessions.startsAt));
 }

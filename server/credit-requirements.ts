@@ -9,11 +9,14 @@ import {
   type Organization,
   type PostTestQuestion,
   postTests,
+  series,
+  sessions,
   type Series,
   type Session,
   testAttempts,
 } from '../db/schema';
 import { DAY_MS } from '../workflows/calendar';
+import type { LearnerClaim } from './claims';
 import type { CreditProgress } from '../workflows/credit';
 
 /**
@@ -64,6 +67,42 @@ export async function ownRequirement(
   const [row] = await db
     .select()
     .from(creditRequirements)
+    .where(
+      and(
+        eq(creditRequirements.claimId, claimId),
+        eq(creditRequirements.organizationId, organizationId),
+        eq(creditRequirements.accountId, accountId),
+      ),
+    );
+  return row ?? null;
+}
+
+/** The learner's own requirement for a claim, with the session it is for; null when it is not theirs. */
+export async function ownCreditContext(
+  db: Database,
+  organizationId: string,
+  accountId: string,
+  claimId: string,
+): Promise<{
+  requirement: CreditRequirement;
+  session: { id: string; name: string; seriesName: string; startsAt: Date; endsAt: Date; timeZone: string };
+} | null> {
+  const [row] = await db
+    .select({
+      requirement: creditRequirements,
+      session: {
+        id: sessions.id,
+        name: sessions.name,
+        seriesName: series.name,
+        startsAt: sessions.startsAt,
+        endsAt: sessions.endsAt,
+        timeZone: sessions.timeZone,
+      },
+    })
+    .from(creditRequirements)
+    .innerJoin(claims, eq(claims.id, creditRequirements.claimId))
+    .innerJoin(sessions, eq(sessions.id, claims.sessionId))
+    .innerJoin(series, eq(series.id, sessions.seriesId))
     .where(
       and(
         eq(creditRequirements.claimId, claimId),
@@ -256,4 +295,39 @@ export async function reopenCredit(
       .returning();
     return reopened ?? null;
   });
+}
+
+/** Where one claim's credit stands for its learner, as My CE words it. */
+export type CreditStanding =
+  | { kind: 'being_recorded' }
+  | { kind: 'on_record'; certificateId: string | null; transcriptOnly: boolean }
+  | {
+      kind: 'owed';
+      dueAt: Date;
+      evaluation: boolean;
+      test: boolean;
+      attemptsLeft: number;
+    }
+  | { kind: 'lapsed'; dueAt: Date }
+  | { kind: 'test_failed' };
+
+export function creditStanding(row: LearnerClaim, now: Date): CreditStanding {
+  const requirement = row.requirement?.dueAt ? row.requirement : null;
+  if (row.claim.creditRecordedAt) {
+    return {
+      kind: 'on_record',
+      certificateId: row.certificateId,
+      transcriptOnly: requirement !== null && !requirement.certificate,
+    };
+  }
+  if (!requirement) return { kind: 'being_recorded' };
+  const evaluation = requirement.evaluation && requirement.evaluationCompletedAt === null;
+  const test = requirement.test && requirement.testPassedAt === null;
+  if (!evaluation && !test) return { kind: 'being_recorded' };
+  if (requirement.lapsedAt || requirement.dueAt.getTime() <= now.getTime()) {
+    return { kind: 'lapsed', dueAt: requirement.dueAt };
+  }
+  const attemptsLeft = Math.max(0, requirement.attemptsAllowed - row.attemptsUsed);
+  if (test && attemptsLeft === 0) return { kind: 'test_failed' };
+  return { kind: 'owed', dueAt: requirement.dueAt, evaluation, test, attemptsLeft };
 }

@@ -7,6 +7,7 @@ import {
   type EvaluationForm,
   type EvaluationQuestion,
   evaluationForms,
+  postTests,
 } from '../db/schema';
 
 /** The agreement scale most CME evaluations ask on. */
@@ -209,4 +210,15 @@ export function evaluationFormsOf(
     .from(evaluationForms)
     .where(eq(evaluationForms.organizationId, organizationId))
     .orderBy(desc(evaluationForms.standard), asc(evaluationForms.name));
+}
+
+/** The evaluations and post-tests a series or session of the organization may ask for. */
+export async function creditChoices(db: Database, organizationId: string) {
+  const forms = await evaluationFormsOf(db, organizationId);
+  const tests = await db
+    .select({ id: postTests.id, name: postTests.name })
+    .from(postTests)
+    .where(eq(postTests.organizationId, organizationId))
+    .orderBy(asc(postTests.name));
+  return { forms, tests };
 }

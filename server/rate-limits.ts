@@ -94,6 +94,8 @@ export const LIMITS = {
   'account-link': { points: 60, seconds: 60 * 60 },
   // The development phone page: a person typing, not a load test (npm run bench signs its own).
   'phone-page': { points: 120, seconds: 10 * 60 },
+  // Anyone checking certificates: an employer checking a stack, not a sweep of numbers.
+  'verify-certificate': { points: 60, seconds: 10 * 60 },
 } as const;
 
 /** Mails one account receives on strangers' requests: enough for a person, useless for a flood. */

@@ -7,8 +7,13 @@ import {
   type Account,
   accountRoles,
   accounts,
+  CERTIFICATE_POLICIES,
+  CREDIT_TYPES,
+  type CertificatePolicy,
+  evaluationForms,
   type Organization,
   organizations,
+  postTests,
   type Role,
   SERIES_STATUSES,
   type Series,
@@ -90,6 +95,15 @@ export interface SeriesInput {
   /** Ticked boxes: credit only for the professions above; only for medical staff and affiliates. */
   creditForProfessionsOnly?: boolean | string | undefined;
   affiliatesOnly?: boolean | string | undefined;
+  /** One of CREDIT_TYPES; absent: the default (AMA PRA Category 1 Credit™), or unchanged on an edit. */
+  creditType?: string | undefined;
+  /** An evaluation form or post-test of this organization ('' for none); absent: none, or unchanged. */
+  evaluationFormId?: string | undefined;
+  postTestId?: string | undefined;
+  /** 'certificate', 'transcript_only', or '' for the organization's rule; absent: unchanged. */
+  certificatePolicy?: string | undefined;
+  /** Days after a session that its evaluation is due, 1–365, or '' for the organization's. */
+  evaluationDueDays?: number | string | undefined;
 }
 
 const MIN_YEAR = 2000;
@@ -102,7 +116,18 @@ interface SeriesContext {
   currentYear: number;
   accountIds: ReadonlySet<string>;
   professions: ReadonlySet<string>;
+  evaluationFormIds: ReadonlySet<string>;
+  postTestIds: ReadonlySet<string>;
 }
+
+/** An id chosen from one of the organization's own lists; '' is none. Absent stays absent. */
+const chosenFrom = (ids: ReadonlySet<string>, foreign: string) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .refine((id) => id === undefined || id === '' || ids.has(id), foreign)
+    .transform((id) => (id === undefined ? undefined : id === '' ? null : id));
 
 const nonEmptyUnique = (list: string[]) => [...new Set(list.filter((entry) => entry !== ''))];
 
@@ -175,7 +200,45 @@ const seriesInputSchema = (context: SeriesContext) =>
       ),
     creditForProfessionsOnly: ticked,
     affiliatesOnly: ticked,
+    creditType: z
+      .string()
+      .optional()
+      .refine(
+        (type) => type === undefined || (CREDIT_TYPES as readonly string[]).includes(type),
+        'Choose a credit type from the list.',
+      ),
+    evaluationFormId: chosenFrom(context.evaluationFormIds, 'Choose one of the organization’s evaluations.'),
+    postTestId: chosenFrom(context.postTestIds, 'Choose one of the organization’s post-tests.'),
+    certificatePolicy: z
+      .enum(['', ...CERTIFICATE_POLICIES], { error: 'Choose whether its sessions give certificates.' })
+      .optional()
+      .transform((policy) => (policy === undefined ? undefined : policy === '' ? null : policy)),
+    evaluationDueDays: z
+      .union([z.number(), z.string().trim()])
+      .optional()
+      .transform((days) => (days === undefined ? undefined : days === '' ? null : Number(days)))
+      .refine(
+        (days) => days === undefined || days === null || (Number.isInteger(days) && days >= 1 && days <= 365),
+        'Enter whole days from 1 to 365, or leave it empty for the organization’s.',
+      ),
   });
+
+/** The credit settings a form or caller gave; the ones left out are not written. */
+function creditSettings(values: {
+  creditType?: string | undefined;
+  evaluationFormId?: string | null | undefined;
+  postTestId?: string | null | undefined;
+  certificatePolicy?: CertificatePolicy | null | undefined;
+  evaluationDueDays?: number | null | undefined;
+}) {
+  return {
+    ...(values.creditType !== undefined ? { creditType: values.creditType } : {}),
+    ...(values.evaluationFormId !== undefined ? { evaluationFormId: values.evaluationFormId } : {}),
+    ...(values.postTestId !== undefined ? { postTestId: values.postTestId } : {}),
+    ...(values.certificatePolicy !== undefined ? { certificatePolicy: values.certificatePolicy } : {}),
+    ...(values.evaluationDueDays !== undefined ? { evaluationDueDays: values.evaluationDueDays } : {}),
+  };
+}
 
 /** A checkbox as a form sends it (present: "on"), or a boolean from code. */
 const ticked = z
@@ -257,10 +320,20 @@ async function validSeriesInput(
               ),
             ),
           );
+  const forms = await db
+    .select({ id: evaluationForms.id })
+    .from(evaluationForms)
+    .where(eq(evaluationForms.organizationId, organization.id));
+  const tests = await db
+    .select({ id: postTests.id })
+    .from(postTests)
+    .where(eq(postTests.organizationId, organization.id));
   const parsed = seriesInputSchema({
     currentYear,
     accountIds: new Set(known.map((account) => account.id)),
     professions: new Set(organization.professions),
+    evaluationFormIds: new Set(forms.map((form) => form.id)),
+    postTestIds: new Set(tests.map((test) => test.id)),
   }).safeParse(input);
   if (!parsed.success) {
     const fields: SeriesFieldErrors = {};
@@ -300,6 +373,7 @@ async function createSeries(
         creditsPerSession: values.creditsPerSession,
         creditForProfessionsOnly: values.creditForProfessionsOnly,
         affiliatesOnly: values.affiliatesOnly,
+        ...creditSettings(values),
         createdById: by.account.id,
       })
       .returning();
@@ -384,6 +458,7 @@ async function updateSeries(
         professions: values.professions,
         creditForProfessionsOnly: values.creditForProfessionsOnly,
         affiliatesOnly: values.affiliatesOnly,
+        ...creditSettings(values),
       })
       .where(eq(series.id, found.id))
       .returning();
@@ -543,6 +618,11 @@ async function requestRenewal(
           creditsPerSession: found.creditsPerSession,
           creditForProfessionsOnly: found.creditForProfessionsOnly,
           affiliatesOnly: found.affiliatesOnly,
+          creditType: found.creditType,
+          evaluationFormId: found.evaluationFormId,
+          postTestId: found.postTestId,
+          evaluationDueDays: found.evaluationDueDays,
+          certificatePolicy: found.certificatePolicy,
           renewedFromId: found.id,
           createdById: by.account.id,
         })

@@ -1,8 +1,10 @@
 import type { ClaimChannel, ClaimException, Organization } from '../db/schema';
 import type { LearnerClaim } from '../server/claims';
+import { type CreditStanding, creditStanding } from '../server/credit-requirements';
 import { creditWords } from './claim-pages';
+import { Notice } from './field';
 import { Layout, type PageChrome } from './layout';
-import { formatSessionTime } from './time';
+import { formatInstant, formatSessionTime } from './time';
 
 export const CHANNEL_WORDS: Record<ClaimChannel, string> = {
   sms: 'by text',
@@ -13,7 +15,7 @@ export const CHANNEL_WORDS: Record<ClaimChannel, string> = {
   sign_in_sheet: 'from the sign-in sheet',
 };
 
-/** My CE: where a learner claims credit and sees every attendance on record. */
+/** My CE: claim credit, what is left to complete, certificates, tests, and every attendance on record. */
 export function MyCePage(
   props: PageChrome & {
     organization: Organization;
@@ -22,17 +24,34 @@ export function MyCePage(
     exceptions: (Pick<ClaimException, 'id' | 'status' | 'decisionNote' | 'requestedAt'> & {
       sessionName: string;
     })[];
+    now: Date;
+    /** What the learner just did ("Evaluation submitted…"). */
+    said?: string | undefined;
   },
 ) {
   const { organization } = props;
   const base = `/${organization.code}`;
-  const total = props.claims.reduce((sum, row) => sum + Number(row.claim.credits), 0);
+  const rows = props.claims.map((row) => ({ row, standing: creditStanding(row, props.now) }));
+  const owed = rows.filter(
+    ({ standing }) =>
+      standing.kind === 'owed' || standing.kind === 'lapsed' || standing.kind === 'test_failed',
+  );
+  const certified = rows.filter(
+    ({ standing }) => standing.kind === 'on_record' && standing.certificateId !== null,
+  );
+  const tested = rows.filter(({ row }) => row.requirement?.test);
+  const onRecord = rows.filter(({ standing }) => standing.kind === 'on_record');
+  const total = onRecord.reduce((sum, { row }) => sum + Number(row.claim.credits), 0);
   return (
     <Layout {...props} title="My CE">
       <h1>My CE</h1>
+      {props.said && <Notice>{props.said}</Notice>}
       <p class="actions">
         <a class="button" href={`${base}/claim`}>
           Claim credit
+        </a>
+        <a class="button secondary" href={`${base}/my-ce/transcript`}>
+          Transcript
         </a>
       </p>
       {props.exceptions.length > 0 && (
@@ -45,6 +64,82 @@ export function MyCePage(
                 {exception.status === 'requested'
                   ? 'waiting for the coordinators.'
                   : `denied${exception.decisionNote ? ` (${exception.decisionNote})` : ''}.`}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      <h2>Evaluations to complete</h2>
+      {owed.length === 0 ? (
+        <p>
+          Nothing to complete. When a session you claim asks for an evaluation or a post-test, it appears here
+          with its due date.
+        </p>
+      ) : (
+        <ul class="cards">
+          {owed.map(({ row, standing }) => (
+            <li>
+              <strong>{row.session.name}</strong>
+              <br />
+              <span class="muted">
+                {row.seriesName} ·{' '}
+                {formatSessionTime(row.session.startsAt, row.session.endsAt, row.session.timeZone)}
+              </span>
+              <OwedActions base={base} row={row} standing={standing} />
+            </li>
+          ))}
+        </ul>
+      )}
+      <h2>Certificates</h2>
+      {certified.length === 0 ? (
+        <p>
+          None yet. A certificate appears here once you complete what a session asks for (its evaluation, and
+          its post-test if it has one). Some sessions give credit on your transcript only.
+        </p>
+      ) : (
+        <ul class="cards">
+          {certified.map(({ row, standing }) => (
+            <li>
+              <strong>{row.session.name}</strong>
+              <br />
+              <span class="muted">
+                {formatSessionTime(row.session.startsAt, row.session.endsAt, row.session.timeZone)} ·{' '}
+                {row.claim.credits} {row.creditType}
+              </span>
+              <p class="actions">
+                <a
+                  class="button secondary"
+                  href={`${base}/my-ce/certificates/${standing.kind === 'on_record' ? standing.certificateId : ''}`}
+                >
+                  Download certificate<span class="visually-hidden"> for {row.session.name}</span>
+                </a>
+              </p>
+            </li>
+          ))}
+        </ul>
+      )}
+      {tested.length > 0 && (
+        <>
+          <h2>Tests</h2>
+          <ul class="cards">
+            {tested.map(({ row }) => (
+              <li>
+                <strong>{row.session.name}</strong>
+                <br />
+                <span class="muted">
+                  {row.requirement?.testPassedAt
+                    ? `Test Complete: passed with ${row.bestScore ?? 0}%.`
+                    : row.attemptsUsed === 0
+                      ? 'Not taken yet.'
+                      : `Best score so far ${row.bestScore ?? 0}%.`}
+                </span>
+                {row.attemptsUsed > 0 && (
+                  <p class="actions">
+                    <a class="button secondary" href={`${base}/my-ce/tests/${row.claim.id}/results`}>
+                      Test results<span class="visually-hidden"> for {row.session.name}</span>
+                    </a>
+                  </p>
+                )}
               </li>
             ))}
           </ul>
@@ -63,8 +158,8 @@ export function MyCePage(
       ) : (
         <>
           <p>
-            {props.claims.length} session{props.claims.length === 1 ? '' : 's'},{' '}
-            {creditWords(total.toFixed(2))} in all.
+            {props.claims.length} session{props.claims.length === 1 ? '' : 's'};{' '}
+            {creditWords(total.toFixed(2))} on your record.
           </p>
           <table>
             <thead>
@@ -76,25 +171,23 @@ export function MyCePage(
               </tr>
             </thead>
             <tbody>
-              {props.claims.map(({ claim, session, seriesName }) => (
+              {rows.map(({ row, standing }) => (
                 <tr>
                   <td data-label="Session">
-                    {session.name}
+                    {row.session.name}
                     <br />
                     <span class="muted">
-                      {seriesName} · Event ID {session.childId}
+                      {row.seriesName} · Event ID {row.session.childId}
                     </span>
                   </td>
                   <td data-label="When">
-                    {formatSessionTime(session.startsAt, session.endsAt, session.timeZone)}
+                    {formatSessionTime(row.session.startsAt, row.session.endsAt, row.session.timeZone)}
                   </td>
-                  <td data-label="Credits">{creditWords(claim.credits)}</td>
+                  <td data-label="Credits">{creditWords(row.claim.credits)}</td>
                   <td data-label="Recorded">
-                    {CHANNEL_WORDS[claim.channel]}
+                    {CHANNEL_WORDS[row.claim.channel]}
                     <br />
-                    <span class="muted">
-                      {claim.creditRecordedAt ? 'credit on your record' : 'credit being recorded'}
-                    </span>
+                    <span class="muted">{standingWords(standing, row.session.timeZone)}</span>
                   </td>
                 </tr>
               ))}
@@ -103,5 +196,62 @@ export function MyCePage(
         </>
       )}
     </Layout>
+  );
+}
+
+function standingWords(standing: CreditStanding, timeZone: string): string {
+  switch (standing.kind) {
+    case 'being_recorded':
+      return 'credit being recorded';
+    case 'on_record':
+      return standing.transcriptOnly ? 'credit on your record (transcript only)' : 'credit on your record';
+    case 'owed':
+      return `credit after ${standing.evaluation ? 'the evaluation' : 'the post-test'}, due by ${formatInstant(standing.dueAt, timeZone)}`;
+    case 'lapsed':
+      return 'credit lapsed: not completed by its due date';
+    case 'test_failed':
+      return 'credit waits: post-test not passed';
+  }
+}
+
+function OwedActions(props: { base: string; row: LearnerClaim; standing: CreditStanding }) {
+  const { base, row, standing } = props;
+  const zone = row.session.timeZone;
+  if (standing.kind === 'lapsed') {
+    return (
+      <p>
+        Was due by {formatInstant(standing.dueAt, zone)} and was not completed, so this credit is not on your
+        record. If you could not complete it in time, ask the CME office to reopen it.
+      </p>
+    );
+  }
+  if (standing.kind === 'test_failed') {
+    return (
+      <p>
+        You used every attempt at the post-test without passing. Ask the CME office if you should have
+        another.{' '}
+        <a href={`${base}/my-ce/tests/${row.claim.id}/results`}>
+          Test results<span class="visually-hidden"> for {row.session.name}</span>
+        </a>
+      </p>
+    );
+  }
+  if (standing.kind !== 'owed') return null;
+  return (
+    <>
+      <p>Due by {formatInstant(standing.dueAt, zone)}.</p>
+      <p class="actions">
+        {standing.evaluation && (
+          <a class="button" href={`${base}/my-ce/evaluations/${row.claim.id}`}>
+            Complete evaluation<span class="visually-hidden"> for {row.session.name}</span>
+          </a>
+        )}
+        {standing.test && (
+          <a class="button" href={`${base}/my-ce/tests/${row.claim.id}`}>
+            Take the post-test<span class="visually-hidden"> for {row.session.name}</span>
+          </a>
+        )}
+      </p>
+    </>
   );
 }

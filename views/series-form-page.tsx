@@ -1,8 +1,8 @@
-import type { Organization } from '../db/schema';
+import { CREDIT_TYPES, DEFAULT_CREDIT_TYPE, type Organization } from '../db/schema';
 import type { Person } from '../server/people';
 import type { SeriesFieldErrors } from '../server/series';
 import { PeoplePicker } from './people-picker';
-import { AudienceFields, CheckboxField, ErrorSummary, Field } from './field';
+import { AudienceFields, CheckboxField, ErrorSummary, Field, SelectField } from './field';
 import { CsrfField, Layout, type PageChrome } from './layout';
 
 /** The form as typed, so a refused form comes back with everything still in it. */
@@ -19,9 +19,23 @@ export interface SeriesFormValues {
   /** Checkboxes: 'on' when ticked. */
   creditForProfessionsOnly?: string | undefined;
   affiliatesOnly?: string | undefined;
+  creditType?: string | undefined;
+  /** '' for none. */
+  evaluationFormId?: string | undefined;
+  postTestId?: string | undefined;
+  /** '' for the organization's rule. */
+  certificatePolicy?: string | undefined;
+  /** '' for the organization's number of days. */
+  evaluationDueDays?: string | undefined;
 }
 
-export function emptySeriesForm(year: number): SeriesFormValues {
+/** What a series' learners may be asked to complete: the organization's evaluations and post-tests. */
+export interface CreditChoices {
+  forms: { id: string; name: string; standard: boolean }[];
+  tests: { id: string; name: string }[];
+}
+
+export function emptySeriesForm(year: number, choices?: CreditChoices): SeriesFormValues {
   return {
     name: '',
     department: '',
@@ -31,6 +45,12 @@ export function emptySeriesForm(year: number): SeriesFormValues {
     specialties: '',
     professions: [],
     creditsPerSession: '1',
+    creditType: DEFAULT_CREDIT_TYPE,
+    // A new series asks for the standard evaluation unless its reviewer says otherwise.
+    evaluationFormId: choices?.forms.find((form) => form.standard)?.id ?? '',
+    postTestId: '',
+    certificatePolicy: '',
+    evaluationDueDays: '',
   };
 }
 
@@ -40,6 +60,7 @@ export function SeriesFormPage(
     /** The people chosen so far, as the form came back (ids the form carried, looked up). */
     chosen: { owners: Person[]; coordinators: Person[] };
     values: SeriesFormValues;
+    choices: CreditChoices;
     errors?: SeriesFieldErrors & { form?: string | undefined };
     /** Editing an existing series: its year stays, the rest can change. */
     editing?: { id: string; name: string; year: number } | undefined;
@@ -126,6 +147,62 @@ export function SeriesFormPage(
           value={values.creditsPerSession}
           error={errors.creditsPerSession}
         />
+        <fieldset>
+          <legend>Evaluation, post-test and certificate</legend>
+          <SelectField
+            name="creditType"
+            label="Credit type"
+            options={CREDIT_TYPES.map((type) => ({ value: type, label: type }))}
+            value={values.creditType ?? DEFAULT_CREDIT_TYPE}
+            error={errors.creditType}
+          />
+          <SelectField
+            name="evaluationFormId"
+            label="Evaluation"
+            hint="What learners complete after attending, before their credit and certificate. A session can ask for another."
+            options={[
+              { value: '', label: 'None: credit once attendance is recorded' },
+              ...props.choices.forms.map((form) => ({ value: form.id, label: form.name })),
+            ]}
+            value={values.evaluationFormId ?? ''}
+            error={errors.evaluationFormId}
+          />
+          <SelectField
+            name="postTestId"
+            label="Post-test"
+            hint="Learners must pass it for their credit."
+            options={[
+              { value: '', label: 'None' },
+              ...props.choices.tests.map((test) => ({ value: test.id, label: test.name })),
+            ]}
+            value={values.postTestId ?? ''}
+            error={errors.postTestId}
+          />
+          <Field
+            name="evaluationDueDays"
+            label="Due, in days after each session"
+            type="number"
+            inputmode="numeric"
+            required={false}
+            hint={`Empty: the organization's ${organization.evaluationDueDays} days.`}
+            value={values.evaluationDueDays}
+            error={errors.evaluationDueDays}
+          />
+          <SelectField
+            name="certificatePolicy"
+            label="Certificates"
+            options={[
+              {
+                value: '',
+                label: `The organization's rule (${organization.certificatesForSessions ? 'a certificate for each session' : 'transcript only'})`,
+              },
+              { value: 'certificate', label: 'A certificate for each session' },
+              { value: 'transcript_only', label: 'No certificate: credit on the transcript only' },
+            ]}
+            value={values.certificatePolicy ?? ''}
+            error={errors.certificatePolicy}
+          />
+        </fieldset>
         <button type="submit">{editing ? 'Save details' : 'Create series'}</button>
       </form>
     </Layout>

@@ -1,3 +1,4 @@
+import { ensureStandardEvaluation } from '../../server/evaluation-forms';
 import { count } from 'drizzle-orm';
 import { hashPassword } from '../../server/auth/password';
 import type { Clock } from '../../server/clock';
@@ -136,6 +137,7 @@ export async function seedDemo(deps: { db: Database; clock: Clock }): Promise<De
         holidays: FEDERAL_HOLIDAYS,
         accreditationStatement:
           'Demo Medical Center is accredited by the Accreditation Council for Continuing Medical Education (ACCME) to provide continuing medical education for physicians.',
+        certificateSigner: 'Dana Whitfield, MD, Director of Continuing Medical Education',
         creditDesignationStatement:
           'Demo Medical Center designates this live activity for a maximum of 1.0 AMA PRA Category 1 Credit™. Physicians should claim only the credit commensurate with the extent of their participation in the activity.',
         createdAt: now,
@@ -143,6 +145,7 @@ export async function seedDemo(deps: { db: Database; clock: Clock }): Promise<De
       })
       .returning();
     if (!organization) throw new Error('the demo organization was not returned');
+    await ensureStandardEvaluation(tx, organization.id);
 
     const accountIds = {} as Record<DemoRole, string>;
     for (const [role, person] of Object.entries(DEMO_PEOPLE) as [DemoRole, DemoPerson][]) {

@@ -5,7 +5,6 @@ import { z } from 'zod';
 import { claimExceptions, type Organization } from '../../db/schema';
 import { and, eq } from 'drizzle-orm';
 import { ClaimCodePage, ClaimRecordedPage, ClaimSessionPage, refusalWords } from '../../views/claim-pages';
-import { MyCePage } from '../../views/my-ce-page';
 import { allow, signedIn } from '../access';
 import { normalizeAttendanceCode } from '../attendance-codes';
 import {
@@ -14,13 +13,12 @@ import {
   claimableCredits,
   claimedCredits,
   claimRefusal,
-  claimsOf,
   findSessionByCode,
   recordAttendance,
 } from '../claims';
 import type { AppEnv } from '../context';
 import { validForm } from '../forms';
-import { EXCEPTION_REASON_MAX, exceptionsOfLearner, requestException } from '../claim-exceptions';
+import { EXCEPTION_REASON_MAX, requestException } from '../claim-exceptions';
 import { chrome, viewerOf } from '../page';
 import { RateLimited } from '../rate-limits';
 import { type RegistrationState, register, registrationState } from '../registrations';
@@ -28,17 +26,6 @@ import { renderError } from '../respond';
 import { retryMessage } from '../throttle';
 
 export const claimRoutes = new Hono<AppEnv>();
-
-claimRoutes.get('/my-ce', allow(signedIn), async (c) => {
-  const organization = c.get('organization');
-  const viewer = viewerOf(c);
-  const { db } = c.get('deps');
-  const claims = await claimsOf(db, organization.id, viewer.account.id);
-  const exceptions = await exceptionsOfLearner(db, organization.id, viewer.account.id);
-  return c.html(
-    <MyCePage {...chrome(c)} organization={organization} claims={claims} exceptions={exceptions} />,
-  );
-});
 
 claimRoutes.get('/claim', allow(signedIn), (c) =>
   c.html(<ClaimCodePage {...chrome(c)} organization={c.get('organization')} values={{ code: '' }} />),

@@ -17,6 +17,7 @@ import { allow, hasRole, signedIn } from '../access';
 import type { AppDeps, AppEnv } from '../context';
 import { repeatedField, typedField, validForm } from '../forms';
 import { clientAddress } from '../client-address';
+import { creditChoices } from '../evaluation-forms';
 import { historyOf } from '../history';
 import { chrome, viewerOf } from '../page';
 import { noticeNext, takeNoticeWithCounts } from '../notice';
@@ -103,6 +104,7 @@ async function renderForm(
       {...chrome(c)}
       organization={organization}
       chosen={chosen}
+      choices={await creditChoices(db, organization.id)}
       values={values}
       {...(errors ? { errors } : {})}
       editing={editing ? { id: editing.id, name: editing.name, year: editing.year } : undefined}
@@ -111,10 +113,11 @@ async function renderForm(
   );
 }
 
-seriesRoutes.get('/series/new', allow(staff), (c) => {
+seriesRoutes.get('/series/new', allow(staff), async (c) => {
   const organization = c.get('organization');
-  const year = currentYearIn(organization.timeZone, c.get('deps').clock.now());
-  return renderForm(c, emptySeriesForm(year));
+  const { clock, db } = c.get('deps');
+  const year = currentYearIn(organization.timeZone, clock.now());
+  return renderForm(c, emptySeriesForm(year, await creditChoices(db, organization.id)));
 });
 
 /** Only the form's shape is checked here; createSeries judges the values and names what is wrong. */
@@ -129,6 +132,11 @@ const seriesForm = z.object({
   creditsPerSession: typedField,
   creditForProfessionsOnly: typedField,
   affiliatesOnly: typedField,
+  creditType: typedField,
+  evaluationFormId: typedField,
+  postTestId: typedField,
+  certificatePolicy: typedField,
+  evaluationDueDays: typedField,
 });
 
 seriesRoutes.post(
@@ -180,6 +188,11 @@ seriesRoutes.get('/series/:id/edit', allow(staff), seriesParam, async (c) => {
       creditsPerSession: found.creditsPerSession,
       creditForProfessionsOnly: found.creditForProfessionsOnly ? 'on' : '',
       affiliatesOnly: found.affiliatesOnly ? 'on' : '',
+      creditType: found.creditType,
+      evaluationFormId: found.evaluationFormId ?? '',
+      postTestId: found.postTestId ?? '',
+      certificatePolicy: found.certificatePolicy ?? '',
+      evaluationDueDays: found.evaluationDueDays === null ? '' : String(found.evaluationDueDays),
     },
     undefined,
     found,

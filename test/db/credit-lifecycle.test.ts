@@ -249,7 +249,9 @@ describe('the learner’s credit lifecycle, on the time-skipping server', () => 
         'credit-lapsed',
       ]);
       const dueAt = session.endsAt.getTime() + 30 * DAY;
-      expect(mail.slice(1).map((m) => Math.round((dueAt - m.createdAt.getTime()) / DAY) || 0)).toEqual([7, 1, 0]);
+      expect(mail.slice(1).map((m) => Math.round((dueAt - m.createdAt.getTime()) / DAY) || 0)).toEqual([
+        7, 1, 0,
+      ]);
       const [claim] = await database.db.select().from(claims).where(eq(claims.id, life.claimId));
       expect(claim?.creditRecordedAt).toBeNull();
       // Past due, the answers are refused with the reason.

@@ -47,3 +47,9 @@ document.addEventListener('keydown', (event) => {
   event.preventDefault();
   box.dispatchEvent(new Event('search'));
 });
+
+// "Print" on a page meant to be printed (test results, a transcript): the browser's own dialog.
+document.addEventListener('click', (event) => {
+  const button = event.target instanceof Element ? event.target.closest('[data-print]') : null;
+  if (button) window.print();
+});

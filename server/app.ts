@@ -27,10 +27,12 @@ import { reviewRoutes } from './routes/review';
 import { sessionMessageRoutes } from './routes/session-messages';
 import { presentationRoutes } from './routes/presentations';
 import { PRESENTATION_UPLOAD_PATH } from './presentation-types';
+import { EXTERNAL_CREDIT_MAX_BYTES, EXTERNAL_CREDIT_UPLOAD_PATH } from './external-credits';
 import { twilioRoutes } from './routes/twilio';
 import { phoneRoutes } from './routes/phones';
 import { claimRoutes } from './routes/claims';
 import { myCeRoutes } from './routes/my-ce';
+import { transcriptRoutes } from './routes/transcripts';
 import { verifyRoutes } from './routes/verify';
 import { attendanceRoutes } from './routes/attendance';
 import { flyerRoutes } from './routes/flyers';
@@ -102,12 +104,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   });
   app.use('*', secureHeaders(securityHeaders(deps.config)));
   // Checked before anything reads the body (the CSRF check parses forms), so an oversized one is
-  // never parsed or buffered. Only the presentation upload takes more than a form.
+  // never parsed or buffered. Only the presentation and external-credit uploads take more than a form.
   const formLimit = bodyLimit({
     maxSize: BODY_LIMIT_BYTES,
     onError: (c) => renderError(c as Context<AppEnv>, 'payload_too_large'),
   });
-  const uploadLimit = bodyLimit({
+  const presentationLimit = bodyLimit({
     maxSize: uploadLimitBytes(deps.config),
     onError: (c) =>
       renderError(
@@ -116,8 +118,22 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
         `That file is larger than Rounds accepts: a presentation can be at most ${deps.config.PRESENTATION_MAX_MB} MB. Go back and choose a smaller one.`,
       ),
   });
+  const externalCreditLimit = bodyLimit({
+    maxSize: EXTERNAL_CREDIT_MAX_BYTES + BODY_LIMIT_BYTES,
+    onError: (c) =>
+      renderError(
+        c as Context<AppEnv>,
+        'file_too_large',
+        `That file is larger than Rounds accepts: a certificate or transcript can be at most ${EXTERNAL_CREDIT_MAX_BYTES / (1024 * 1024)} MB. Go back and choose a smaller one.`,
+      ),
+  });
   app.use('*', (c, next) => {
-    const upload = c.req.method === 'POST' && PRESENTATION_UPLOAD_PATH.test(new URL(c.req.url).pathname);
+    const path = c.req.method === 'POST' ? new URL(c.req.url).pathname : '';
+    const [limit, limiter] = PRESENTATION_UPLOAD_PATH.test(path)
+      ? [uploadLimitBytes(deps.config), presentationLimit]
+      : EXTERNAL_CREDIT_UPLOAD_PATH.test(path)
+        ? [EXTERNAL_CREDIT_MAX_BYTES + BODY_LIMIT_BYTES, externalCreditLimit]
+        : [BODY_LIMIT_BYTES, formLimit];
     // A body whose length is declared is judged by the header, as Hono's bodyLimit would, without
     // touching the request's body: asking for it turns Node's request into a Web one (a stream, an
     // abort signal), a third of what a text's webhook cost. Only a body sent in chunks is counted.
@@ -128,11 +144,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       c.req.header('Transfer-Encoding') === undefined &&
       /^\d{1,15}$/.test(length)
     ) {
-      const limit = upload ? uploadLimitBytes(deps.config) : BODY_LIMIT_BYTES;
-      if (Number(length) > limit) return (upload ? uploadLimit : formLimit)(c, next);
+      if (Number(length) > limit) return limiter(c, next);
       return next();
     }
-    return upload ? uploadLimit(c, next) : formLimit(c, next);
+    return limiter(c, next);
   });
 
   const assetCache = new Map<string, string>();
@@ -184,6 +199,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   organizationApp.route('/', phoneRoutes);
   organizationApp.route('/', claimRoutes);
   organizationApp.route('/', myCeRoutes);
+  organizationApp.route('/', transcriptRoutes);
   organizationApp.route('/', attendanceRoutes);
   organizationApp.route('/', flyerRoutes);
   organizationApp.route('/admin', adminRoutes);

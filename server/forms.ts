@@ -58,7 +58,7 @@ export function validForm<T extends z.ZodType>(
   };
 }
 
-function fieldsOverLimit(raw: Record<string, unknown>): FieldErrors | null {
+export function fieldsOverLimit(raw: Record<string, unknown>): FieldErrors | null {
   const errors: FieldErrors = {};
   for (const [name, value] of Object.entries(raw)) {
     const values = Array.isArray(value) ? value : [value];

@@ -81,6 +81,8 @@ export interface RateLimits {
    * Twilio's own signed deliveries never count.
    */
   refusedWebhooksByAddress: Limit;
+  /** Transcripts one learner emails, to themself or an address they type: a mailer is not a relay. */
+  transcriptMailsByAccount: Limit;
 }
 
 /**
@@ -112,6 +114,9 @@ export const CLAIM_CODES_PER_ACCOUNT_PER_10_MINUTES = 30;
 
 /** Refused webhooks one address may send in ten minutes: a misconfigured token shows, a flood stops. */
 export const REFUSED_WEBHOOKS_PER_10_MINUTES = 60;
+
+/** Transcripts one learner may email in an hour. */
+export const TRANSCRIPT_MAILS_PER_ACCOUNT_PER_HOUR = 5;
 
 /** Pairing codes texted to one phone in an hour: enough to retry, useless to bother a stranger. */
 export const TEXTS_TO_PHONE_PER_HOUR = 3;
@@ -181,6 +186,11 @@ export function createRateLimits(db: Database): RateLimits {
     textsToPhone: limit('phone:texts-out', TEXTS_TO_PHONE_PER_HOUR, 60 * 60),
     pairingTextsByAccount: limit('account:pairing-texts', PAIRING_TEXTS_PER_ACCOUNT_PER_DAY, 24 * 60 * 60),
     claimCodesByAccount: limit('account:claim-codes', CLAIM_CODES_PER_ACCOUNT_PER_10_MINUTES, 10 * 60),
+    transcriptMailsByAccount: limit(
+      'account:transcript-mails',
+      TRANSCRIPT_MAILS_PER_ACCOUNT_PER_HOUR,
+      60 * 60,
+    ),
     refusedWebhooksByAddress: limit(
       'address:refused-webhooks',
       REFUSED_WEBHOOKS_PER_10_MINUTES,

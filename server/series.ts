@@ -203,6 +203,7 @@ const seriesInputSchema = (context: SeriesContext) =>
     creditType: z
       .string()
       .optional()
+      .transform((type) => (type === '' ? undefined : type))
       .refine(
         (type) => type === undefined || (CREDIT_TYPES as readonly string[]).includes(type),
         'Choose a credit type from the list.',

@@ -40,8 +40,7 @@ export function MyCePage(
     ({ standing }) => standing.kind === 'on_record' && standing.certificateId !== null,
   );
   const tested = rows.filter(({ row }) => row.requirement?.test);
-  const onRecord = rows.filter(({ standing }) => standing.kind === 'on_record');
-  const total = onRecord.reduce((sum, { row }) => sum + Number(row.claim.credits), 0);
+  const total = props.claims.reduce((sum, row) => sum + Number(row.claim.credits), 0);
   return (
     <Layout {...props} title="My CE">
       <h1>My CE</h1>
@@ -158,8 +157,8 @@ export function MyCePage(
       ) : (
         <>
           <p>
-            {props.claims.length} session{props.claims.length === 1 ? '' : 's'};{' '}
-            {creditWords(total.toFixed(2))} on your record.
+            {props.claims.length} session{props.claims.length === 1 ? '' : 's'},{' '}
+            {creditWords(total.toFixed(2))} in all.
           </p>
           <table>
             <thead>

@@ -1,3 +1,4 @@
+import { EXTERNAL_CREDIT_UPLOAD_PATH } from '../external-credits';
 import { PRESENTATION_UPLOAD_PATH } from '../presentation-types';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, eq, lt, ne } from 'drizzle-orm';
@@ -117,11 +118,12 @@ export const sessionMiddleware: MiddlewareHandler<AppEnv> = async (c, next) => {
     c.set('csrfToken', anonymous);
   }
 
-  // The upload route may take megabytes; nobody signed out gets that far, nor is their body read.
+  // The upload routes may take megabytes; nobody signed out gets that far, nor is their body read.
   if (
     !c.get('viewer') &&
     c.req.method === 'POST' &&
-    PRESENTATION_UPLOAD_PATH.test(new URL(c.req.url).pathname)
+    (PRESENTATION_UPLOAD_PATH.test(new URL(c.req.url).pathname) ||
+      EXTERNAL_CREDIT_UPLOAD_PATH.test(new URL(c.req.url).pathname))
   ) {
     return renderError(c, 'not_signed_in');
   }

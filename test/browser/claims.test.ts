@@ -64,7 +64,8 @@ describe('claiming credit', () => {
     const again = await textFromPhone(phone, '5550102030', id);
     expect(again).toContain(`Reply: Your attendance for ${SESSION} was already recorded`);
 
-    // The credit lifecycle (a real workflow, on the real worker) puts the credit on record.
+    // The credit lifecycle (a real workflow, on the real worker) opens the evaluation the series
+    // asks for; the credit follows it (test/browser/credit.test.ts).
     await expect
       .poll(
         async () => {
@@ -73,7 +74,7 @@ describe('claiming credit', () => {
         },
         { timeout: 30_000, interval: 2_000 },
       )
-      .toContain('by text\ncredit on your record');
+      .toContain('by text\ncredit after the evaluation, due by');
   });
 
   it('a learner claims on the web by keyboard alone, choosing fewer credits', async () => {

@@ -17,6 +17,9 @@ const PUBLIC_ROUTES = new Set([
   'GET /healthz',
   'GET /favicon.ico',
   'GET /assets/:name',
+  // Certificate verification, for anyone shown a certificate (throttled per address).
+  'GET /verify',
+  'GET /verify/:serial',
   'GET /:org',
   'GET /:org/sign-up',
   'POST /:org/sign-up',
@@ -99,7 +102,7 @@ test("the app's own top-level paths are all reserved, so no organization code ca
       .map((route) => route.path.split('/')[1] ?? '')
       .filter((segment) => segment !== '' && !segment.startsWith(':') && segment !== '*'),
   );
-  expect([...topLevel].sort()).toEqual(['assets', 'favicon.ico', 'healthz', 'webhooks']);
+  expect([...topLevel].sort()).toEqual(['assets', 'favicon.ico', 'healthz', 'verify', 'webhooks']);
   for (const segment of topLevel) expect(RESERVED_ORGANIZATION_CODES.has(segment), segment).toBe(true);
 });
 

@@ -13,9 +13,13 @@
  *   SMS burst   1,000 paired learners texting one code to the web server and worker as production
  *               runs them, against a bare Hono endpoint doing one insert (scripts/bench-sms.ts;
  *               BENCH_ONLY=sms runs just this part)
+ *   certificates 1,000 certificates for one session generated, stored and mail queued, by the
+ *               lifecycle's activity at the worker's concurrency (scripts/bench-certificates.ts;
+ *               BENCH_ONLY=certificates runs just this part)
  */
 import { cpus, totalmem } from 'node:os';
 import { removeDataDirectories, startRounds } from '../test/support/app-process';
+import { benchCertificates } from './bench-certificates';
 import { benchDashboard } from './bench-dashboard';
 import { benchSmsBurst } from './bench-sms';
 
@@ -101,7 +105,8 @@ const warm: number[] = [];
 let requestRows: [string, number[]][] = [];
 let enumerationRows: [string, number[]][] = [];
 const ONLY = process.env.BENCH_ONLY?.trim() || null;
-if (ONLY && !['dashboard', 'sms'].includes(ONLY)) throw new Error('BENCH_ONLY is dashboard or sms');
+if (ONLY && !['dashboard', 'sms', 'certificates'].includes(ONLY))
+  throw new Error('BENCH_ONLY is dashboard, sms or certificates');
 for (let run = 0; run < (ONLY ? 0 : RUNS); run++) {
   let t0 = performance.now();
   const first = await startRounds({ env: { TRUST_PROXY_HOPS: '1' } });
@@ -203,6 +208,14 @@ if (!ONLY || ONLY === 'dashboard') {
 if (!ONLY || ONLY === 'sms') {
   console.log('\nSMS burst (web server and worker as production runs them, PostgreSQL, Temporal)');
   for (const [name, figure] of await benchSmsBurst(databaseUrl, { median, percentile })) {
+    console.log(`  ${name}: ${figure}`);
+  }
+}
+
+// A session's certificates, all at once, as the worker issues them.
+if (!ONLY || ONLY === 'certificates') {
+  console.log('\ncertificates');
+  for (const [name, figure] of await benchCertificates(databaseUrl, median)) {
     console.log(`  ${name}: ${figure}`);
   }
 }

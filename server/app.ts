@@ -31,6 +31,7 @@ import { EXTERNAL_CREDIT_MAX_BYTES, EXTERNAL_CREDIT_UPLOAD_PATH } from './extern
 import { twilioRoutes } from './routes/twilio';
 import { phoneRoutes } from './routes/phones';
 import { claimRoutes } from './routes/claims';
+import { creditTemplateRoutes } from './routes/credit-templates';
 import { myCeRoutes } from './routes/my-ce';
 import { transcriptRoutes } from './routes/transcripts';
 import { verifyRoutes } from './routes/verify';
@@ -203,6 +204,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   organizationApp.route('/', attendanceRoutes);
   organizationApp.route('/', flyerRoutes);
   organizationApp.route('/admin', adminRoutes);
+  // After adminRoutes, whose /admin/evaluations/csv must not be read as an evaluation's id.
+  organizationApp.route('/', creditTemplateRoutes);
   app.route('/:org', organizationApp);
 
   app.notFound((c) => renderError(c, 'not_found'));

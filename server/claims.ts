@@ -405,9 +405,21 @@ export async function attendanceOf(db: Database, organizationId: string, session
       degree: accounts.degree,
       profession: accounts.profession,
       email: accounts.email,
+      /** Null until the learner's credit lifecycle opens it (or from before evaluations existed). */
+      requirement: {
+        dueAt: creditRequirements.dueAt,
+        evaluationOwed: sql<boolean>`${creditRequirements.evaluationQuestions} is not null and ${creditRequirements.evaluationCompletedAt} is null`,
+        testOwed: sql<boolean>`${creditRequirements.testQuestions} is not null and ${creditRequirements.testPassedAt} is null`,
+        attemptsAllowed: creditRequirements.attemptsAllowed,
+        lapsedAt: creditRequirements.lapsedAt,
+      },
+      attemptsUsed: sql<number>`(select count(*)::int from ${testAttempts} where ${testAttempts.claimId} = ${claims.id})`,
+      certificateSerial: certificates.serial,
     })
     .from(claims)
     .innerJoin(accounts, eq(accounts.id, claims.accountId))
+    .leftJoin(creditRequirements, eq(creditRequirements.claimId, claims.id))
+    .leftJoin(certificates, eq(certificates.claimId, claims.id))
     .where(and(eq(claims.organizationId, organizationId), eq(claims.sessionId, sessionId)))
     .orderBy(asc(accounts.lastName), asc(accounts.firstName));
 }

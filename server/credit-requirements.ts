@@ -25,6 +25,9 @@ import type { CreditProgress } from '../workflows/credit';
  * learner's pages write answers here, and tell the lifecycle to look again.
  */
 
+/** A coordinator's reopening gives the learner this long from the moment it is reopened. */
+export const REOPEN_DAYS = 14;
+
 /** An attendance recorded late (an exception, a sign-in sheet) still gets this long to evaluate. */
 export const MIN_DAYS_TO_COMPLETE = 7;
 

@@ -69,16 +69,20 @@ export const CHOICE_MAX = 200;
 export const ANSWER_TEXT_MAX = 2000;
 export const QUESTIONS_MAX = 40;
 
-const choice = z.string().trim().min(1).max(CHOICE_MAX);
+const choice = z.string().trim().min(1).max(CHOICE_MAX, `Keep each choice under ${CHOICE_MAX} characters.`);
 
 /** A stored question, as the database keeps it: checked whenever a form is saved. */
 export const evaluationQuestionSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9-]{1,40}$/),
-    prompt: z.string().trim().min(1).max(QUESTION_PROMPT_MAX),
+    prompt: z
+      .string()
+      .trim()
+      .min(1)
+      .max(QUESTION_PROMPT_MAX, `Keep each question under ${QUESTION_PROMPT_MAX} characters.`),
     kind: z.enum(EVALUATION_QUESTION_KINDS),
     required: z.boolean(),
-    choices: z.array(choice).max(20),
+    choices: z.array(choice).max(20, 'Give at most 20 choices.'),
   })
   .refine((q) => (q.kind === 'text' ? q.choices.length === 0 : q.choices.length >= 2), {
     message: 'A rating or choice question needs at least two choices; a text question has none.',
@@ -221,4 +225,87 @@ export async function creditChoices(db: Database, organizationId: string) {
     .where(eq(postTests.organizationId, organizationId))
     .orderBy(asc(postTests.name));
   return { forms, tests };
+}
+
+/**
+ * The editor's plain-text form of a template, one question per paragraph: the prompt on the
+ * first line (ending "(optional)" when it is), then its kind and choices, e.g.
+ *
+ *   The content was free of commercial bias.
+ *   single: Yes | No
+ *
+ * Kinds: rating (the scale's labels, lowest first), single, multiple, and text (no choices).
+ */
+export function formText(questions: EvaluationQuestion[]): string {
+  return questions
+    .map((q) => {
+      const prompt = q.required ? q.prompt : `${q.prompt} (optional)`;
+      return q.kind === 'text' ? `${prompt}\ntext` : `${prompt}\n${q.kind}: ${q.choices.join(' | ')}`;
+    })
+    .join('\n\n');
+}
+
+const OPTIONAL = /\s*\(optional\)\s*$/i;
+
+/**
+ * Reads the editor's text back into questions, saying what is wrong with which question. A
+ * question keeps the id it had (matched by its prompt), so answers already given stay with it.
+ */
+export function parseFormText(
+  text: string,
+  existing: EvaluationQuestion[] = [],
+): { questions: EvaluationQuestion[] } | { error: string } {
+  const blocks = text
+    .replace(/\r\n?/g, '\n')
+    .split(/\n\s*\n/)
+    .map((block) =>
+      block
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean),
+    )
+    .filter((lines) => lines.length > 0);
+  if (blocks.length === 0) return { error: 'Write at least one question.' };
+  if (blocks.length > QUESTIONS_MAX) return { error: `Keep it to ${QUESTIONS_MAX} questions.` };
+  const used = new Set<string>();
+  const questions: EvaluationQuestion[] = [];
+  for (const [index, lines] of blocks.entries()) {
+    const n = index + 1;
+    const [first = '', second, ...rest] = lines;
+    if (rest.length > 0 || second === undefined) {
+      return {
+        error: `Question ${n}: write the question on one line and its kind on the next (like "single: Yes | No" or "text"), with an empty line before the next question.`,
+      };
+    }
+    const required = !OPTIONAL.test(first);
+    const prompt = first.replace(OPTIONAL, '');
+    const kindMatch = /^(rating|single|multiple|text)\s*(?::\s*(.*))?$/i.exec(second);
+    if (!kindMatch) {
+      return { error: `Question ${n}: the second line must start with rating, single, multiple or text.` };
+    }
+    const kind = (kindMatch[1] ?? '').toLowerCase() as EvaluationQuestion['kind'];
+    const choices = (kindMatch[2] ?? '')
+      .split('|')
+      .map((c) => c.trim())
+      .filter(Boolean);
+    if (kind === 'text' && choices.length > 0)
+      return { error: `Question ${n}: a text question has no choices.` };
+    if (kind !== 'text' && choices.length < 2) {
+      return { error: `Question ${n}: give at least two choices, separated by |.` };
+    }
+    if (new Set(choices).size !== choices.length)
+      return { error: `Question ${n}: a choice is written twice.` };
+    const kept = existing.find((q) => q.prompt === prompt && !used.has(q.id));
+    let id = kept?.id ?? `q${n}`;
+    for (let k = n; used.has(id) || (!kept && existing.some((q) => q.id === id)); k++) id = `q${k + 1}`;
+    used.add(id);
+    questions.push({ id, prompt, kind, required, choices });
+  }
+  const checked = evaluationQuestionsSchema.safeParse(questions);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    const at = typeof issue?.path[0] === 'number' ? `Question ${issue.path[0] + 1}: ` : '';
+    return { error: `${at}${issue?.message ?? 'Check the questions.'}` };
+  }
+  return { questions };
 }

@@ -172,6 +172,26 @@ export const settingsInput = z.object({
   }).transform((days) => [...new Set(days.map(Number))].sort((a, b) => b - a).slice(0, 5)),
   accreditationStatement: statement('The accreditation statement'),
   creditDesignationStatement: statement('The credit designation statement'),
+  // The credit settings: absent (an older form) leaves them as they are.
+  evaluationDueDays: z
+    .string()
+    .trim()
+    .optional()
+    .refine(
+      (typed) =>
+        typed === undefined || (/^\d{1,3}$/.test(typed) && Number(typed) >= 1 && Number(typed) <= 365),
+      'Evaluations due: a whole number of days from 1 to 365.',
+    )
+    .transform((typed) => (typed === undefined ? undefined : Number(typed))),
+  certificatesForSessions: z
+    .enum(['certificate', 'transcript_only'], { error: 'Choose whether single sessions give certificates.' })
+    .optional()
+    .transform((policy) => (policy === undefined ? undefined : policy === 'certificate')),
+  certificateSigner: z
+    .string()
+    .trim()
+    .max(120, 'Who signs certificates can be at most 120 characters.')
+    .optional(),
   exceptionsPerYear: z
     .string()
     .trim()
@@ -226,6 +246,9 @@ export function settingsValues(organization: Organization): FormValues {
     disclosureLapseReminderDays: organization.disclosureLapseReminderDays.join('\n'),
     accreditationStatement: organization.accreditationStatement,
     creditDesignationStatement: organization.creditDesignationStatement,
+    evaluationDueDays: String(organization.evaluationDueDays),
+    certificatesForSessions: organization.certificatesForSessions ? 'certificate' : 'transcript_only',
+    certificateSigner: organization.certificateSigner,
     twilioAccountSid: organization.twilioAccountSid ?? '',
     // Write-only, as the sign-in secret below.
     twilioAuthToken: '',

@@ -30,6 +30,7 @@ import { DomainError } from '../workflows/errors';
 import type { Rule } from './access';
 import type { AppEnv } from './context';
 import { freshAttendanceCodes } from './attendance-codes';
+import { creditChoices } from './evaluation-forms';
 import type { Clock } from './clock';
 import { closeTicket } from './escalations';
 import { sessionClosed } from './session-status';
@@ -77,6 +78,9 @@ export interface SessionInput {
   claimMinutesAfter: string;
   requiresRegistration: boolean;
   notes: string;
+  /** An evaluation or post-test of the session's own; '' for the series'. Absent: unchanged. */
+  evaluationFormId?: string | undefined;
+  postTestId?: string | undefined;
 }
 
 /** How new sessions repeat (the create form only). */
@@ -117,7 +121,21 @@ const optionalMinutes = (label: string, max: number) =>
     )
     .transform((value) => (value === '' ? null : Number(value)));
 
-function sessionSchema(organization: Organization) {
+/** The organization's evaluations and post-tests a session may name instead of its series'. */
+interface CreditChoiceIds {
+  forms: ReadonlySet<string>;
+  tests: ReadonlySet<string>;
+}
+
+const ownChoice = (ids: ReadonlySet<string>, foreign: string) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .refine((id) => id === undefined || id === '' || ids.has(id), foreign)
+    .transform((id) => (id === undefined ? undefined : id === '' ? null : id));
+
+function sessionSchema(organization: Organization, choices: CreditChoiceIds) {
   const professions = new Set(organization.professions);
   return z
     .object({
@@ -163,6 +181,8 @@ function sessionSchema(organization: Organization) {
       claimMinutesAfter: optionalMinutes('Minutes after end', CLAIM_MINUTES_AFTER_MAX),
       requiresRegistration: z.boolean(),
       notes: text('Supporting notes', 4000),
+      evaluationFormId: ownChoice(choices.forms, 'Choose one of the organization’s evaluations.'),
+      postTestId: ownChoice(choices.tests, 'Choose one of the organization’s post-tests.'),
     })
     .superRefine((input, ctx) => {
       if (isLocalTime(input.startTime) && isLocalTime(input.endTime) && input.endTime <= input.startTime) {
@@ -178,8 +198,20 @@ function sessionSchema(organization: Organization) {
 type ValidSession = z.output<ReturnType<typeof sessionSchema>>;
 
 /** The columns a valid form sets on each session it makes or changes; the day and times are per session. */
-function sessionColumns({ date: _date, startTime: _start, endTime: _end, ...columns }: ValidSession) {
-  return columns;
+function sessionColumns({
+  date: _date,
+  startTime: _start,
+  endTime: _end,
+  evaluationFormId,
+  postTestId,
+  ...columns
+}: ValidSession) {
+  // An evaluation or post-test the form did not send is left as it is.
+  return {
+    ...columns,
+    ...(evaluationFormId !== undefined ? { evaluationFormId } : {}),
+    ...(postTestId !== undefined ? { postTestId } : {}),
+  };
 }
 
 const whole = (message: string, min: number, max: number) =>
@@ -249,12 +281,17 @@ function issuesToErrors(
   }
 }
 
-function parseSession(
+async function parseSession(
+  db: Database,
   organization: Organization,
   input: SessionInput,
   errors: SessionFieldErrors,
-): ValidSession | null {
-  const parsed = sessionSchema(organization).safeParse(input);
+): Promise<ValidSession | null> {
+  const { forms, tests } = await creditChoices(db, organization.id);
+  const parsed = sessionSchema(organization, {
+    forms: new Set(forms.map((f) => f.id)),
+    tests: new Set(tests.map((t) => t.id)),
+  }).safeParse(input);
   if (!parsed.success) {
     issuesToErrors(parsed.error.issues, errors);
     return null;
@@ -357,6 +394,8 @@ export function sessionInputOf(session: Session): SessionInput {
     claimMinutesAfter: session.claimMinutesAfter === null ? '' : String(session.claimMinutesAfter),
     requiresRegistration: session.requiresRegistration,
     notes: session.notes,
+    evaluationFormId: session.evaluationFormId ?? '',
+    postTestId: session.postTestId ?? '',
   };
 }
 
@@ -378,6 +417,8 @@ export function newSessionInput(target: Series, organization: Organization): Ses
     claimMinutesAfter: '',
     requiresRegistration: false,
     notes: '',
+    evaluationFormId: '',
+    postTestId: '',
   };
 }
 
@@ -431,6 +472,8 @@ function snapshot(session: Session): Snapshot {
     claimMinutesAfter: session.claimMinutesAfter,
     requiresRegistration: session.requiresRegistration,
     notes: session.notes,
+    evaluationFormId: session.evaluationFormId,
+    postTestId: session.postTestId,
   };
 }
 
@@ -463,7 +506,7 @@ async function createSessions(
   refuseUnlessOpen(target, organization, now);
 
   const errors: SessionFieldErrors = {};
-  const values = parseSession(organization, input, errors);
+  const values = await parseSession(db, organization, input, errors);
   const repeatParsed = repeatSchema.safeParse(repeat);
   let recurrence: Recurrence | null = null;
   if (!repeatParsed.success) issuesToErrors(repeatParsed.error.issues, errors);
@@ -572,7 +615,7 @@ async function updateSession(
   refuseUnlessOpen(target, organization, now);
 
   const errors: SessionFieldErrors = {};
-  const values = parseSession(organization, input, errors);
+  const values = await parseSession(db, organization, input, errors);
   if (!values) throw new InvalidSessionInput(errors);
 
   const targets =

@@ -1,6 +1,7 @@
 import { and, asc, eq, isNotNull } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../db/client';
+import { csvText } from './csv';
 import { type Account, certificates, claims, type Organization, series, sessions } from '../db/schema';
 import { isLocalDate, localDate } from '../workflows/calendar';
 import { formatSerial } from './certificates';
@@ -128,12 +129,6 @@ export async function transcriptOf(
   };
 }
 
-/** A cell as spreadsheets read it safely: quoted, and never taken for a formula. */
-function cell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return `"${safe.replaceAll('"', '""')}"`;
-}
-
 /** The transcript as CSV: one row per credit, Rounds' first and then external, as the PDF lists them. */
 export function transcriptCsv(transcript: Transcript): string {
   const rows = [
@@ -157,5 +152,5 @@ export function transcriptCsv(transcript: Transcript): string {
       '',
     ]),
   ];
-  return `${rows.map((row) => row.map(cell).join(',')).join('\r\n')}\r\n`;
+  return csvText(rows);
 }

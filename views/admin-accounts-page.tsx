@@ -106,6 +106,10 @@ export function AccountRow(props: {
         <strong>{name}</strong>
         <br />
         <span class="muted">{account.email}</span>
+        <br />
+        <a href={`${action}/credit`}>
+          External credit<span class="visually-hidden"> for {name}</span>
+        </a>
       </td>
       <td data-label="Degree and profession">
         {account.degree}, {account.profession}

@@ -257,6 +257,35 @@ export function AdminSettingsPage(
           value={typed(values, 'creditDesignationStatement')}
           error={errors.creditDesignationStatement}
         />
+        <h2>Evaluations and certificates</h2>
+        <Field
+          name="evaluationDueDays"
+          label="Evaluations due, in days after a session"
+          type="number"
+          inputmode="numeric"
+          hint="Where a series sets none. A late attendance always gets at least 7 days."
+          value={typed(values, 'evaluationDueDays')}
+          error={errors.evaluationDueDays}
+        />
+        <SelectField
+          name="certificatesForSessions"
+          label="Certificates for single sessions"
+          hint="Where a series does not say. Some offices give none: the credit still goes on the transcript."
+          options={[
+            { value: 'certificate', label: 'A certificate for each session' },
+            { value: 'transcript_only', label: 'No certificate: credit on the transcript only' },
+          ]}
+          value={typed(values, 'certificatesForSessions')}
+          error={errors.certificatesForSessions}
+        />
+        <Field
+          name="certificateSigner"
+          label="Who signs certificates"
+          required={false}
+          hint="Printed under the signature line, e.g. Jane Roe, MD, Director of CME."
+          value={typed(values, 'certificateSigner')}
+          error={errors.certificateSigner}
+        />
         <button type="submit">Save settings</button>
       </form>
     </Layout>

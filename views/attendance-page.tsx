@@ -1,5 +1,7 @@
 import type { Organization, Series, Session } from '../db/schema';
+import { formatSerial } from '../server/certificates';
 import type { Attendee } from '../server/claims';
+import { REOPEN_DAYS } from '../server/credit-requirements';
 import type { PlannedRow } from '../server/sign-in-sheet';
 import type { SessionException } from '../server/claim-exceptions';
 import { creditWords } from './claim-pages';
@@ -76,6 +78,7 @@ export function AttendancePage(
                 <th scope="col">Credits</th>
                 <th scope="col">How</th>
                 <th scope="col">When</th>
+                <th scope="col">Credit</th>
               </tr>
             </thead>
             <tbody>
@@ -90,6 +93,15 @@ export function AttendancePage(
                   <td data-label="Credits">{creditWords(person.claim.credits)}</td>
                   <td data-label="How">{CHANNEL_WORDS[person.claim.channel]}</td>
                   <td data-label="When">{formatInstant(person.claim.claimedAt, zone)}</td>
+                  <td data-label="Credit">
+                    <CreditCell
+                      person={person}
+                      zone={zone}
+                      path={path}
+                      canReopen={props.canRecord}
+                      csrfToken={props.csrfToken}
+                    />
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -264,5 +276,61 @@ function SheetRows(props: {
         </form>
       )}
     </section>
+  );
+}
+
+/** Where an attendee's credit stands, and, for a lapsed or failed one, the coordinators' reopening. */
+function CreditCell(props: {
+  person: Attendee;
+  zone: string;
+  path: string;
+  canReopen: boolean;
+  csrfToken: string;
+}) {
+  const { person, zone } = props;
+  const requirement = person.requirement?.dueAt ? person.requirement : null;
+  if (person.claim.creditRecordedAt) {
+    return (
+      <>
+        On record
+        {person.certificateSerial ? (
+          <>
+            <br />
+            <span class="muted">Certificate {formatSerial(person.certificateSerial)}</span>
+          </>
+        ) : null}
+      </>
+    );
+  }
+  if (!requirement || (!requirement.evaluationOwed && !requirement.testOwed)) return <>Being recorded</>;
+  const owed = [requirement.evaluationOwed && 'evaluation', requirement.testOwed && 'post-test']
+    .filter(Boolean)
+    .join(' and ');
+  const failed = requirement.testOwed && person.attemptsUsed >= requirement.attemptsAllowed;
+  const lapsed = requirement.lapsedAt !== null;
+  if (!lapsed && !failed)
+    return (
+      <>
+        Waiting for the {owed}, due {formatInstant(requirement.dueAt, zone)}
+      </>
+    );
+  return (
+    <>
+      {lapsed
+        ? `Lapsed: the ${owed} was not done by ${formatInstant(requirement.dueAt, zone)}`
+        : 'Post-test not passed in the attempts allowed'}
+      {props.canReopen && (
+        <form method="post" action={`${props.path}/credits/${person.claim.id}/reopen`} class="inline">
+          <CsrfField token={props.csrfToken} />
+          <button type="submit" class="secondary">
+            Reopen for {REOPEN_DAYS} days
+            <span class="visually-hidden">
+              {' '}
+              for {person.firstName} {person.lastName}
+            </span>
+          </button>
+        </form>
+      )}
+    </>
   );
 }

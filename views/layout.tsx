@@ -30,6 +30,7 @@ export function Layout(props: PageChrome & { title: string; children?: Child }) 
       <a href={`${base}/my-ce`}>My CE</a>
       <a href={`${base}/profile`}>Profile</a>
       {staff && <a href={`${base}/admin/accounts`}>Accounts</a>}
+      {staff && <a href={`${base}/admin/evaluations`}>Evaluations</a>}
       {roles?.has('admin') && <a href={`${base}/admin/settings`}>Settings</a>}
       {roles?.has('admin') && <a href={`${base}/admin/outbox`}>Outbox</a>}
       <form method="post" action={`${base}/sign-out`} class="inline">

@@ -225,6 +225,10 @@ export function SeriesPage(
           </a>
         )}
       </div>
+      <p>
+        <a href={`${seriesPath(organization, series)}/evaluations`}>Evaluation results</a> for every session
+        of the series.
+      </p>
       <dl class="facts">
         <dt>Department</dt>
         <dd>{series.department}</dd>

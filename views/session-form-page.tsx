@@ -12,6 +12,7 @@ import {
   TextAreaField,
 } from './field';
 import { CsrfField, Layout, type PageChrome } from './layout';
+import type { CreditChoices } from './series-form-page';
 
 export const NO_REPEAT: RepeatInput = {
   repeat: 'once',
@@ -135,6 +136,7 @@ export function SessionFields(props: {
   timeZones: string[];
   values: SessionInput;
   errors: SessionFieldErrors;
+  choices: CreditChoices;
 }) {
   const { organization, values, errors } = props;
   return (
@@ -227,6 +229,27 @@ export function SessionFields(props: {
         checked={values.requiresRegistration}
         error={errors.requiresRegistration}
       />
+      <SelectField
+        name="evaluationFormId"
+        label="Evaluation"
+        hint="What its learners complete before their credit and certificate."
+        options={[
+          { value: '', label: 'The series’ evaluation' },
+          ...props.choices.forms.map((form) => ({ value: form.id, label: form.name })),
+        ]}
+        value={values.evaluationFormId ?? ''}
+        error={errors.evaluationFormId}
+      />
+      <SelectField
+        name="postTestId"
+        label="Post-test"
+        options={[
+          { value: '', label: 'The series’ post-test, if it has one' },
+          ...props.choices.tests.map((test) => ({ value: test.id, label: test.name })),
+        ]}
+        value={values.postTestId ?? ''}
+        error={errors.postTestId}
+      />
       <TextAreaField
         name="notes"
         label="Supporting notes"
@@ -246,6 +269,7 @@ export function NewSessionPage(
     timeZones: string[];
     values: SessionInput;
     repeat: RepeatInput;
+    choices: CreditChoices;
     errors?: SessionFieldErrors;
   },
 ) {
@@ -277,6 +301,7 @@ export function EditSessionPage(
     session: Session;
     timeZones: string[];
     values: SessionInput;
+    choices: CreditChoices;
     scope: string;
     /** Later active sessions of the same recurrence, which "this and following" would change too. */
     following: number;

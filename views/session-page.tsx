@@ -146,7 +146,8 @@ export function SessionPage(
               {props.runs && (
                 <>
                   {' '}
-                  · <a href={`${path}/attendance`}>Who attended</a> · Flyer:{' '}
+                  · <a href={`${path}/attendance`}>Who attended</a> ·{' '}
+                  <a href={`${path}/evaluations`}>Evaluation results</a> · Flyer:{' '}
                   <a href={`${path}/flyer/pdf`} aria-label="Flyer as PDF">
                     PDF
                   </a>

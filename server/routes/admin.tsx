@@ -1,10 +1,13 @@
+import { organizationEvaluationsCsv } from '../evaluation-results';
 import { zValidator } from '@hono/zod-validator';
 import { and, desc, eq } from 'drizzle-orm';
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
-import { messages } from '../../db/schema';
+import { accounts, messages } from '../../db/schema';
 import { AccountRow, AdminAccountsPage } from '../../views/admin-accounts-page';
 import { AdminSettingsPage } from '../../views/admin-settings-page';
+import { LearnerCreditPage } from '../../views/learner-credit-page';
+import { localDate } from '../../workflows/calendar';
 import { OutboxMessagePage, OutboxPage } from '../../views/outbox-page';
 import { DomainError } from '../../workflows/errors';
 import { disclosurePolicy } from '../lifecycles/disclosures';
@@ -22,9 +25,23 @@ import {
   timeZones,
 } from '../organization-settings';
 import { callbackUrl, providerConfiguration } from '../auth/institution-sign-in';
-import { type FieldErrors, type FormValues, formValues, validForm, validParams } from '../forms';
+import {
+  addExternalCredit,
+  externalCreditSchema,
+  externalCreditsOf,
+  removeExternalCredit,
+} from '../external-credits';
+import {
+  type FieldErrors,
+  type FormValues,
+  fieldErrors,
+  formValues,
+  typedField,
+  validForm,
+  validParams,
+} from '../forms';
 import { noticeNext, takeNotice } from '../notice';
-import { chrome } from '../page';
+import { chrome, viewerOf } from '../page';
 import { renderError } from '../respond';
 
 export const adminRoutes = new Hono<AppEnv>();
@@ -292,3 +309,123 @@ function notFoundAsNull(error: unknown): null {
   if (error instanceof DomainError && error.code === 'not_found') return null;
   throw error;
 }
+
+/** Every evaluation answer of the organization, for the CME office's own analysis and its accreditor. */
+adminRoutes.get('/evaluations/csv', allow(staff), async (c) => {
+  const organization = c.get('organization');
+  const csv = await organizationEvaluationsCsv(c.get('deps').db, organization.id);
+  return c.body(csv, 200, {
+    'Content-Type': 'text/csv; charset=utf-8',
+    'Content-Disposition': `attachment; filename="evaluations-${organization.code}.csv"`,
+  });
+});
+
+// ---- Credit added by hand ----
+
+const learnerCreditParams = validParams(z.object({ id: z.uuid() }));
+
+async function learnerCreditPage(
+  c: Context<AppEnv>,
+  form: { values: FormValues; errors: FieldErrors; said?: string } = { values: {}, errors: {} },
+  status: 200 | 400 = 200,
+) {
+  const organization = c.get('organization');
+  const { db } = c.get('deps');
+  const [learner] = await db
+    .select()
+    .from(accounts)
+    .where(and(eq(accounts.id, c.req.param('id') ?? ''), eq(accounts.organizationId, organization.id)));
+  if (!learner) return renderError(c, 'not_found');
+  return c.html(
+    <LearnerCreditPage
+      {...chrome(c)}
+      organization={organization}
+      learner={learner}
+      credits={await externalCreditsOf(db, organization.id, learner.id)}
+      values={form.values}
+      errors={form.errors}
+      said={form.said}
+    />,
+    status,
+  );
+}
+
+adminRoutes.get('/accounts/:id/credit', allow(staff), learnerCreditParams, (c) => learnerCreditPage(c));
+
+adminRoutes.post(
+  '/accounts/:id/credit',
+  allow(staff),
+  learnerCreditParams,
+  validForm(
+    z.object({
+      title: typedField,
+      provider: typedField,
+      completedOn: typedField,
+      creditType: typedField,
+      credits: typedField,
+      reason: z
+        .string()
+        .trim()
+        .min(1, 'Say why it is added by hand.')
+        .max(500, 'Keep the reason under 500 characters.'),
+    }),
+    (c, rejected) => learnerCreditPage(c, rejected, 400),
+  ),
+  async (c) => {
+    const organization = c.get('organization');
+    const deps = c.get('deps');
+    const form = c.req.valid('form');
+    const today = localDate(deps.clock.now(), organization.timeZone);
+    const parsed = externalCreditSchema(today).safeParse(form);
+    if (!parsed.success) {
+      return learnerCreditPage(c, { values: form, errors: fieldErrors(parsed.error.issues) }, 400);
+    }
+    const [learner] = await deps.db
+      .select({ id: accounts.id })
+      .from(accounts)
+      .where(and(eq(accounts.id, c.req.valid('param').id), eq(accounts.organizationId, organization.id)));
+    if (!learner) return renderError(c, 'not_found');
+    const added = await addExternalCredit(deps.db, {
+      ...parsed.data,
+      organizationId: organization.id,
+      accountId: learner.id,
+      file: null,
+      addedById: viewerOf(c).account.id,
+      now: deps.clock.now(),
+    });
+    await audit(c, 'external_credit_added', {
+      accountId: learner.id,
+      detail: {
+        externalCreditId: added.id,
+        title: added.title,
+        credits: added.credits,
+        creditType: added.creditType,
+        reason: form.reason,
+      },
+    });
+    return learnerCreditPage(c, {
+      values: {},
+      errors: {},
+      said: `Added: ${added.title}, ${added.credits} ${added.creditType}.`,
+    });
+  },
+);
+
+adminRoutes.post(
+  '/accounts/:id/credit/:creditId/remove',
+  allow(staff),
+  validParams(z.object({ id: z.uuid(), creditId: z.uuid() })),
+  validForm(z.object({}), (c) => renderError(c, 'bad_request')),
+  async (c) => {
+    const organization = c.get('organization');
+    const { db } = c.get('deps');
+    const { id, creditId } = c.req.valid('param');
+    const removed = await removeExternalCredit(db, organization.id, id, creditId, true);
+    if (!removed) return renderError(c, 'not_found');
+    await audit(c, 'external_credit_removed', {
+      accountId: id,
+      detail: { externalCreditId: removed.id, title: removed.title, by: 'staff' },
+    });
+    return learnerCreditPage(c, { values: {}, errors: {}, said: `Removed: ${removed.title}.` });
+  },
+);

@@ -19,7 +19,16 @@ import { validForm, validParams } from '../forms';
 import { decideException, exceptionsOf } from '../claim-exceptions';
 import { parseSignInSheet, planSignInSheet } from '../sign-in-sheet';
 import { attendanceOf } from '../claims';
+import { audit } from '../audit';
+import { REOPEN_DAYS, reopenCredit } from '../credit-requirements';
+import { renderCreditSteps } from '../../views/mail/credit-steps';
+import { formatInstant, formatSessionTime } from '../../views/time';
+import { DAY_MS } from '../../workflows/calendar';
 import { AttendancePage } from '../../views/attendance-page';
+import { EvaluationResultsPage } from '../../views/evaluation-results-page';
+import { sessionPath } from '../../views/session-page';
+import { sessionEvaluationResults } from '../evaluation-results';
+import { isStaff } from '../staff';
 
 export const attendanceRoutes = new Hono<AppEnv>();
 
@@ -210,5 +219,100 @@ attendanceRoutes.post(
         ? 'Approved: the attendance is recorded and the learner is told.'
         : 'Denied: the learner is told.',
     });
+  },
+);
+
+/**
+ * A coordinator (or the CME office) reopens a learner's lapsed or failed credit: due again in
+ * REOPEN_DAYS days, with the post-test's attempts again if they were all used. The learner is
+ * mailed, and their credit lifecycle carries on from the new due date.
+ */
+attendanceRoutes.post(
+  '/sessions/:sessionId/credits/:claimId/reopen',
+  allow(mayChangeSessionRule),
+  validParams(z.object({ sessionId: z.uuid(), claimId: z.uuid() })),
+  validForm(z.object({}), (c) => renderError(c, 'bad_request')),
+  async (c) => {
+    const organization = c.get('organization');
+    const deps = c.get('deps');
+    const { sessionId, claimId } = c.req.valid('param');
+    const found = await findSession(deps.db, organization.id, sessionId);
+    if (!found) return renderError(c, 'not_found');
+    const [claim] = (await attendanceOf(deps.db, organization.id, sessionId)).filter(
+      (a) => a.claim.id === claimId,
+    );
+    if (!claim) return renderError(c, 'not_found');
+    const now = deps.clock.now();
+    const reopened = await reopenCredit(deps.db, {
+      organizationId: organization.id,
+      claimId,
+      dueAt: new Date(now.getTime() + REOPEN_DAYS * DAY_MS),
+      byId: viewerOf(c).account.id,
+      now,
+    });
+    if (!reopened) return attendancePage(c, { said: 'Nothing to reopen: that credit is complete.' }, 409);
+    await audit(c, 'credit_reopened', {
+      accountId: claim.claim.accountId,
+      sessionId,
+      detail: { claimId, dueAt: reopened.dueAt.toISOString() },
+    });
+    const mail = await renderCreditSteps({
+      organizationName: organization.name,
+      recipientFirstName: claim.firstName,
+      sessionName: found.session.name,
+      sessionWhen: formatSessionTime(found.session.startsAt, found.session.endsAt, found.session.timeZone),
+      owed: [
+        reopened.evaluationQuestions && !reopened.evaluationCompletedAt ? 'the evaluation' : null,
+        reopened.testQuestions && !reopened.testPassedAt ? 'the post-test' : null,
+      ]
+        .filter(Boolean)
+        .join(' and '),
+      dueWhen: formatInstant(reopened.dueAt, found.session.timeZone),
+      stage: 'opened',
+      certificate: reopened.certificate,
+      myCeUrl: `${deps.config.publicUrl}/${organization.code}/my-ce`,
+    });
+    await deps.mailer.send({
+      idempotencyKey: `credit-reopened:${claimId}:${now.getTime()}`,
+      organizationId: organization.id,
+      kind: 'credit-reopened',
+      to: claim.email,
+      ...mail,
+    });
+    try {
+      await deps.credits.requirementsChanged(sessionId, claim.claim.accountId);
+    } catch (error) {
+      deps.log.warn(
+        'the credit lifecycle was not told of the reopening; it finds it at its next look',
+        error,
+      );
+    }
+    return attendancePage(c, {
+      said: `Reopened: ${claim.firstName} ${claim.lastName} has until ${formatInstant(reopened.dueAt, found.session.timeZone)} and has been emailed.`,
+    });
+  },
+);
+
+/** What learners said of the session in their evaluations, for the people who run it. */
+attendanceRoutes.get(
+  '/sessions/:sessionId/evaluations',
+  allow(runsSessionRule),
+  validParams(z.object({ sessionId: z.uuid() })),
+  async (c) => {
+    const organization = c.get('organization');
+    const deps = c.get('deps');
+    const found = await findSession(deps.db, organization.id, c.req.valid('param').sessionId);
+    if (!found) return renderError(c, 'not_found');
+    const { session, series } = found;
+    return c.html(
+      <EvaluationResultsPage
+        {...chrome(c)}
+        title={session.name}
+        subtitle={`${series.name} · ${formatSessionTime(session.startsAt, session.endsAt, session.timeZone)}`}
+        back={{ href: `${sessionPath(organization, session)}/attendance`, label: 'Who attended' }}
+        results={await sessionEvaluationResults(deps.db, organization.id, session.id)}
+        csvHref={isStaff(viewerOf(c)) ? `/${organization.code}/admin/evaluations/csv` : undefined}
+      />,
+    );
   },
 );

@@ -4,6 +4,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import { type Organization, SERIES_STATUSES, type Series } from '../../db/schema';
 import { emptySeriesForm, SeriesFormPage, type SeriesFormValues } from '../../views/series-form-page';
+import { EvaluationResultsPage } from '../../views/evaluation-results-page';
 import { SeriesListPage } from '../../views/series-list-page';
 import {
   type PanelMessage,
@@ -18,6 +19,7 @@ import type { AppDeps, AppEnv } from '../context';
 import { repeatedField, typedField, validForm } from '../forms';
 import { clientAddress } from '../client-address';
 import { creditChoices } from '../evaluation-forms';
+import { seriesEvaluationResults } from '../evaluation-results';
 import { historyOf } from '../history';
 import { chrome, viewerOf } from '../page';
 import { noticeNext, takeNoticeWithCounts } from '../notice';
@@ -400,4 +402,23 @@ seriesRoutes.post('/series/:id/renew', allow(member), seriesParam, async (c) => 
   // htmx would follow a redirect and swap the whole page into the panel; tell it to navigate.
   if (c.req.header('HX-Request')) return c.body(null, 200, { 'HX-Redirect': draft });
   return c.redirect(draft, 303);
+});
+
+/** What learners said across the series' sessions, for its owners, coordinators and the CME office. */
+seriesRoutes.get('/series/:id/evaluations', allow(staff, member), seriesParam, async (c) => {
+  const organization = c.get('organization');
+  const { db } = c.get('deps');
+  const detail = await operationsOf(c).getSeries(organization.id, c.req.valid('param').id);
+  if (!detail) return renderError(c, 'not_found');
+  const found = detail.series;
+  return c.html(
+    <EvaluationResultsPage
+      {...chrome(c)}
+      title={`${found.name} ${found.year}`}
+      subtitle={`Every session of the series, ${found.department}`}
+      back={{ href: `/${organization.code}/series/${found.id}`, label: `${found.name} ${found.year}` }}
+      results={await seriesEvaluationResults(db, organization.id, found.id)}
+      csvHref={isStaff(viewerOf(c)) ? `/${organization.code}/admin/evaluations/csv` : undefined}
+    />,
+  );
 });

@@ -14,6 +14,7 @@ import { allow, hasRole } from '../access';
 import { clientAddress } from '../client-address';
 import type { AppEnv } from '../context';
 import { checkboxField, repeatedField, typedField, validForm, validParams } from '../forms';
+import { creditChoices } from '../evaluation-forms';
 import { type HistoryEntry, historyOf } from '../history';
 import { sessionState } from '../session-facts';
 import { noticeNext, takeNoticeWithCounts } from '../notice';
@@ -82,6 +83,8 @@ const sessionForm = z.object({
   claimMinutesAfter: typedField,
   requiresRegistration: checkboxField,
   notes: typedField,
+  evaluationFormId: typedField,
+  postTestId: typedField,
 });
 const repeatForm = z.object({
   repeat: z.string().optional().default('once'),
@@ -109,7 +112,7 @@ function splitNewForm(values: z.output<typeof newSessionForm>): {
 
 // ---- Adding sessions ----
 
-function renderNew(
+async function renderNew(
   c: Context<AppEnv>,
   target: Series,
   values: SessionInput,
@@ -119,6 +122,7 @@ function renderNew(
   return c.html(
     <NewSessionPage
       {...chrome(c)}
+      choices={await creditChoices(c.get('deps').db, target.organizationId)}
       series={target}
       timeZones={timeZones()}
       values={values}
@@ -322,6 +326,7 @@ async function renderEdit(
   return c.html(
     <EditSessionPage
       {...chrome(c)}
+      choices={await creditChoices(c.get('deps').db, found.organization.id)}
       series={found.series}
       session={found.session}
       timeZones={timeZones()}

@@ -248,3 +248,53 @@ describe('emailing the transcript', () => {
     expect(claimed?.creditRecordedAt).not.toBeNull();
   });
 });
+
+describe('credit added by the CME office', () => {
+  test('a reviewer adds it with a reason, audited; the learner sees it as external and cannot remove it', async () => {
+    const rita = await seedMember(database.db, organization, {
+      email: 'rita@riverside.test',
+      roles: ['reviewer'],
+    });
+    const office = await signedInVisitor(
+      t.app,
+      organization,
+      rita.email,
+      `/${organization.code}/admin/accounts`,
+    );
+    const page = `/${organization.code}/admin/accounts/${ann.id}/credit`;
+    await office.get(page);
+    const missing = await office.post(page, {
+      title: 'Regional stroke conference',
+      provider: 'Riverside Health',
+      completedOn: '2026-10-02',
+      creditType: 'AMA PRA Category 1 Credit™',
+      credits: '6',
+    });
+    expect(missing.status).toBe(400);
+    expect(fieldError(missing.html, 'reason')).toBe('Say why it is added by hand.');
+    const added = await office.post(page, {
+      title: 'Regional stroke conference',
+      provider: 'Riverside Health',
+      completedOn: '2026-10-02',
+      creditType: 'AMA PRA Category 1 Credit™',
+      credits: '6',
+      reason: 'Paper sign-in sheet from the conference',
+    });
+    expect(textOf(added.html)).toContain(
+      'Added: Regional stroke conference, 6.00 AMA PRA Category 1 Credit™.',
+    );
+    const [audited] = await database.db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.action, 'external_credit_added'));
+    expect(audited).toMatchObject({ actorId: rita.id, accountId: ann.id });
+    expect(audited?.detail).toMatchObject({ reason: 'Paper sign-in sheet from the conference' });
+
+    const transcript = textOf((await visitor.get(path())).html);
+    expect(transcript).toContain('Regional stroke conference');
+    expect(transcript).toContain('added by the CME office');
+    const [stored] = await database.db.select().from(externalCredits);
+    expect((await visitor.post(path(`/external/${stored!.id}/remove`))).status).toBe(404);
+    expect((await visitor.get(page)).status).toBe(403);
+  });
+});

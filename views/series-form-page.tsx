@@ -35,6 +35,43 @@ export interface CreditChoices {
   tests: { id: string; name: string }[];
 }
 
+/** The evaluation and post-test a series, or a session instead of its series, asks for. */
+export function CreditChoiceFields(props: {
+  choices: CreditChoices;
+  values: { evaluationFormId?: string | undefined; postTestId?: string | undefined };
+  errors: { evaluationFormId?: string | undefined; postTestId?: string | undefined };
+  hint: string;
+  /** What choosing neither means here: none at all (a series), or the series' (a session). */
+  none: { evaluation: string; test: string };
+}) {
+  return (
+    <>
+      <SelectField
+        name="evaluationFormId"
+        label="Evaluation"
+        hint={props.hint}
+        options={[
+          { value: '', label: props.none.evaluation },
+          ...props.choices.forms.map((form) => ({ value: form.id, label: form.name })),
+        ]}
+        value={props.values.evaluationFormId ?? ''}
+        error={props.errors.evaluationFormId}
+      />
+      <SelectField
+        name="postTestId"
+        label="Post-test"
+        hint="Learners must pass it for their credit."
+        options={[
+          { value: '', label: props.none.test },
+          ...props.choices.tests.map((test) => ({ value: test.id, label: test.name })),
+        ]}
+        value={props.values.postTestId ?? ''}
+        error={props.errors.postTestId}
+      />
+    </>
+  );
+}
+
 export function emptySeriesForm(year: number, choices?: CreditChoices): SeriesFormValues {
   return {
     name: '',
@@ -156,27 +193,12 @@ export function SeriesFormPage(
             value={values.creditType ?? DEFAULT_CREDIT_TYPE}
             error={errors.creditType}
           />
-          <SelectField
-            name="evaluationFormId"
-            label="Evaluation"
+          <CreditChoiceFields
+            choices={props.choices}
+            values={values}
+            errors={errors}
             hint="What learners complete after attending, before their credit and certificate. A session can ask for another."
-            options={[
-              { value: '', label: 'None: credit once attendance is recorded' },
-              ...props.choices.forms.map((form) => ({ value: form.id, label: form.name })),
-            ]}
-            value={values.evaluationFormId ?? ''}
-            error={errors.evaluationFormId}
-          />
-          <SelectField
-            name="postTestId"
-            label="Post-test"
-            hint="Learners must pass it for their credit."
-            options={[
-              { value: '', label: 'None' },
-              ...props.choices.tests.map((test) => ({ value: test.id, label: test.name })),
-            ]}
-            value={values.postTestId ?? ''}
-            error={errors.postTestId}
+            none={{ evaluation: 'None: credit once attendance is recorded', test: 'None' }}
           />
           <Field
             name="evaluationDueDays"

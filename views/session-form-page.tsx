@@ -12,7 +12,7 @@ import {
   TextAreaField,
 } from './field';
 import { CsrfField, Layout, type PageChrome } from './layout';
-import type { CreditChoices } from './series-form-page';
+import { type CreditChoices, CreditChoiceFields } from './series-form-page';
 
 export const NO_REPEAT: RepeatInput = {
   repeat: 'once',
@@ -229,26 +229,12 @@ export function SessionFields(props: {
         checked={values.requiresRegistration}
         error={errors.requiresRegistration}
       />
-      <SelectField
-        name="evaluationFormId"
-        label="Evaluation"
+      <CreditChoiceFields
+        choices={props.choices}
+        values={values}
+        errors={errors}
         hint="What its learners complete before their credit and certificate."
-        options={[
-          { value: '', label: 'The series’ evaluation' },
-          ...props.choices.forms.map((form) => ({ value: form.id, label: form.name })),
-        ]}
-        value={values.evaluationFormId ?? ''}
-        error={errors.evaluationFormId}
-      />
-      <SelectField
-        name="postTestId"
-        label="Post-test"
-        options={[
-          { value: '', label: 'The series’ post-test, if it has one' },
-          ...props.choices.tests.map((test) => ({ value: test.id, label: test.name })),
-        ]}
-        value={values.postTestId ?? ''}
-        error={errors.postTestId}
+        none={{ evaluation: 'The series’ evaluation', test: 'The series’ post-test, if it has one' }}
       />
       <TextAreaField
         name="notes"

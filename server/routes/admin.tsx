@@ -365,9 +365,11 @@ adminRoutes.post(
       credits: typedField,
       reason: z
         .string()
-        .trim()
-        .min(1, 'Say why it is added by hand.')
-        .max(500, 'Keep the reason under 500 characters.'),
+        .optional()
+        .transform((typed) => typed?.trim() ?? '')
+        .pipe(
+          z.string().min(1, 'Say why it is added by hand.').max(500, 'Keep the reason under 500 characters.'),
+        ),
     }),
     (c, rejected) => learnerCreditPage(c, rejected, 400),
   ),

@@ -19,7 +19,7 @@ import { requirementsOwed, resolveCreditPlan } from '../server/credit-requiremen
 import type { Mailer } from '../server/mail';
 import type { Texter } from '../server/texting';
 import { renderCertificatePdf } from '../views/certificate-pdf';
-import { renderCertificateMail, renderCreditSteps } from '../views/mail/credit-steps';
+import { certificateMailFor, renderCreditSteps } from '../views/mail/credit-steps';
 import { formatInstant, formatSessionTime } from '../views/time';
 import type { CreditActivities, CreditProgress } from '../workflows/credit';
 
@@ -281,14 +281,18 @@ export function createCreditActivities({
           [certificate] = await db.select().from(certificates).where(eq(certificates.claimId, claimId));
         if (!certificate) return null;
       }
-      const mail = await renderCertificateMail({
-        organizationName: organization.name,
-        recipientFirstName: account.firstName,
-        sessionName: session.name,
-        credits: `${certificate.credits} ${certificate.creditType}`,
-        serial: formatSerial(certificate.serial),
-        downloadUrl: `${publicUrl}/${organization.code}/my-ce/certificates/${certificate.id}`,
-      });
+      const mail = await certificateMailFor(
+        {
+          organizationName: organization.name,
+          sessionName: session.name,
+          credits: `${certificate.credits} ${certificate.creditType}`,
+        },
+        {
+          recipientFirstName: account.firstName,
+          serial: formatSerial(certificate.serial),
+          downloadUrl: `${publicUrl}/${organization.code}/my-ce/certificates/${certificate.id}`,
+        },
+      );
       await mailer.send({
         idempotencyKey: `certificate:${claimId}`,
         organizationId: organization.id,

@@ -34,7 +34,11 @@ export async function benchCertificates(
   try {
     await handle.migrate();
     const { db } = handle;
-    const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL: url.toString() });
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      DATABASE_URL: url.toString(),
+      PUBLIC_URL: 'https://cme.bench.example',
+    });
     const organization = await seedOrganization(db, {
       name: 'Bench Medical Center',
       accreditationStatement:
@@ -45,9 +49,9 @@ export async function benchCertificates(
     });
     const grandRounds = await seedSeries(db, organization);
     await db.execute(sql`
-      insert into accounts (organization_id, email, email_key, first_name, last_name, degree, profession)
+      insert into accounts (organization_id, email, email_key, first_name, last_name, degree, profession, password_hash)
       select ${organization.id}, 'learner' || n || '@bench.test', 'learner' || n || '@bench.test',
-             'Learner', 'Number ' || n, 'MD', 'Physician'
+             'Learner', 'Number ' || n, 'MD', 'Physician', 'not a hash: nobody signs in'
       from generate_series(1, ${LEARNERS}) n`);
     const learners = await db.select({ id: accounts.id }).from(accounts);
     const activities = createCreditActivities({

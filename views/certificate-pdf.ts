@@ -1,4 +1,15 @@
-import { type PDFFont, PDFDocument, type PDFPage, rgb, StandardFonts } from '@cantoo/pdf-lib';
+import {
+  type PDFFont,
+  PDFDocument,
+  PDFOperator,
+  type PDFOperatorNames,
+  type PDFPage,
+  popGraphicsState,
+  pushGraphicsState,
+  rgb,
+  StandardFonts,
+  setFillingRgbColor,
+} from '@cantoo/pdf-lib';
 import QRCode from 'qrcode';
 import { printable, wrap } from './pdf-text';
 import { formatInstant, formatSessionTime } from './time';
@@ -121,7 +132,11 @@ function drawVerification(page: PDFPage, regular: PDFFont, bold: PDFFont, conten
   const cell = size / count;
   const x0 = right - size;
   const y0 = 62;
-  // One rectangle per run of dark modules in a row: a third of the drawing a square each would take.
+  // One rectangle per run of dark modules in a row, written as one run of raw path operators
+  // ("x y w h re" each, then one fill): pdf-lib's drawRectangle per run cost 12 ms a certificate,
+  // most of a whole session's certificates' time.
+  const path: string[] = [];
+  const n = (value: number) => value.toFixed(2);
   for (let row = 0; row < count; row++) {
     let col = 0;
     while (col < count) {
@@ -131,15 +146,17 @@ function drawVerification(page: PDFPage, regular: PDFFont, bold: PDFFont, conten
       }
       const start = col;
       while (col < count && qr.modules.get(row, col)) col++;
-      page.drawRectangle({
-        x: x0 + start * cell,
-        y: y0 + (count - 1 - row) * cell,
-        width: (col - start) * cell,
-        height: cell,
-        color: INK,
-      });
+      path.push(
+        `${n(x0 + start * cell)} ${n(y0 + (count - 1 - row) * cell)} ${n((col - start) * cell)} ${n(cell)} re`,
+      );
     }
   }
+  page.pushOperators(
+    pushGraphicsState(),
+    setFillingRgbColor(0.11, 0.14, 0.2),
+    PDFOperator.of(`${path.join('\n')}\nf` as PDFOperatorNames),
+    popGraphicsState(),
+  );
   const textRight = x0 - 12;
   const lines: [string, PDFFont, number][] = [
     [`Certificate ${content.serial}`, bold, 10],

@@ -32,18 +32,39 @@ export function printable(font: PDFFont, text: string): string {
   return out;
 }
 
-export function wrap(font: PDFFont, size: number, text: string, width: number): string[] {
+/**
+ * The same statements are wrapped on every certificate of a session (the organization's
+ * accreditation wording, the activity's name): wrapped once, then remembered, a few hundred at most.
+ */
+const wrapped = new Map<string, string[]>();
+const WRAPPED_KEPT = 500;
+
+/**
+ * Lines of at most `width` points. Words are measured one by one and added up with the spaces
+ * between them (kerning never crosses a space), so a long statement costs one pass, not one
+ * measurement of the growing line per word.
+ */
+export function wrap(font: PDFFont, size: number, text: string, width: number): readonly string[] {
+  const key = `${font.name}\u0000${size}\u0000${width}\u0000${text}`;
+  const known = wrapped.get(key);
+  if (known) return known;
   const lines: string[] = [];
+  const space = font.widthOfTextAtSize(' ', size);
   let line = '';
+  let lineWidth = 0;
   for (const word of printable(font, text).split(/\s+/).filter(Boolean)) {
-    const candidate = line ? `${line} ${word}` : word;
-    if (font.widthOfTextAtSize(candidate, size) <= width || line === '') {
-      line = candidate;
+    const wordWidth = font.widthOfTextAtSize(word, size);
+    if (line === '' || lineWidth + space + wordWidth <= width) {
+      line = line ? `${line} ${word}` : word;
+      lineWidth = line === word ? wordWidth : lineWidth + space + wordWidth;
     } else {
       lines.push(line);
       line = word;
+      lineWidth = wordWidth;
     }
   }
   if (line) lines.push(line);
+  if (wrapped.size >= WRAPPED_KEPT) wrapped.delete(wrapped.keys().next().value ?? '');
+  wrapped.set(key, lines);
   return lines;
 }

@@ -17,7 +17,7 @@ import { ensureStandardEvaluation } from '../../server/evaluation-forms';
 import { LIMITS } from '../../server/rate-limits';
 import { seedMember, signedInVisitor } from '../support/accounts';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { alerts, fieldError, textOf, Visitor } from '../support/http';
+import { fieldError, textOf, Visitor } from '../support/http';
 import { pdfText } from '../support/pdf';
 import { seedApprovedSession, seedClaim, seedOrganization, seedSeries } from '../support/seed';
 import { createTestApp, type TestApp } from '../support/test-app';

@@ -18,6 +18,7 @@ import type { Clock } from '../server/clock';
 import { requirementsOwed, resolveCreditPlan } from '../server/credit-requirements';
 import type { Mailer } from '../server/mail';
 import type { Texter } from '../server/texting';
+import { learnerName } from '../server/transcripts';
 import { renderCertificatePdf } from '../views/certificate-pdf';
 import { certificateMailFor, renderCreditSteps } from '../views/mail/credit-steps';
 import { formatInstant, formatSessionTime } from '../views/time';
@@ -95,12 +96,12 @@ export function createCreditActivities({
     requirement: CreditRequirement,
     stage: 'opened' | 'reminder' | 'lapsed',
     key: string,
-  ) {
+  ): Promise<boolean> {
     const facts = await claimFacts(claimId);
-    if (!facts) return;
+    if (!facts) return false;
     const { session, organization, account } = facts;
     const owed = requirementsOwed(await progressOf(requirement));
-    if (owed === null) return;
+    if (owed === null) return false;
     const myCeUrl = `${publicUrl}/${organization.code}/my-ce`;
     const dueWhen = formatInstant(requirement.dueAt, session.timeZone);
     const mail = await renderCreditSteps({
@@ -114,7 +115,7 @@ export function createCreditActivities({
       certificate: requirement.certificate,
       myCeUrl,
     });
-    await mailer.send({
+    const sent = await mailer.send({
       idempotencyKey: key,
       organizationId: organization.id,
       kind: `credit-${stage}`,
@@ -133,6 +134,7 @@ export function createCreditActivities({
         // The email went; a phone Twilio refuses or cannot reach now does not hold the reminder up.
       }
     }
+    return !sent.duplicate;
   }
 
   return {
@@ -151,7 +153,11 @@ export function createCreditActivities({
 
     async openCreditRequirements({ claimId }) {
       const existing = await requirementOf(claimId);
-      if (existing) return progressOf(existing);
+      if (existing) {
+        // A retry after the mail failed: the same key sends it now, or finds it sent.
+        if (!existing.lapsedAt) await tellLearner(claimId, existing, 'opened', `credit-opened:${claimId}`);
+        return progressOf(existing);
+      }
       const facts = await claimFacts(claimId);
       if (!facts) return null;
       const { claim, session, organization } = facts;
@@ -193,18 +199,20 @@ export function createCreditActivities({
       const requirement = await requirementOf(claimId);
       if (!requirement) return null;
       if (requirement.lapsedAt === null && requirement.dueAt > clock.now()) {
-        await tellLearner(claimId, requirement, 'reminder', `credit-reminder:${claimId}:${reminder}`);
-        await db
-          .update(creditRequirements)
-          .set({ remindersSent: sql`${creditRequirements.remindersSent} + 1` })
-          .where(eq(creditRequirements.claimId, claimId));
+        // Counted once: a retried reminder finds its mail sent and counts nothing.
+        if (await tellLearner(claimId, requirement, 'reminder', `credit-reminder:${claimId}:${reminder}`)) {
+          await db
+            .update(creditRequirements)
+            .set({ remindersSent: sql`${creditRequirements.remindersSent} + 1` })
+            .where(eq(creditRequirements.claimId, claimId));
+        }
       }
       return progressOf(requirement);
     },
 
-    async closeRequirements({ claimId }) {
-      const now = clock.now();
-      const [lapsed] = await db
+    async closeRequirements({ claimId, at }) {
+      const now = new Date(Math.max(clock.now().getTime(), Date.parse(at) || 0));
+      await db
         .update(creditRequirements)
         .set({ lapsedAt: now })
         .where(
@@ -215,18 +223,19 @@ export function createCreditActivities({
             sql`not ((${creditRequirements.evaluationQuestions} is null or ${creditRequirements.evaluationCompletedAt} is not null)
               and (${creditRequirements.testQuestions} is null or ${creditRequirements.testPassedAt} is not null))`,
           ),
-        )
-        .returning();
-      if (lapsed) {
+        );
+      const requirement = await requirementOf(claimId);
+      if (!requirement) return null;
+      // Told whenever it stands lapsed, under one key per due date: a retry after a failed mail sends it.
+      if (requirement.lapsedAt) {
         await tellLearner(
           claimId,
-          lapsed,
+          requirement,
           'lapsed',
-          `credit-lapsed:${claimId}:${lapsed.dueAt.toISOString()}`,
+          `credit-lapsed:${claimId}:${requirement.dueAt.toISOString()}`,
         );
-        return progressOf(lapsed);
       }
-      return progress(claimId);
+      return progressOf(requirement);
     },
 
     async issueCertificate({ claimId }) {
@@ -237,10 +246,10 @@ export function createCreditActivities({
       if (!certificate) {
         const serial = newSerial();
         const issuedAt = clock.now();
-        const learnerName = `${account.firstName} ${account.lastName}${account.degree && account.degree !== 'Other' ? `, ${account.degree}` : ''}`;
+        const name = learnerName(account);
         const pdf = await renderCertificatePdf({
           organizationName: organization.name,
-          learnerName,
+          learnerName: name,
           activityName: session.name,
           seriesName: facts.series.name,
           startsAt: session.startsAt,
@@ -263,7 +272,7 @@ export function createCreditActivities({
             accountId: account.id,
             sessionId: session.id,
             serial,
-            learnerName,
+            learnerName: name,
             activityName: session.name,
             seriesName: facts.series.name,
             activityStartsAt: session.startsAt,

@@ -15,7 +15,7 @@ import {
   type Session,
   testAttempts,
 } from '../db/schema';
-import { DAY_MS } from '../workflows/calendar';
+import { addDays, DAY_MS, instantAt, localDate, localTime } from '../workflows/calendar';
 import type { LearnerClaim } from './claims';
 import type { CreditProgress } from '../workflows/credit';
 
@@ -28,23 +28,31 @@ import type { CreditProgress } from '../workflows/credit';
 /** A coordinator's reopening gives the learner this long from the moment it is reopened. */
 export const REOPEN_DAYS = 14;
 
-/** An attendance recorded late (an exception, a sign-in sheet) still gets this long to evaluate. */
+/**
+ * An attendance recorded a day or more after its session (an exception, a sign-in sheet) still
+ * gets this long to evaluate.
+ */
 export const MIN_DAYS_TO_COMPLETE = 7;
 
 /** When the claim's requirements are due, and whether a certificate follows. */
 export function resolveCreditPlan(facts: {
-  session: Pick<Session, 'endsAt'>;
+  session: Pick<Session, 'endsAt' | 'timeZone'>;
   series: Pick<Series, 'evaluationDueDays' | 'certificatePolicy'>;
   organization: Pick<Organization, 'evaluationDueDays' | 'certificatesForSessions'>;
   now: Date;
 }): { dueAt: Date; certificate: boolean } {
   const days = facts.series.evaluationDueDays ?? facts.organization.evaluationDueDays;
-  const dueAt = new Date(
-    Math.max(
-      facts.session.endsAt.getTime() + days * DAY_MS,
-      facts.now.getTime() + MIN_DAYS_TO_COMPLETE * DAY_MS,
-    ),
+  // Calendar days in the session's zone: due at the hour it ended, across a change of clocks too.
+  const zone = facts.session.timeZone;
+  const due = instantAt(
+    addDays(localDate(facts.session.endsAt, zone), days),
+    localTime(facts.session.endsAt, zone),
+    zone,
   );
+  const late = facts.now.getTime() > facts.session.endsAt.getTime() + DAY_MS;
+  const dueAt = late
+    ? new Date(Math.max(due.getTime(), facts.now.getTime() + MIN_DAYS_TO_COMPLETE * DAY_MS))
+    : due;
   const policy =
     facts.series.certificatePolicy ??
     (facts.organization.certificatesForSessions ? 'certificate' : 'transcript_only');
@@ -247,13 +255,15 @@ export function attemptsOf(db: Database, claimId: string) {
 }
 
 /**
- * A coordinator reopens a lapsed or failed credit: due again by `dueAt`, and a post-test whose
- * attempts are all used gets its number of attempts again. Returns false when there was nothing
- * to reopen (complete already, or not the organization's).
+ * A coordinator reopens a lapsed or failed credit: due again REOPEN_DAYS from now (never earlier
+ * than it was), and a post-test whose attempts are all used gets its number of attempts again. The
+ * claim's lifecycle is marked for the relay to tell again (lifecycleStartedAt cleared, in the same
+ * transaction), which wakes it or, if it has ended, starts it anew. Null when there is nothing to
+ * reopen: not the organization's, complete, or neither lapsed nor out of attempts.
  */
 export async function reopenCredit(
   db: Database,
-  input: { organizationId: string; claimId: string; dueAt: Date; byId: string; now: Date },
+  input: { organizationId: string; claimId: string; byId: string; now: Date },
 ): Promise<CreditRequirement | null> {
   return db.transaction(async (tx) => {
     const [held] = await tx
@@ -275,8 +285,10 @@ export async function reopenCredit(
       .from(testAttempts)
       .where(eq(testAttempts.claimId, held.claimId));
     const attemptsUsed = used?.n ?? 0;
+    const failedOut = testOwed && attemptsUsed >= held.attemptsAllowed;
+    if (!held.lapsedAt && !failedOut) return null;
     let attemptsAllowed = held.attemptsAllowed;
-    if (testOwed && attemptsUsed >= held.attemptsAllowed) {
+    if (failedOut) {
       const [test] = held.postTestId
         ? await tx
             .select({ attemptsAllowed: postTests.attemptsAllowed })
@@ -285,17 +297,13 @@ export async function reopenCredit(
         : [];
       attemptsAllowed = attemptsUsed + Math.max(1, test?.attemptsAllowed ?? 1);
     }
+    const dueAt = new Date(Math.max(held.dueAt.getTime(), input.now.getTime() + REOPEN_DAYS * DAY_MS));
     const [reopened] = await tx
       .update(creditRequirements)
-      .set({
-        dueAt: input.dueAt,
-        lapsedAt: null,
-        reopenedAt: input.now,
-        reopenedById: input.byId,
-        attemptsAllowed,
-      })
+      .set({ dueAt, lapsedAt: null, reopenedAt: input.now, reopenedById: input.byId, attemptsAllowed })
       .where(eq(creditRequirements.claimId, held.claimId))
       .returning();
+    await tx.update(claims).set({ lifecycleStartedAt: null }).where(eq(claims.id, held.claimId));
     return reopened ?? null;
   });
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, lte } from 'drizzle-orm';
+import { and, asc, count, eq, gte, lte } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../db/client';
 import { CREDIT_TYPES, type ExternalCredit, type ExternalFileKind, externalCredits } from '../db/schema';
@@ -13,6 +13,18 @@ import { fileNameWithin } from './presentation-types';
 
 /** A scan or PDF of a certificate: ample for a phone photo, small beside a presentation. */
 export const EXTERNAL_CREDIT_MAX_BYTES = 10 * 1024 * 1024;
+
+/** Uploads one learner may keep: a career's worth of certificates, not a file store. */
+export const EXTERNAL_CREDITS_PER_LEARNER = 300;
+
+/** How many external credits the learner has now. */
+export async function externalCreditCount(db: Database, organizationId: string, accountId: string) {
+  const [row] = await db
+    .select({ n: count() })
+    .from(externalCredits)
+    .where(and(eq(externalCredits.organizationId, organizationId), eq(externalCredits.accountId, accountId)));
+  return row?.n ?? 0;
+}
 
 /** The learner's upload, the one My CE route that takes more than a form's 64 KB (app.ts). */
 export const EXTERNAL_CREDIT_UPLOAD_PATH = /^\/[A-Za-z0-9-]+\/my-ce\/transcript\/external$/;

@@ -172,11 +172,12 @@ export const settingsInput = z.object({
   }).transform((days) => [...new Set(days.map(Number))].sort((a, b) => b - a).slice(0, 5)),
   accreditationStatement: statement('The accreditation statement'),
   creditDesignationStatement: statement('The credit designation statement'),
-  // The credit settings: absent (an older form) leaves them as they are.
+  // The credit settings: absent or empty (an older form) leaves them as they are.
   evaluationDueDays: z
     .string()
     .trim()
     .optional()
+    .transform((typed) => (typed === '' ? undefined : typed))
     .refine(
       (typed) =>
         typed === undefined || (/^\d{1,3}$/.test(typed) && Number(typed) >= 1 && Number(typed) <= 365),
@@ -184,9 +185,11 @@ export const settingsInput = z.object({
     )
     .transform((typed) => (typed === undefined ? undefined : Number(typed))),
   certificatesForSessions: z
-    .enum(['certificate', 'transcript_only'], { error: 'Choose whether single sessions give certificates.' })
+    .enum(['', 'certificate', 'transcript_only'], {
+      error: 'Choose whether single sessions give certificates.',
+    })
     .optional()
-    .transform((policy) => (policy === undefined ? undefined : policy === 'certificate')),
+    .transform((policy) => (policy === undefined || policy === '' ? undefined : policy === 'certificate')),
   certificateSigner: z
     .string()
     .trim()

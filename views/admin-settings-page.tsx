@@ -263,7 +263,7 @@ export function AdminSettingsPage(
           label="Evaluations due, in days after a session"
           type="number"
           inputmode="numeric"
-          hint="Where a series sets none. A late attendance always gets at least 7 days."
+          hint="Where a series sets none. An attendance recorded a day or more late still gets at least 7 days."
           value={typed(values, 'evaluationDueDays')}
           error={errors.evaluationDueDays}
         />

@@ -205,7 +205,7 @@ function standingWords(standing: CreditStanding, timeZone: string): string {
     case 'on_record':
       return standing.transcriptOnly ? 'credit on your record (transcript only)' : 'credit on your record';
     case 'owed':
-      return `credit after ${standing.evaluation ? 'the evaluation' : 'the post-test'}, due by ${formatInstant(standing.dueAt, timeZone)}`;
+      return `credit after ${[standing.evaluation && 'the evaluation', standing.test && 'the post-test'].filter(Boolean).join(' and ')}, due by ${formatInstant(standing.dueAt, timeZone)}`;
     case 'lapsed':
       return 'credit lapsed: not completed by its due date';
     case 'test_failed':

@@ -73,9 +73,11 @@ export interface CreditActivities {
   remindLearner(input: { claimId: string; reminder: string }): Promise<CreditProgress | null>;
   /**
    * At the due date: lapses the credit if something is still missing (and tells the learner), or
-   * finds it done after all, or due later (reopened meanwhile). Null: claim gone.
+   * finds it done after all, or due later (reopened meanwhile). `at` is the workflow's time, so a
+   * worker whose clock runs behind cannot leave it unlapsed and the workflow asking again at once.
+   * Null: claim gone.
    */
-  closeRequirements(input: { claimId: string }): Promise<CreditProgress | null>;
+  closeRequirements(input: { claimId: string; at: string }): Promise<CreditProgress | null>;
   /** Issues the claim's certificate (PDF stored, mailed); idempotent. Null: claim gone. */
   issueCertificate(input: { claimId: string }): Promise<{ serial: string } | null>;
 }
@@ -83,6 +85,8 @@ export interface CreditActivities {
 export const getStateQuery = defineQuery<CreditState>('getState');
 /** An attendance was recorded for this learner and session (a second one changes nothing). */
 export const attendanceRecordedSignal = defineSignal<[{ claimId: string }]>('attendanceRecorded');
+/** How long a lapsed or failed credit's lifecycle waits for a reopening before it ends (a reopening starts it again). */
+export const LAPSED_WAIT = '30 days';
 /**
  * The learner completed the evaluation or tried the test, or a coordinator reopened the credit:
  * the lifecycle reads the facts again (the database holds them, so a lost signal only delays).
@@ -110,6 +114,8 @@ export async function credit(_input: CreditInput): Promise<CreditState> {
   let changed = false;
   setHandler(getStateQuery, () => state);
   setHandler(attendanceRecordedSignal, ({ claimId }) => {
+    // Told again (a coordinator's reopening, the relay restarting it): look at the facts again.
+    if (state.claimId !== null) changed = true;
     state.claimId ??= claimId;
   });
   setHandler(requirementsChangedSignal, () => {
@@ -134,7 +140,8 @@ export async function credit(_input: CreditInput): Promise<CreditState> {
     state.dueAt = progress.dueAt;
     if (progress.lapsed || (progress.test && !progress.testPassed && progress.testAttemptsLeft === 0)) {
       state.phase = progress.lapsed ? 'lapsed' : 'test_failed';
-      await condition(() => changed);
+      // A reopening commits first and then tells this lifecycle, or starts a new one if it has ended.
+      if (!(await condition(() => changed, LAPSED_WAIT))) return state;
       changed = false;
       progress = await activities.creditProgress({ claimId });
       continue;
@@ -142,7 +149,7 @@ export async function credit(_input: CreditInput): Promise<CreditState> {
     state.phase = 'requirements_due';
     const dueAt = Date.parse(progress.dueAt);
     if (Date.now() >= dueAt) {
-      progress = await activities.closeRequirements({ claimId });
+      progress = await activities.closeRequirements({ claimId, at: new Date().toISOString() });
       continue;
     }
     const reminders = REMINDER_DAYS_BEFORE_DUE.map((days) => ({

@@ -20,10 +20,9 @@ import { decideException, exceptionsOf } from '../claim-exceptions';
 import { parseSignInSheet, planSignInSheet } from '../sign-in-sheet';
 import { attendanceOf } from '../claims';
 import { audit } from '../audit';
-import { REOPEN_DAYS, reopenCredit } from '../credit-requirements';
+import { reopenCredit } from '../credit-requirements';
 import { renderCreditSteps } from '../../views/mail/credit-steps';
 import { formatInstant, formatSessionTime } from '../../views/time';
-import { DAY_MS } from '../../workflows/calendar';
 import { AttendancePage } from '../../views/attendance-page';
 import { EvaluationResultsPage } from '../../views/evaluation-results-page';
 import { sessionPath } from '../../views/session-page';
@@ -224,8 +223,9 @@ attendanceRoutes.post(
 
 /**
  * A coordinator (or the CME office) reopens a learner's lapsed or failed credit: due again in
- * REOPEN_DAYS days, with the post-test's attempts again if they were all used. The learner is
- * mailed, and their credit lifecycle carries on from the new due date.
+ * REOPEN_DAYS days (never earlier than it was), with the post-test's attempts again if they were
+ * all used. The reopening is committed with the claim marked for the relay, so its lifecycle is
+ * told (or started again) even if telling it now fails; then the learner is mailed.
  */
 attendanceRoutes.post(
   '/sessions/:sessionId/credits/:claimId/reopen',
@@ -238,57 +238,67 @@ attendanceRoutes.post(
     const { sessionId, claimId } = c.req.valid('param');
     const found = await findSession(deps.db, organization.id, sessionId);
     if (!found) return renderError(c, 'not_found');
-    const [claim] = (await attendanceOf(deps.db, organization.id, sessionId)).filter(
+    const [attendee] = (await attendanceOf(deps.db, organization.id, sessionId)).filter(
       (a) => a.claim.id === claimId,
     );
-    if (!claim) return renderError(c, 'not_found');
+    if (!attendee) return renderError(c, 'not_found');
     const now = deps.clock.now();
     const reopened = await reopenCredit(deps.db, {
       organizationId: organization.id,
       claimId,
-      dueAt: new Date(now.getTime() + REOPEN_DAYS * DAY_MS),
       byId: viewerOf(c).account.id,
       now,
     });
-    if (!reopened) return attendancePage(c, { said: 'Nothing to reopen: that credit is complete.' }, 409);
+    if (!reopened) {
+      return attendancePage(
+        c,
+        { said: 'Nothing to reopen: that credit is not lapsed or out of attempts.' },
+        409,
+      );
+    }
     await audit(c, 'credit_reopened', {
-      accountId: claim.claim.accountId,
+      accountId: attendee.claim.accountId,
       sessionId,
       detail: { claimId, dueAt: reopened.dueAt.toISOString() },
     });
-    const mail = await renderCreditSteps({
-      organizationName: organization.name,
-      recipientFirstName: claim.firstName,
-      sessionName: found.session.name,
-      sessionWhen: formatSessionTime(found.session.startsAt, found.session.endsAt, found.session.timeZone),
-      owed: [
-        reopened.evaluationQuestions && !reopened.evaluationCompletedAt ? 'the evaluation' : null,
-        reopened.testQuestions && !reopened.testPassedAt ? 'the post-test' : null,
-      ]
-        .filter(Boolean)
-        .join(' and '),
-      dueWhen: formatInstant(reopened.dueAt, found.session.timeZone),
-      stage: 'opened',
-      certificate: reopened.certificate,
-      myCeUrl: `${deps.config.publicUrl}/${organization.code}/my-ce`,
-    });
-    await deps.mailer.send({
-      idempotencyKey: `credit-reopened:${claimId}:${now.getTime()}`,
-      organizationId: organization.id,
-      kind: 'credit-reopened',
-      to: claim.email,
-      ...mail,
-    });
     try {
-      await deps.credits.requirementsChanged(sessionId, claim.claim.accountId);
+      await deps.credits.attendanceRecorded(attendee.claim);
     } catch (error) {
-      deps.log.warn(
-        'the credit lifecycle was not told of the reopening; it finds it at its next look',
-        error,
-      );
+      deps.log.warn('the credit lifecycle was not told of the reopening now; the relay tells it', error);
+    }
+    const dueWhen = formatInstant(reopened.dueAt, found.session.timeZone);
+    try {
+      const mail = await renderCreditSteps({
+        organizationName: organization.name,
+        recipientFirstName: attendee.firstName,
+        sessionName: found.session.name,
+        sessionWhen: formatSessionTime(found.session.startsAt, found.session.endsAt, found.session.timeZone),
+        owed: [
+          reopened.evaluationQuestions && !reopened.evaluationCompletedAt ? 'the evaluation' : null,
+          reopened.testQuestions && !reopened.testPassedAt ? 'the post-test' : null,
+        ]
+          .filter(Boolean)
+          .join(' and '),
+        dueWhen,
+        stage: 'opened',
+        certificate: reopened.certificate,
+        myCeUrl: `${deps.config.publicUrl}/${organization.code}/my-ce`,
+      });
+      await deps.mailer.send({
+        idempotencyKey: `credit-reopened:${claimId}:${reopened.dueAt.toISOString()}`,
+        organizationId: organization.id,
+        kind: 'credit-reopened',
+        to: attendee.email,
+        ...mail,
+      });
+    } catch (error) {
+      deps.log.error('the reopened credit was not mailed to its learner', error);
+      return attendancePage(c, {
+        said: `Reopened: ${attendee.firstName} ${attendee.lastName} has until ${dueWhen}, but the email to them did not go. Tell them yourself.`,
+      });
     }
     return attendancePage(c, {
-      said: `Reopened: ${claim.firstName} ${claim.lastName} has until ${formatInstant(reopened.dueAt, found.session.timeZone)} and has been emailed.`,
+      said: `Reopened: ${attendee.firstName} ${attendee.lastName} has until ${dueWhen} and has been emailed.`,
     });
   },
 );

@@ -17,6 +17,7 @@ import {
   submitTestAttempt,
 } from '../credit-requirements';
 import { checkAnswers } from '../evaluation-forms';
+import { learnerName } from '../transcripts';
 import { type FieldErrors, type FormValues, validForm, validParams } from '../forms';
 import { chrome, viewerOf } from '../page';
 import { renderError } from '../respond';
@@ -243,7 +244,7 @@ myCeRoutes.get('/my-ce/tests/:claimId/results', allow(signedIn), claimParam, asy
     <TestResultsPage
       {...chrome(c)}
       session={context.session}
-      learnerName={`${account.firstName} ${account.lastName}, ${account.degree}`}
+      learnerName={learnerName(account)}
       questions={requirement.testQuestions}
       passingScore={requirement.passingScore}
       attempts={attempts}

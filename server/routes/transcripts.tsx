@@ -10,6 +10,8 @@ import type { AppEnv } from '../context';
 import {
   addExternalCredit,
   EXTERNAL_CREDIT_MAX_BYTES,
+  EXTERNAL_CREDITS_PER_LEARNER,
+  externalCreditCount,
   EXTERNAL_FILE_TYPES,
   externalCreditSchema,
   externalFileKind,
@@ -217,7 +219,9 @@ transcriptRoutes.post(`${PATH}/external`, allow(signedIn), async (c) => {
   const errors: FieldErrors = parsed.success ? {} : fieldErrors(parsed.error.issues);
   const file = raw.file;
   let upload: { name: string; kind: 'pdf' | 'png' | 'jpeg'; bytes: Uint8Array } | null = null;
-  if (!(file instanceof File) || file.size === 0) {
+  if ((await externalCreditCount(deps.db, organization.id, account.id)) >= EXTERNAL_CREDITS_PER_LEARNER) {
+    errors.file = `You have ${EXTERNAL_CREDITS_PER_LEARNER} external credits, as many as Rounds keeps for one learner. Remove one you no longer need first.`;
+  } else if (!(file instanceof File) || file.size === 0) {
     errors.file = 'Choose the certificate or transcript to upload.';
   } else if (file.size > EXTERNAL_CREDIT_MAX_BYTES) {
     errors.file = `That file is larger than ${EXTERNAL_CREDIT_MAX_BYTES / (1024 * 1024)} MB. Choose a smaller one.`;

@@ -104,3 +104,51 @@ describe('from attendance to a certificate and a transcript', () => {
       .toBe(`Your transcript is on its way to ${demoEmail('learner')}.`);
   });
 });
+
+describe('the CME office', () => {
+  it('keeps evaluations and post-tests, reads a series’ and a session’s results, and adds credit by hand', async () => {
+    const office = await suite.visitor();
+    await signIn(office, demoEmail('admin'), DEMO_PASSWORD);
+    await office.getByRole('link', { name: 'Evaluations', exact: true }).first().click();
+    expect(await office.getByRole('heading', { level: 1 }).innerText()).toBe('Evaluations and post-tests');
+    await office.getByRole('link', { name: 'Standard CME evaluation' }).click();
+    await expect.poll(() => office.getByLabel('Questions').inputValue()).toContain('single: Yes | No');
+    await submit(office, 'Save evaluation');
+    await office.getByRole('link', { name: 'New post-test' }).click();
+    await office.getByLabel('Name').fill('Hyponatremia post-test');
+    await office
+      .getByLabel('Questions')
+      .fill('How fast may sodium be corrected in a day?\n- 20 mmol/L\n* 8 mmol/L');
+    await submit(office, 'Save post-test');
+    await expect.poll(() => office.locator('main').innerText()).toContain('Hyponatremia post-test');
+
+    await office.goto('/demo/series');
+    await office
+      .getByRole('link', { name: /Medicine Grand Rounds/ })
+      .first()
+      .click();
+    await office.getByRole('link', { name: 'Evaluation results' }).click();
+    await expect
+      .poll(() => office.getByRole('heading', { level: 1 }).innerText())
+      .toMatch(/^Evaluation results: Medicine Grand Rounds \d{4}$/);
+    await office.goBack();
+    await office.getByRole('link', { name: SESSION }).first().click();
+    await office.getByRole('link', { name: 'Evaluation results' }).click();
+    await expect
+      .poll(() => office.getByRole('heading', { level: 1 }).innerText())
+      .toBe(`Evaluation results: ${SESSION}`);
+
+    await office.setViewportSize({ width: 390, height: 844 });
+    await office.goto('/demo/admin/accounts');
+    await office.getByRole('link', { name: 'External credit for Maya Patel' }).click();
+    await office.getByLabel('Activity').fill('Regional stroke conference');
+    await office.getByLabel('Provider').fill('Demo Medical Center');
+    await office.getByLabel('Completed on').fill('2026-10-02');
+    await office.getByLabel('Credits').fill('6');
+    await office.getByLabel('Why it is added by hand').fill('Paper sign-in sheet');
+    await submit(office, 'Add credit');
+    await expect
+      .poll(() => office.getByRole('status').innerText())
+      .toBe('Added: Regional stroke conference, 6.00 AMA PRA Category 1 Credit™.');
+  });
+});

@@ -40,6 +40,7 @@ import {
   getStateQuery,
   requirementsChangedSignal,
 } from '../../workflows/credit';
+import { addDays, localDate, localTime } from '../../workflows/calendar';
 import { seedMember } from '../support/accounts';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { pdfText } from '../support/pdf';
@@ -139,6 +140,18 @@ class Lifecycle {
     await this.until((state) => state.phase !== 'waiting_for_attendance');
   }
 
+  /** What the relay does for a claim whose lifecycle must be told again: signal-with-start. */
+  async tellAgain() {
+    const input: CreditInput = { organizationId: organization.id, sessionId: session.id, accountId: ann.id };
+    await env.client.workflow.signalWithStart('credit', {
+      taskQueue: this.taskQueue,
+      workflowId: creditWorkflowId(session.id, ann.id),
+      args: [input],
+      signal: attendanceRecordedSignal,
+      signalArgs: [{ claimId: this.claimId }],
+    });
+  }
+
   async now() {
     return new Date(await env.currentTimeMs());
   }
@@ -192,8 +205,10 @@ describe('the learner’s credit lifecycle, on the time-skipping server', () => 
     await withLifecycle(async (life) => {
       await life.attend(new Date());
       const due = await life.until((s) => s.phase === 'requirements_due');
-      // Due 30 days after the session ends (the organization's default).
-      expect(new Date(due.dueAt!).getTime()).toBe(session.endsAt.getTime() + 30 * DAY);
+      // Due 30 days after the session ends (the organization's default), at the hour it ended there.
+      const zone = session.timeZone;
+      expect(localDate(new Date(due.dueAt!), zone)).toBe(addDays(localDate(session.endsAt, zone), 30));
+      expect(localTime(new Date(due.dueAt!), zone)).toBe(localTime(session.endsAt, zone));
       await env.sleep(3 * DAY);
       expect(await life.evaluate()).toEqual({ sessionId: session.id });
       const done = await life.until((s) => s.phase === 'certified');
@@ -248,7 +263,11 @@ describe('the learner’s credit lifecycle, on the time-skipping server', () => 
         'credit-reminder',
         'credit-lapsed',
       ]);
-      const dueAt = session.endsAt.getTime() + 30 * DAY;
+      const [requirement] = await database.db
+        .select()
+        .from(creditRequirements)
+        .where(eq(creditRequirements.claimId, life.claimId));
+      const dueAt = requirement!.dueAt.getTime();
       expect(mail.slice(1).map((m) => Math.round((dueAt - m.createdAt.getTime()) / DAY) || 0)).toEqual([
         7, 1, 0,
       ]);
@@ -262,16 +281,46 @@ describe('the learner’s credit lifecycle, on the time-skipping server', () => 
       const reopened = await reopenCredit(database.db, {
         organizationId: organization.id,
         claimId: life.claimId,
-        dueAt: new Date(now.getTime() + 14 * DAY),
         byId: coordinator.id,
         now,
       });
       expect(reopened?.lapsedAt).toBeNull();
-      await life.handle.signal(requirementsChangedSignal);
+      expect(reopened?.dueAt).toEqual(new Date(now.getTime() + 14 * DAY));
+      // As the reopening route (and, failing that, the relay) tells it: the attendance again.
+      await life.tellAgain();
       await life.until((s) => s.phase === 'requirements_due');
       await env.sleep(2 * DAY);
       expect(await life.evaluate()).toEqual({ sessionId: session.id });
       await life.until((s) => s.phase === 'certified');
+    });
+  });
+
+  test('a lapsed credit’s lifecycle ends after 30 days unreopened; a reopening starts it again', async () => {
+    await withLifecycle(async (life) => {
+      await life.attend(new Date());
+      await life.until((s) => s.phase === 'requirements_due');
+      await env.sleep(62 * DAY);
+      expect(await life.handle.result()).toMatchObject({ phase: 'lapsed' });
+      const now = await life.now();
+      await reopenCredit(database.db, {
+        organizationId: organization.id,
+        claimId: life.claimId,
+        byId: ann.id,
+        now,
+      });
+      await life.tellAgain();
+      await life.until((s) => s.phase === 'requirements_due');
+      expect(await life.evaluate()).toEqual({ sessionId: session.id });
+      await life.until((s) => s.phase === 'certified');
+      // Reopened with nothing lapsed or failed, nothing happens.
+      expect(
+        await reopenCredit(database.db, {
+          organizationId: organization.id,
+          claimId: life.claimId,
+          byId: ann.id,
+          now,
+        }),
+      ).toBeNull();
     });
   });
 
@@ -345,7 +394,6 @@ describe('the learner’s credit lifecycle, on the time-skipping server', () => 
       await reopenCredit(database.db, {
         organizationId: organization.id,
         claimId: life.claimId,
-        dueAt: new Date(now.getTime() + 7 * DAY),
         byId: ann.id,
         now,
       });

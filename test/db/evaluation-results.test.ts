@@ -5,6 +5,7 @@ import {
   type Account,
   auditEvents,
   type Claim,
+  claims,
   creditRequirements,
   evaluationForms,
   messages,
@@ -160,7 +161,7 @@ describe('reopening a lapsed credit', () => {
   test('the coordinator reopens it from Who attended: due in two weeks, the learner mailed, the lifecycle told, audited', async () => {
     const ann = await attendee('ann@riverside.test');
     t.clock.set(new Date('2026-04-03T12:00:00Z'));
-    await lifecycle().closeRequirements({ claimId: ann.claim.id });
+    await lifecycle().closeRequirements({ claimId: ann.claim.id, at: t.clock.now().toISOString() });
 
     const visitor = await signedInVisitor(
       t.app,
@@ -170,7 +171,7 @@ describe('reopening a lapsed credit', () => {
     );
     const attendance = await visitor.get(`/${organization.code}/sessions/${session.id}/attendance`);
     expect(textOf(attendance.html)).toContain(
-      'Lapsed: the evaluation was not done by Apr 2, 2026, 2:00 PM EDT',
+      'Lapsed: the evaluation was not done by Apr 2, 2026, 1:00 PM EDT',
     );
     const reopened = await visitor.post(
       `/${organization.code}/sessions/${session.id}/credits/${ann.claim.id}/reopen`,
@@ -183,10 +184,11 @@ describe('reopening a lapsed credit', () => {
       .where(eq(creditRequirements.claimId, ann.claim.id));
     expect(requirement?.lapsedAt).toBeNull();
     expect(requirement?.dueAt).toEqual(new Date(t.clock.now().getTime() + REOPEN_DAYS * DAY));
-    expect(t.credits.calls).toContainEqual({
-      call: 'requirementsChanged',
-      args: [session.id, ann.account.id],
-    });
+    // The lifecycle is told at once, and the claim is marked for the relay should that fail.
+    expect(t.credits.calls.map((c) => c.call)).toEqual(['attendanceRecorded']);
+    expect(t.credits.calls[0]?.args[0]).toMatchObject({ id: ann.claim.id, accountId: ann.account.id });
+    const [marked] = await database.db.select().from(claims).where(eq(claims.id, ann.claim.id));
+    expect(marked?.lifecycleStartedAt).toBeNull();
     const [mail] = await database.db.select().from(messages).where(eq(messages.kind, 'credit-reopened'));
     expect(mail?.to).toBe('ann@riverside.test');
     const [audited] = await database.db
@@ -245,8 +247,9 @@ describe('settings', () => {
       .select()
       .from(creditRequirements)
       .where(eq(creditRequirements.claimId, ann.claim.id));
-    // Ten days after the session ends, which is later than a week from the attendance's recording.
-    expect(requirement?.dueAt).toEqual(new Date('2026-03-13T18:00:00Z'));
+    // Ten days after the session ends, at the hour it ended (1 PM, EDT by then). Recorded on time,
+    // it is not given the late attendance's week.
+    expect(requirement?.dueAt).toEqual(new Date('2026-03-13T17:00:00Z'));
     expect(requirement?.certificate).toBe(false);
   });
 

@@ -76,8 +76,8 @@ describe('My CE', () => {
     await lifecycle().openCreditRequirements({ claimId: claim.id });
     const visitor = await signedInVisitor(t.app, organization, ann.email, `${base()}/my-ce`);
     const myCe = textOf((await visitor.get(`${base()}/my-ce`)).html);
-    // 30 days after the session ended, in its zone (EDT by April 2).
-    expect(myCe).toContain('Due by Apr 2, 2026, 2:00 PM EDT.');
+    // 30 days after the session ended, at the hour it ended there: 1 PM EST, then 1 PM EDT.
+    expect(myCe).toContain('Due by Apr 2, 2026, 1:00 PM EDT.');
     expect(myCe).toContain('Complete evaluation for Sepsis update');
 
     const path = `${base()}/my-ce/evaluations/${claim.id}`;
@@ -148,7 +148,7 @@ describe('My CE', () => {
   test('a past-due evaluation is refused with what to do, and My CE says the credit lapsed', async () => {
     await lifecycle().openCreditRequirements({ claimId: claim.id });
     t.clock.set(new Date('2026-04-03T12:00:00Z'));
-    await lifecycle().closeRequirements({ claimId: claim.id });
+    await lifecycle().closeRequirements({ claimId: claim.id, at: t.clock.now().toISOString() });
     const visitor = await signedInVisitor(t.app, organization, ann.email, `${base()}/my-ce`);
     const myCe = textOf((await visitor.get(`${base()}/my-ce`)).html);
     expect(myCe).toContain('was not completed, so this credit is not on your record');

@@ -122,6 +122,8 @@ export async function certificateMailFor(
     if (certificateTemplates.size >= 100)
       certificateTemplates.delete(certificateTemplates.keys().next().value ?? '');
     template = renderCertificateMail({ ...shared, ...PER_LEARNER });
+    // A rendering that failed is not kept: the next certificate tries again.
+    template.catch(() => certificateTemplates.delete(key));
     certificateTemplates.set(key, template);
   }
   const { subject, html, text } = await template;

@@ -20,7 +20,8 @@ import type { Mailer } from '../server/mail';
 import type { Texter } from '../server/texting';
 import { learnerName } from '../server/transcripts';
 import { renderCertificatePdf } from '../views/certificate-pdf';
-import { certificateMailFor, renderCreditSteps } from '../views/mail/credit-steps';
+import { certificateMailFor } from '../views/mail/certificate';
+import { renderCreditSteps } from '../views/mail/credit-steps';
 import { formatInstant, formatSessionTime } from '../views/time';
 import type { CreditActivities, CreditProgress } from '../workflows/credit';
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { and, desc, eq } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { type Certificate, certificates, organizations } from '../db/schema';
+import { fileNameSlug } from './presentation-types';
 
 /**
  * Certificate numbers: twelve characters of Crockford's base 32 (no I, L, O or U), random, so one
@@ -130,12 +131,5 @@ export async function verifyCertificate(db: Database, serial: string): Promise<V
 
 /** The download's name: "certificate-sepsis-update-7KQ2-M9XD-4HTA.pdf". */
 export function certificateFileName(certificate: Pick<Certificate, 'activityName' | 'serial'>): string {
-  const slug = certificate.activityName
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '')
-    .slice(0, 60);
-  return `certificate-${slug || 'activity'}-${formatSerial(certificate.serial)}.pdf`;
+  return `certificate-${fileNameSlug(certificate.activityName) || 'activity'}-${formatSerial(certificate.serial)}.pdf`;
 }

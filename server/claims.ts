@@ -321,6 +321,44 @@ export async function recordAttendance(
   return result;
 }
 
+/**
+ * Where a claim's credit stands, for My CE and Who attended alike (creditStanding words it): what
+ * its lifecycle fixed it requires, the post-test attempts used, and its certificate, if any.
+ */
+const creditColumns = {
+  /** Null for a claim whose lifecycle has not opened it yet, or from before evaluations existed. */
+  requirement: {
+    dueAt: creditRequirements.dueAt,
+    evaluation: sql<boolean>`${creditRequirements.evaluationQuestions} is not null`,
+    evaluationCompletedAt: creditRequirements.evaluationCompletedAt,
+    test: sql<boolean>`${creditRequirements.testQuestions} is not null`,
+    testPassedAt: creditRequirements.testPassedAt,
+    attemptsAllowed: creditRequirements.attemptsAllowed,
+    lapsedAt: creditRequirements.lapsedAt,
+    certificate: creditRequirements.certificate,
+  },
+  attemptsUsed: sql<number>`(select count(*)::int from ${testAttempts} where ${testAttempts.claimId} = ${claims.id})`,
+  certificateId: certificates.id,
+  certificateSerial: certificates.serial,
+};
+
+/** A claim with creditColumns, as creditStanding reads it (a left join: the requirement's fields may be null). */
+export interface ClaimCredit {
+  claim: Pick<Claim, 'creditRecordedAt'>;
+  requirement: {
+    dueAt: Date | null;
+    evaluation: boolean;
+    evaluationCompletedAt: Date | null;
+    test: boolean;
+    testPassedAt: Date | null;
+    attemptsAllowed: number | null;
+    lapsedAt: Date | null;
+    certificate: boolean | null;
+  } | null;
+  attemptsUsed: number;
+  certificateId: string | null;
+}
+
 /** A learner's claims, newest first, with their sessions: "My CE". */
 export async function claimsOf(db: Database, organizationId: string, accountId: string) {
   return db
@@ -336,22 +374,10 @@ export async function claimsOf(db: Database, organizationId: string, accountId: 
       },
       seriesName: series.name,
       creditType: series.creditType,
-      /** Null for a claim whose lifecycle has not opened it yet, or from before evaluations existed. */
-      requirement: {
-        dueAt: creditRequirements.dueAt,
-        evaluation: sql<boolean>`${creditRequirements.evaluationQuestions} is not null`,
-        evaluationCompletedAt: creditRequirements.evaluationCompletedAt,
-        test: sql<boolean>`${creditRequirements.testQuestions} is not null`,
-        testPassedAt: creditRequirements.testPassedAt,
-        attemptsAllowed: creditRequirements.attemptsAllowed,
-        lapsedAt: creditRequirements.lapsedAt,
-        certificate: creditRequirements.certificate,
-      },
-      attemptsUsed: sql<number>`(select count(*)::int from ${testAttempts} where ${testAttempts.claimId} = ${claims.id})`,
+      ...creditColumns,
       bestScore: sql<
         number | null
       >`(select max(${testAttempts.score}) from ${testAttempts} where ${testAttempts.claimId} = ${claims.id})`,
-      certificateId: certificates.id,
     })
     .from(claims)
     .innerJoin(sessions, eq(sessions.id, claims.sessionId))
@@ -405,16 +431,7 @@ export async function attendanceOf(db: Database, organizationId: string, session
       degree: accounts.degree,
       profession: accounts.profession,
       email: accounts.email,
-      /** Null until the learner's credit lifecycle opens it (or from before evaluations existed). */
-      requirement: {
-        dueAt: creditRequirements.dueAt,
-        evaluationOwed: sql<boolean>`${creditRequirements.evaluationQuestions} is not null and ${creditRequirements.evaluationCompletedAt} is null`,
-        testOwed: sql<boolean>`${creditRequirements.testQuestions} is not null and ${creditRequirements.testPassedAt} is null`,
-        attemptsAllowed: creditRequirements.attemptsAllowed,
-        lapsedAt: creditRequirements.lapsedAt,
-      },
-      attemptsUsed: sql<number>`(select count(*)::int from ${testAttempts} where ${testAttempts.claimId} = ${claims.id})`,
-      certificateSerial: certificates.serial,
+      ...creditColumns,
     })
     .from(claims)
     .innerJoin(accounts, eq(accounts.id, claims.accountId))

@@ -16,7 +16,7 @@ import {
   testAttempts,
 } from '../db/schema';
 import { addDays, DAY_MS, instantAt, localDate, localTime } from '../workflows/calendar';
-import type { LearnerClaim } from './claims';
+import type { ClaimCredit } from './claims';
 import type { CreditProgress } from '../workflows/credit';
 
 /**
@@ -59,13 +59,18 @@ export function resolveCreditPlan(facts: {
   return { dueAt, certificate: policy === 'certificate' };
 }
 
-/** What is still owed, in words for a sentence ("the evaluation and the post-test"); null: nothing. */
+/** What is owed, in words for a sentence: "the evaluation", "the evaluation and the post-test". */
+export function owedWords(owed: { evaluation: boolean; test: boolean }): string {
+  return [owed.evaluation && 'the evaluation', owed.test && 'the post-test'].filter(Boolean).join(' and ');
+}
+
+/** What the lifecycle's progress still owes, in words; null: nothing. */
 export function requirementsOwed(progress: CreditProgress): string | null {
-  const owed = [
-    progress.evaluation && !progress.evaluationDone ? 'the evaluation' : null,
-    progress.test && !progress.testPassed ? 'the post-test' : null,
-  ].filter((part): part is string => part !== null);
-  return owed.length === 0 ? null : owed.join(' and ');
+  const owed = {
+    evaluation: progress.evaluation && !progress.evaluationDone,
+    test: progress.test && !progress.testPassed,
+  };
+  return owed.evaluation || owed.test ? owedWords(owed) : null;
 }
 
 /** The learner's own requirement for a claim in this organization; null when it is not theirs. */
@@ -259,7 +264,7 @@ export function attemptsOf(db: Database, claimId: string) {
  * than it was), and a post-test whose attempts are all used gets its number of attempts again. The
  * claim's lifecycle is marked for the relay to tell again (lifecycleStartedAt cleared, in the same
  * transaction), which wakes it or, if it has ended, starts it anew. Null when there is nothing to
- * reopen: not the organization's, complete, or neither lapsed nor out of attempts.
+ * reopen: not the organization's, complete, or neither past due nor out of attempts.
  */
 export async function reopenCredit(
   db: Database,
@@ -286,7 +291,8 @@ export async function reopenCredit(
       .where(eq(testAttempts.claimId, held.claimId));
     const attemptsUsed = used?.n ?? 0;
     const failedOut = testOwed && attemptsUsed >= held.attemptsAllowed;
-    if (!held.lapsedAt && !failedOut) return null;
+    const pastDue = held.lapsedAt !== null || held.dueAt.getTime() <= input.now.getTime();
+    if (!pastDue && !failedOut) return null;
     let attemptsAllowed = held.attemptsAllowed;
     if (failedOut) {
       const [test] = held.postTestId
@@ -319,11 +325,12 @@ export type CreditStanding =
       test: boolean;
       attemptsLeft: number;
     }
-  | { kind: 'lapsed'; dueAt: Date }
+  | { kind: 'lapsed'; dueAt: Date; evaluation: boolean; test: boolean }
   | { kind: 'test_failed' };
 
-export function creditStanding(row: LearnerClaim, now: Date): CreditStanding {
-  const requirement = row.requirement?.dueAt ? row.requirement : null;
+export function creditStanding(row: ClaimCredit, now: Date): CreditStanding {
+  const requirement = row.requirement;
+  const dueAt = requirement?.dueAt;
   if (row.claim.creditRecordedAt) {
     return {
       kind: 'on_record',
@@ -331,14 +338,13 @@ export function creditStanding(row: LearnerClaim, now: Date): CreditStanding {
       transcriptOnly: requirement !== null && !requirement.certificate,
     };
   }
-  if (!requirement) return { kind: 'being_recorded' };
+  if (!requirement || !dueAt) return { kind: 'being_recorded' };
   const evaluation = requirement.evaluation && requirement.evaluationCompletedAt === null;
   const test = requirement.test && requirement.testPassedAt === null;
   if (!evaluation && !test) return { kind: 'being_recorded' };
-  if (requirement.lapsedAt || requirement.dueAt.getTime() <= now.getTime()) {
-    return { kind: 'lapsed', dueAt: requirement.dueAt };
-  }
-  const attemptsLeft = Math.max(0, requirement.attemptsAllowed - row.attemptsUsed);
+  if (requirement.lapsedAt || dueAt.getTime() <= now.getTime())
+    return { kind: 'lapsed', dueAt, evaluation, test };
+  const attemptsLeft = Math.max(0, (requirement.attemptsAllowed ?? 0) - row.attemptsUsed);
   if (test && attemptsLeft === 0) return { kind: 'test_failed' };
-  return { kind: 'owed', dueAt: requirement.dueAt, evaluation, test, attemptsLeft };
+  return { kind: 'owed', dueAt, evaluation, test, attemptsLeft };
 }

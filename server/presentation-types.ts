@@ -209,6 +209,21 @@ export function downloadName(uploaded: string, kind: PresentationKind): string {
 }
 
 /**
+ * Words as a file name's part that any disk and mail client keeps: "Sepsis update, part 2" →
+ * "sepsis-update-part-2" (accents dropped, anything else a dash), at most `max` characters.
+ */
+export function fileNameSlug(words: string, max = 60): string {
+  return words
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, max)
+    .replace(/-$/, '');
+}
+
+/**
  * A file name cut to `max` characters as people count them (code points), never halving an emoji,
  * with any lone surrogate a browser sent made whole, so it can always be encoded for a header.
  */

@@ -1,5 +1,6 @@
 import type { Organization } from '../db/schema';
 import { FIRST_LOCK_MINUTES } from '../server/accounts';
+import { MIN_DAYS_TO_COMPLETE } from '../server/credit-requirements';
 import { PASSWORD_POLICIES } from '../server/auth/password-policy';
 
 import type { FieldErrors, FormValues } from '../server/forms';
@@ -263,7 +264,7 @@ export function AdminSettingsPage(
           label="Evaluations due, in days after a session"
           type="number"
           inputmode="numeric"
-          hint="Where a series sets none. An attendance recorded a day or more late still gets at least 7 days."
+          hint={`Where a series sets none. An attendance recorded a day or more late still gets at least ${MIN_DAYS_TO_COMPLETE} days.`}
           value={typed(values, 'evaluationDueDays')}
           error={errors.evaluationDueDays}
         />

@@ -1,7 +1,7 @@
 import type { Organization, Series, Session } from '../db/schema';
 import { formatSerial } from '../server/certificates';
 import type { Attendee } from '../server/claims';
-import { REOPEN_DAYS } from '../server/credit-requirements';
+import { creditStanding, owedWords, REOPEN_DAYS } from '../server/credit-requirements';
 import type { PlannedRow } from '../server/sign-in-sheet';
 import type { SessionException } from '../server/claim-exceptions';
 import { creditWords } from './claim-pages';
@@ -29,6 +29,8 @@ export function AttendancePage(
     session: Session;
     series: Series;
     attendees: Attendee[];
+    /** Whether a credit is past due is judged at this moment. */
+    now: Date;
     canRecord: boolean;
     said?: string | undefined;
     recordError?: string | undefined;
@@ -96,6 +98,7 @@ export function AttendancePage(
                   <td data-label="Credit">
                     <CreditCell
                       person={person}
+                      now={props.now}
                       zone={zone}
                       path={path}
                       canReopen={props.canRecord}
@@ -282,42 +285,40 @@ function SheetRows(props: {
 /** Where an attendee's credit stands, and, for a lapsed or failed one, the coordinators' reopening. */
 function CreditCell(props: {
   person: Attendee;
+  now: Date;
   zone: string;
   path: string;
   canReopen: boolean;
   csrfToken: string;
 }) {
   const { person, zone } = props;
-  const requirement = person.requirement?.dueAt ? person.requirement : null;
-  if (person.claim.creditRecordedAt) {
-    return (
-      <>
-        On record
-        {person.certificateSerial ? (
-          <>
-            <br />
-            <span class="muted">Certificate {formatSerial(person.certificateSerial)}</span>
-          </>
-        ) : null}
-      </>
-    );
+  const standing = creditStanding(person, props.now);
+  switch (standing.kind) {
+    case 'on_record':
+      return (
+        <>
+          On record
+          {person.certificateSerial ? (
+            <>
+              <br />
+              <span class="muted">Certificate {formatSerial(person.certificateSerial)}</span>
+            </>
+          ) : null}
+        </>
+      );
+    case 'being_recorded':
+      return <>Being recorded</>;
+    case 'owed':
+      return (
+        <>
+          Waiting for {owedWords(standing)}, due {formatInstant(standing.dueAt, zone)}
+        </>
+      );
   }
-  if (!requirement || (!requirement.evaluationOwed && !requirement.testOwed)) return <>Being recorded</>;
-  const owed = [requirement.evaluationOwed && 'evaluation', requirement.testOwed && 'post-test']
-    .filter(Boolean)
-    .join(' and ');
-  const failed = requirement.testOwed && person.attemptsUsed >= requirement.attemptsAllowed;
-  const lapsed = requirement.lapsedAt !== null;
-  if (!lapsed && !failed)
-    return (
-      <>
-        Waiting for the {owed}, due {formatInstant(requirement.dueAt, zone)}
-      </>
-    );
   return (
     <>
-      {lapsed
-        ? `Lapsed: the ${owed} was not done by ${formatInstant(requirement.dueAt, zone)}`
+      {standing.kind === 'lapsed'
+        ? `Lapsed: ${owedWords(standing)} was not done by ${formatInstant(standing.dueAt, zone)}`
         : 'Post-test not passed in the attempts allowed'}
       {props.canReopen && (
         <form method="post" action={`${props.path}/credits/${person.claim.id}/reopen`} class="inline">

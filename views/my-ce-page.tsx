@@ -1,6 +1,6 @@
 import type { ClaimChannel, ClaimException, Organization } from '../db/schema';
 import type { LearnerClaim } from '../server/claims';
-import { type CreditStanding, creditStanding } from '../server/credit-requirements';
+import { type CreditStanding, creditStanding, owedWords } from '../server/credit-requirements';
 import { creditWords } from './claim-pages';
 import { Notice } from './field';
 import { Layout, type PageChrome } from './layout';
@@ -205,7 +205,7 @@ function standingWords(standing: CreditStanding, timeZone: string): string {
     case 'on_record':
       return standing.transcriptOnly ? 'credit on your record (transcript only)' : 'credit on your record';
     case 'owed':
-      return `credit after ${[standing.evaluation && 'the evaluation', standing.test && 'the post-test'].filter(Boolean).join(' and ')}, due by ${formatInstant(standing.dueAt, timeZone)}`;
+      return `credit after ${owedWords(standing)}, due by ${formatInstant(standing.dueAt, timeZone)}`;
     case 'lapsed':
       return 'credit lapsed: not completed by its due date';
     case 'test_failed':

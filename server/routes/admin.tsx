@@ -42,6 +42,7 @@ import {
 } from '../forms';
 import { noticeNext, takeNotice } from '../notice';
 import { chrome, viewerOf } from '../page';
+import { attachmentDisposition } from '../presentation-types';
 import { renderError } from '../respond';
 
 export const adminRoutes = new Hono<AppEnv>();
@@ -316,7 +317,7 @@ adminRoutes.get('/evaluations/csv', allow(staff), async (c) => {
   const csv = await organizationEvaluationsCsv(c.get('deps').db, organization.id);
   return c.body(csv, 200, {
     'Content-Type': 'text/csv; charset=utf-8',
-    'Content-Disposition': `attachment; filename="evaluations-${organization.code}.csv"`,
+    'Content-Disposition': attachmentDisposition(`evaluations-${organization.code}.csv`),
   });
 });
 

@@ -20,7 +20,7 @@ import { decideException, exceptionsOf } from '../claim-exceptions';
 import { parseSignInSheet, planSignInSheet } from '../sign-in-sheet';
 import { attendanceOf } from '../claims';
 import { audit } from '../audit';
-import { reopenCredit } from '../credit-requirements';
+import { owedWords, reopenCredit } from '../credit-requirements';
 import { renderCreditSteps } from '../../views/mail/credit-steps';
 import { formatInstant, formatSessionTime } from '../../views/time';
 import { AttendancePage } from '../../views/attendance-page';
@@ -62,7 +62,7 @@ attendanceRoutes.get('/sessions/:sessionId/screen', allow(maySeeSessionRule), as
 
 type AttendanceExtras = Omit<
   Parameters<typeof AttendancePage>[0],
-  keyof ReturnType<typeof chrome> | 'session' | 'series' | 'attendees' | 'canRecord' | 'exceptions'
+  keyof ReturnType<typeof chrome> | 'session' | 'series' | 'attendees' | 'canRecord' | 'exceptions' | 'now'
 >;
 
 /** The attendance page for the session in the path, with what just happened. */
@@ -84,6 +84,7 @@ async function attendancePage(
       session={found.session}
       series={found.series}
       attendees={attendees}
+      now={deps.clock.now()}
       exceptions={await exceptionsOf(deps.db, organization.id, found.session.id)}
       canRecord={
         !found.session.deactivatedAt && (await mayChangeSessions(deps.db, found.series, viewerOf(c)))
@@ -252,7 +253,7 @@ attendanceRoutes.post(
     if (!reopened) {
       return attendancePage(
         c,
-        { said: 'Nothing to reopen: that credit is not lapsed or out of attempts.' },
+        { said: 'Nothing to reopen: that credit is not past due or out of attempts.' },
         409,
       );
     }
@@ -273,12 +274,10 @@ attendanceRoutes.post(
         recipientFirstName: attendee.firstName,
         sessionName: found.session.name,
         sessionWhen: formatSessionTime(found.session.startsAt, found.session.endsAt, found.session.timeZone),
-        owed: [
-          reopened.evaluationQuestions && !reopened.evaluationCompletedAt ? 'the evaluation' : null,
-          reopened.testQuestions && !reopened.testPassedAt ? 'the post-test' : null,
-        ]
-          .filter(Boolean)
-          .join(' and '),
+        owed: owedWords({
+          evaluation: reopened.evaluationQuestions !== null && reopened.evaluationCompletedAt === null,
+          test: reopened.testQuestions !== null && reopened.testPassedAt === null,
+        }),
         dueWhen,
         stage: 'opened',
         certificate: reopened.certificate,

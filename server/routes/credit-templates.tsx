@@ -7,7 +7,7 @@ import { allow, hasRole } from '../access';
 import { audit } from '../audit';
 import type { AppEnv } from '../context';
 import { formText, parseFormText } from '../evaluation-forms';
-import { type FieldErrors, type FormValues, fieldErrors, typedField, validForm, validParams } from '../forms';
+import { type FieldErrors, type FormValues, typedField, validForm, validParams } from '../forms';
 import { chrome } from '../page';
 import { parseTestText, postTestFields, postTestOf, postTestsOf, testText } from '../post-tests';
 import { renderError } from '../respond';
@@ -41,9 +41,13 @@ creditTemplateRoutes.get('/admin/evaluations', allow(staff), async (c) => {
 
 // ---- Evaluations ----
 
+/** Every problem named at once: the name, and the first question the editor cannot read. */
 const evaluationFormFields = z.object({
   name: z.string().trim().min(1, 'Name the evaluation.').max(200, 'Keep the name under 200 characters.'),
-  questions: typedField,
+  questions: typedField.superRefine((text, ctx) => {
+    const read = parseFormText(text);
+    if ('error' in read) ctx.addIssue({ code: 'custom', message: read.error });
+  }),
 });
 
 async function formById(c: Context<AppEnv>, id: string) {
@@ -95,40 +99,46 @@ creditTemplateRoutes.get('/admin/evaluations/:id', allow(staff), idParam, async 
   });
 });
 
-/** Saves a new evaluation (id null) or an edited one; a problem comes back on the form. */
-async function saveEvaluation(c: Context<AppEnv>, id: string | null) {
+/** Saves a new evaluation (id null) or an edited one; a name taken comes back on the form. */
+async function saveEvaluation(
+  c: Context<AppEnv>,
+  id: string | null,
+  form: z.output<typeof evaluationFormFields>,
+) {
   const organization = c.get('organization');
   const { db, clock } = c.get('deps');
-  const raw = await c.req.parseBody();
-  const values: FormValues = { name: String(raw.name ?? ''), questions: String(raw.questions ?? '') };
-  const parsed = evaluationFormFields.safeParse(values);
-  if (!parsed.success)
-    return evaluationEditor(c, id, { values, errors: fieldErrors(parsed.error.issues) }, 400);
   const existing = id ? await formById(c, id) : null;
   if (id && !existing) return renderError(c, 'not_found');
-  const read = parseFormText(parsed.data.questions, existing?.questions);
-  if ('error' in read) return evaluationEditor(c, id, { values, errors: { questions: read.error } }, 400);
+  // Read again with the questions it had, so a question kept keeps its id and its answers.
+  const read = parseFormText(form.questions, existing?.questions);
+  if ('error' in read)
+    return evaluationEditor(c, id, { values: form, errors: { questions: read.error } }, 400);
   const [clash] = await db
     .select({ id: evaluationForms.id })
     .from(evaluationForms)
     .where(
       and(
         eq(evaluationForms.organizationId, organization.id),
-        eq(evaluationForms.name, parsed.data.name),
+        eq(evaluationForms.name, form.name),
         id ? ne(evaluationForms.id, id) : undefined,
       ),
     );
   if (clash)
-    return evaluationEditor(c, id, { values, errors: { name: 'Another evaluation has that name.' } }, 400);
+    return evaluationEditor(
+      c,
+      id,
+      { values: form, errors: { name: 'Another evaluation has that name.' } },
+      400,
+    );
   const [saved] = id
     ? await db
         .update(evaluationForms)
-        .set({ name: parsed.data.name, questions: read.questions, updatedAt: clock.now() })
+        .set({ name: form.name, questions: read.questions, updatedAt: clock.now() })
         .where(and(eq(evaluationForms.id, id), eq(evaluationForms.organizationId, organization.id)))
         .returning()
     : await db
         .insert(evaluationForms)
-        .values({ organizationId: organization.id, name: parsed.data.name, questions: read.questions })
+        .values({ organizationId: organization.id, name: form.name, questions: read.questions })
         .returning();
   if (!saved) return renderError(c, 'not_found');
   await audit(c, 'evaluation_form_saved', {
@@ -142,10 +152,14 @@ async function saveEvaluation(c: Context<AppEnv>, id: string | null) {
   return c.redirect(`/${organization.code}/admin/evaluations`, 303);
 }
 
-const anyForm = validForm(z.object({}), (c) => renderError(c, 'bad_request'));
-creditTemplateRoutes.post('/admin/evaluations/new', allow(staff), anyForm, (c) => saveEvaluation(c, null));
-creditTemplateRoutes.post('/admin/evaluations/:id', allow(staff), idParam, anyForm, (c) =>
-  saveEvaluation(c, c.req.valid('param').id),
+const evaluationForm = validForm(evaluationFormFields, (c, rejected) =>
+  evaluationEditor(c, c.req.param('id') ?? null, rejected, 400),
+);
+creditTemplateRoutes.post('/admin/evaluations/new', allow(staff), evaluationForm, (c) =>
+  saveEvaluation(c, null, c.req.valid('form')),
+);
+creditTemplateRoutes.post('/admin/evaluations/:id', allow(staff), idParam, evaluationForm, (c) =>
+  saveEvaluation(c, c.req.valid('param').id, c.req.valid('form')),
 );
 
 // ---- Post-tests ----
@@ -191,21 +205,25 @@ creditTemplateRoutes.get('/admin/post-tests/:id', allow(staff), idParam, async (
   });
 });
 
-async function savePostTest(c: Context<AppEnv>, id: string | null) {
+/** The post-test form: every problem named at once, its questions' too. */
+const postTestForm = postTestFields.extend({
+  questions: typedField.superRefine((text, ctx) => {
+    const read = parseTestText(text);
+    if ('error' in read) ctx.addIssue({ code: 'custom', message: read.error });
+  }),
+});
+
+async function savePostTest(c: Context<AppEnv>, id: string | null, form: z.output<typeof postTestForm>) {
   const organization = c.get('organization');
   const { db, clock } = c.get('deps');
-  const raw = await c.req.parseBody();
   const values: FormValues = {
-    name: String(raw.name ?? ''),
-    passingScore: String(raw.passingScore ?? ''),
-    attemptsAllowed: String(raw.attemptsAllowed ?? ''),
-    questions: String(raw.questions ?? ''),
+    name: form.name,
+    passingScore: String(form.passingScore),
+    attemptsAllowed: String(form.attemptsAllowed),
+    questions: form.questions,
   };
-  const parsed = postTestFields.safeParse(values);
-  const read = parseTestText(values.questions as string);
-  const errors: FieldErrors = parsed.success ? {} : fieldErrors(parsed.error.issues);
-  if ('error' in read) errors.questions = read.error;
-  if (!parsed.success || 'error' in read) return postTestEditor(c, id, { values, errors }, 400);
+  const read = parseTestText(form.questions);
+  if ('error' in read) return postTestEditor(c, id, { values, errors: { questions: read.error } }, 400);
   if (id && !(await postTestOf(db, organization.id, id))) return renderError(c, 'not_found');
   const [clash] = await db
     .select({ id: postTests.id })
@@ -213,13 +231,18 @@ async function savePostTest(c: Context<AppEnv>, id: string | null) {
     .where(
       and(
         eq(postTests.organizationId, organization.id),
-        eq(postTests.name, parsed.data.name),
+        eq(postTests.name, form.name),
         id ? ne(postTests.id, id) : undefined,
       ),
     );
   if (clash)
     return postTestEditor(c, id, { values, errors: { name: 'Another post-test has that name.' } }, 400);
-  const fields = { ...parsed.data, questions: read.questions };
+  const fields = {
+    name: form.name,
+    passingScore: form.passingScore,
+    attemptsAllowed: form.attemptsAllowed,
+    questions: read.questions,
+  };
   const [saved] = id
     ? await db
         .update(postTests)
@@ -242,7 +265,12 @@ async function savePostTest(c: Context<AppEnv>, id: string | null) {
   return c.redirect(`/${organization.code}/admin/evaluations`, 303);
 }
 
-creditTemplateRoutes.post('/admin/post-tests/new', allow(staff), anyForm, (c) => savePostTest(c, null));
-creditTemplateRoutes.post('/admin/post-tests/:id', allow(staff), idParam, anyForm, (c) =>
-  savePostTest(c, c.req.valid('param').id),
+const postTestValidForm = validForm(postTestForm, (c, rejected) =>
+  postTestEditor(c, c.req.param('id') ?? null, rejected, 400),
+);
+creditTemplateRoutes.post('/admin/post-tests/new', allow(staff), postTestValidForm, (c) =>
+  savePostTest(c, null, c.req.valid('form')),
+);
+creditTemplateRoutes.post('/admin/post-tests/:id', allow(staff), idParam, postTestValidForm, (c) =>
+  savePostTest(c, c.req.valid('param').id, c.req.valid('form')),
 );

@@ -20,6 +20,7 @@ import { checkAnswers } from '../evaluation-forms';
 import { learnerName } from '../transcripts';
 import { type FieldErrors, type FormValues, validForm, validParams } from '../forms';
 import { chrome, viewerOf } from '../page';
+import { attachmentDisposition } from '../presentation-types';
 import { renderError } from '../respond';
 
 /**
@@ -270,7 +271,7 @@ myCeRoutes.get(
     if (!certificate) return renderError(c, 'not_found');
     return c.body(new Uint8Array(certificate.pdf), 200, {
       'Content-Type': 'application/pdf',
-      'Content-Disposition': `attachment; filename="${certificateFileName(certificate)}"`,
+      'Content-Disposition': attachmentDisposition(certificateFileName(certificate)),
       'Cache-Control': 'private, no-store',
     });
   },

@@ -1,6 +1,6 @@
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
-import { renderTranscriptMail } from '../../views/mail/credit-steps';
+import { renderTranscriptMail } from '../../views/mail/transcript';
 import { renderTranscriptPdf } from '../../views/transcript-pdf';
 import { TranscriptPage } from '../../views/transcript-page';
 import { formatDate } from '../../views/time';
@@ -24,10 +24,11 @@ import {
   fieldErrors,
   fieldsOverLimit,
   formValues,
+  validForm,
   validParams,
 } from '../forms';
 import { chrome, viewerOf } from '../page';
-import { attachmentDisposition } from '../presentation-types';
+import { attachmentDisposition, fileNameSlug } from '../presentation-types';
 import { RateLimited } from '../rate-limits';
 import { renderError } from '../respond';
 import { retryMessage } from '../throttle';
@@ -96,12 +97,7 @@ async function transcriptFor(c: Context<AppEnv>) {
 
 function fileBase(c: Context<AppEnv>, transcript: { from: string; to: string }) {
   const { account } = viewerOf(c);
-  const name = `${account.lastName}-${account.firstName}`
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .replace(/[^A-Za-z0-9]+/g, '-')
-    .toLowerCase();
-  return `transcript-${name}-${transcript.from}-to-${transcript.to}`;
+  return `transcript-${fileNameSlug(`${account.lastName} ${account.firstName}`)}-${transcript.from}-to-${transcript.to}`;
 }
 
 transcriptRoutes.get(`${PATH}/pdf`, allow(signedIn), async (c) => {
@@ -123,87 +119,91 @@ transcriptRoutes.get(`${PATH}/csv`, allow(signedIn), async (c) => {
   });
 });
 
-const emailForm = z.object({
-  from: z.string().max(20).optional(),
-  to: z.string().max(20).optional(),
-  sendTo: z.enum(['me', 'other'], { error: 'Choose who gets it.' }),
-  email: z.string().max(254).optional().default(''),
-});
+const emailForm = z
+  .object({
+    from: z.string().max(20).optional(),
+    to: z.string().max(20).optional(),
+    sendTo: z.enum(['me', 'other'], { error: 'Choose who gets it.' }),
+    email: z
+      .string()
+      .max(254)
+      .optional()
+      .default('')
+      .transform((email) => email.trim()),
+  })
+  .superRefine((form, ctx) => {
+    if (form.sendTo === 'other' && !z.email().safeParse(form.email).success) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['email'],
+        message: 'Enter the email address to send it to, like name@example.org.',
+      });
+    }
+  });
 
-transcriptRoutes.post(`${PATH}/email`, allow(signedIn), async (c) => {
-  const deps = c.get('deps');
-  const organization = c.get('organization');
-  const { account } = viewerOf(c);
-  const raw = (await c.req.parseBody()) as Record<string, unknown>;
-  const values = formValues(raw);
-  const parsed = emailForm.safeParse(raw);
-  const one = (name: string) => (typeof raw[name] === 'string' ? (raw[name] as string) : undefined);
-  const typedRange = { from: one('from'), to: one('to') };
-  const overLimit = fieldsOverLimit(raw);
-  if (overLimit) return transcriptPage(c, typedRange, { mail: { values, errors: overLimit } }, 400);
-  if (!parsed.success) {
-    return transcriptPage(c, typedRange, { mail: { values, errors: fieldErrors(parsed.error.issues) } }, 400);
-  }
-  let recipient = account.email;
-  if (parsed.data.sendTo === 'other') {
-    const email = parsed.data.email.trim();
-    if (!z.email().safeParse(email).success) {
+/** The dates a form carried back, as the page's query would. */
+function typedRange(values: FormValues) {
+  const one = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
+  return { from: one('from'), to: one('to') };
+}
+
+transcriptRoutes.post(
+  `${PATH}/email`,
+  allow(signedIn),
+  validForm(emailForm, (c, rejected) =>
+    transcriptPage(c, typedRange(rejected.values), { mail: rejected }, 400),
+  ),
+  async (c) => {
+    const deps = c.get('deps');
+    const organization = c.get('organization');
+    const { account } = viewerOf(c);
+    const form = c.req.valid('form');
+    const values: FormValues = { sendTo: form.sendTo, email: form.email };
+    const recipient = form.sendTo === 'other' ? form.email : account.email;
+    const typed = { from: form.from, to: form.to };
+    const judged = rangeOf(c, typed);
+    if (!('range' in judged)) return transcriptPage(c, typed);
+    try {
+      await deps.rateLimits.transcriptMailsByAccount.take(account.id);
+    } catch (error) {
+      if (!(error instanceof RateLimited)) throw error;
+      c.header('Retry-After', String(error.retryAfterSeconds));
       return transcriptPage(
         c,
-        typedRange,
+        typed,
         {
           mail: {
             values,
-            errors: { email: 'Enter the email address to send it to, like name@example.org.' },
+            errors: { form: retryMessage(error.retryAfterSeconds, 'You have emailed several transcripts.') },
           },
         },
-        400,
+        429,
       );
     }
-    recipient = email;
-  }
-  const judged = rangeOf(c, typedRange);
-  if (!('range' in judged)) return transcriptPage(c, typedRange);
-  try {
-    await deps.rateLimits.transcriptMailsByAccount.take(account.id);
-  } catch (error) {
-    if (!(error instanceof RateLimited)) throw error;
-    c.header('Retry-After', String(error.retryAfterSeconds));
-    return transcriptPage(
-      c,
-      typedRange,
-      {
-        mail: {
-          values,
-          errors: { form: retryMessage(error.retryAfterSeconds, 'You have emailed several transcripts.') },
-        },
-      },
-      429,
-    );
-  }
-  const transcript = await transcriptOf(deps.db, organization, account, judged.range, deps.clock.now());
-  const pdf = await renderTranscriptPdf(transcript, organization.timeZone);
-  const mail = await renderTranscriptMail({
-    organizationName: organization.name,
-    learnerName: transcript.learnerName,
-    dates: `${formatDate(transcript.from)} to ${formatDate(transcript.to)}`,
-    forSomeoneElse: recipient !== account.email,
-  });
-  const sentAt = deps.clock.now();
-  await deps.mailer.send({
-    idempotencyKey: `transcript:${account.id}:${sentAt.getTime()}`,
-    organizationId: organization.id,
-    kind: 'transcript',
-    to: recipient,
-    ...mail,
-    attachments: [{ filename: `${fileBase(c, transcript)}.pdf`, content: pdf }],
-  });
-  await audit(c, 'transcript_emailed', {
-    accountId: account.id,
-    detail: { to: recipient, from: transcript.from, through: transcript.to },
-  });
-  return transcriptPage(c, typedRange, { said: `Your transcript is on its way to ${recipient}.` });
-});
+    const transcript = await transcriptOf(deps.db, organization, account, judged.range, deps.clock.now());
+    const pdf = await renderTranscriptPdf(transcript, organization.timeZone);
+    const mail = await renderTranscriptMail({
+      organizationName: organization.name,
+      learnerName: transcript.learnerName,
+      dates: `${formatDate(transcript.from)} to ${formatDate(transcript.to)}`,
+      forSomeoneElse: recipient !== account.email,
+    });
+    const sentAt = deps.clock.now();
+    await deps.mailer.send({
+      idempotencyKey: `transcript:${account.id}:${sentAt.getTime()}`,
+      organizationId: organization.id,
+      kind: 'transcript',
+      to: recipient,
+      ...mail,
+      attachments: [{ filename: `${fileBase(c, transcript)}.pdf`, content: pdf }],
+    });
+    await audit(c, 'transcript_emailed', {
+      accountId: account.id,
+      detail: { to: recipient, from: transcript.from, through: transcript.to },
+    });
+    return transcriptPage(c, typed, { said: `Your transcript is on its way to ${recipient}.` });
+  },
+);
 
 transcriptRoutes.post(`${PATH}/external`, allow(signedIn), async (c) => {
   const deps = c.get('deps');

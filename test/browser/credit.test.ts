@@ -106,7 +106,7 @@ describe('from attendance to a certificate and a transcript', () => {
 });
 
 describe('the CME office', () => {
-  it('keeps evaluations and post-tests, reads a series’ and a session’s results, and adds credit by hand', async () => {
+  it('keeps evaluations and post-tests, reads results, adds credit by hand; a learner on a phone fails the new post-test, then passes', async () => {
     const office = await suite.visitor();
     await signIn(office, demoEmail('admin'), DEMO_PASSWORD);
     await office.getByRole('link', { name: 'Evaluations', exact: true }).first().click();
@@ -121,6 +121,15 @@ describe('the CME office', () => {
       .fill('How fast may sodium be corrected in a day?\n- 20 mmol/L\n* 8 mmol/L');
     await submit(office, 'Save post-test');
     await expect.poll(() => office.locator('main').innerText()).toContain('Hyponatremia post-test');
+    // Grand rounds asks for it from now on.
+    await office.goto('/demo/series');
+    await office
+      .getByRole('link', { name: /Medicine Grand Rounds/ })
+      .first()
+      .click();
+    await office.getByRole('link', { name: 'Edit details' }).click();
+    await office.getByLabel('Post-test').selectOption({ label: 'Hyponatremia post-test' });
+    await submit(office, 'Save details');
 
     await office.goto('/demo/series');
     await office
@@ -150,5 +159,42 @@ describe('the CME office', () => {
     await expect
       .poll(() => office.getByRole('status').innerText())
       .toBe('Added: Regional stroke conference, 6.00 AMA PRA Category 1 Credit™.');
+
+    // A learner on a phone takes grand rounds' new post-test: failed once, then passed.
+    const coordinator = await suite.visitor();
+    await signIn(coordinator, demoEmail('coordinator'), DEMO_PASSWORD);
+    await coordinator.goto('/demo/dashboard');
+    const row = await coordinator.locator('.dash-row').filter({ hasText: SESSION }).first().innerText();
+    const eventId = /Child ID (\d+)/.exec(row)?.[1] ?? '';
+
+    const learner = await suite.visitor();
+    await learner.setViewportSize({ width: 390, height: 844 });
+    await signIn(learner, demoEmail('owner'), DEMO_PASSWORD);
+    await learner.goto('/demo/claim');
+    await learner.getByLabel('Event ID or attendance code').fill(eventId);
+    await submit(learner, 'Continue');
+    await submit(learner, 'I attended: record my attendance');
+    const take = learner.getByRole('link', { name: `Take the post-test for ${SESSION}` });
+    await expect
+      .poll(
+        async () => {
+          await learner.goto('/demo/my-ce');
+          return take.count();
+        },
+        { timeout: 30_000, interval: 1_000 },
+      )
+      .toBe(1);
+    await take.click();
+    await learner.getByLabel('20 mmol/L').check();
+    await submit(learner, 'Submit answers');
+    await expect
+      .poll(() => learner.getByRole('status').innerText())
+      .toBe('You scored 0%; 80% passes. You have 2 attempts left.');
+    await learner.getByRole('link', { name: 'Try again' }).click();
+    await learner.getByLabel('8 mmol/L').check();
+    await submit(learner, 'Submit answers');
+    await expect
+      .poll(() => learner.getByRole('status').innerText())
+      .toBe('Test Complete: you passed with 100%.');
   });
 });

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { certificateMailFor, renderCertificateMail } from '../../views/mail/credit-steps';
+import { certificateMailFor, renderCertificateMail } from '../../views/mail/certificate';
 
 test('a session’s shared certificate mail, filled in, is the mail rendered for that learner alone', async () => {
   const shared = {

@@ -65,6 +65,9 @@ export function installTemporalRuntime(config: Config, level: Config['LOG_LEVEL'
   });
 }
 
+/** Longer than the 60 s idle timeout of common proxies (nginx, cloud load balancers). */
+const KEEP_ALIVE_MS = 65_000;
+
 export const WORKFLOWS_PATH = new URL('../workflows/index.ts', import.meta.url).pathname;
 
 export async function createWorker(
@@ -192,6 +195,13 @@ export function startWeb(runtime: Runtime): Promise<{ port: number; close(): Pro
         });
       },
     );
+    // A proxy or client reuses an idle connection; if the server closes its end first (Node's
+    // default is after 5 s) the two race and the next request dies with ECONNRESET. Holding idle
+    // connections longer than the usual 60 s of a proxy leaves closing to the other side.
+    if ('keepAliveTimeout' in server) {
+      server.keepAliveTimeout = KEEP_ALIVE_MS;
+      server.headersTimeout = KEEP_ALIVE_MS + 1_000;
+    }
     server.once('error', reject);
   });
 }

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page, type Route, chromium } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, vi } from 'vitest';
 import { type RoundsProcess, removeDataDirectories, startRounds } from './app-process';
 
@@ -119,7 +119,7 @@ function pageChecker(context: BrowserContext) {
       await page.route('**/*', async (route) => {
         const request = route.request();
         if (!request.isNavigationRequest() || request.frame() !== page.mainFrame()) return route.fallback();
-        const response = await route.fetch({ maxRedirects: 0 });
+        const response = await fetchOnce(route);
         const body = await response.body();
         await route.fulfill({ response, body });
         const isPage = (response.headers()['content-type'] ?? '').startsWith('text/html');
@@ -141,6 +141,20 @@ function pageChecker(context: BrowserContext) {
       return problems.splice(0);
     },
   };
+}
+
+/**
+ * Fetches a navigation for the page. A GET that finds its reused connection reset (the client
+ * sent on an idle socket the other end was closing) is sent once more on a new one, as a browser
+ * does; anything else fails as it came.
+ */
+async function fetchOnce(route: Route) {
+  try {
+    return await route.fetch({ maxRedirects: 0 });
+  } catch (error) {
+    if (route.request().method() !== 'GET' || !String(error).includes('ECONNRESET')) throw error;
+    return await route.fetch({ maxRedirects: 0 });
+  }
 }
 
 interface AxeResults {

@@ -7,10 +7,10 @@ import {
   popGraphicsState,
   pushGraphicsState,
   rgb,
-  StandardFonts,
   setFillingRgbColor,
 } from '@cantoo/pdf-lib';
 import QRCode from 'qrcode';
+import { embedFonts } from './pdf-fonts';
 import { printable, wrap } from './pdf-text';
 import { formatInstant, formatSessionTime } from './time';
 
@@ -54,9 +54,7 @@ export async function renderCertificatePdf(content: CertificateContent): Promise
   pdf.setSubject(`Certificate ${content.serial}`);
   pdf.setCreationDate(content.issuedAt);
   pdf.setModificationDate(content.issuedAt);
-  const regular = await pdf.embedFont(StandardFonts.Helvetica);
-  const bold = await pdf.embedFont(StandardFonts.HelveticaBold);
-  const italic = await pdf.embedFont(StandardFonts.HelveticaOblique);
+  const { regular, bold, italic } = await embedFonts(pdf, content, { italic: true });
   const page = pdf.addPage([PAGE.width, PAGE.height]);
 
   page.drawRectangle({

@@ -1,4 +1,5 @@
-import { type PDFFont, PDFDocument, type PDFPage, rgb, StandardFonts } from '@cantoo/pdf-lib';
+import { type PDFFont, PDFDocument, type PDFPage, rgb } from '@cantoo/pdf-lib';
+import { embedFonts } from './pdf-fonts';
 import { wrap } from './pdf-text';
 import { claimSentences, type FlyerContent } from '../server/flyer';
 import { formatSessionTime } from './time';
@@ -14,8 +15,7 @@ export async function renderFlyerPdf(content: FlyerContent, qrPng: Uint8Array | 
   pdf.setTitle(`${content.title}: ${content.seriesName}`);
   pdf.setAuthor(`${content.organizationName} CME`);
   pdf.setSubject('Continuing medical education session flyer');
-  const regular = await pdf.embedFont(StandardFonts.Helvetica);
-  const bold = await pdf.embedFont(StandardFonts.HelveticaBold);
+  const { regular, bold } = await embedFonts(pdf, content);
   let page: PDFPage = pdf.addPage([PAGE.width, PAGE.height]);
   let y = PAGE.height - MARGIN;
   const width = PAGE.width - 2 * MARGIN;

@@ -1,26 +1,16 @@
 import type { PDFFont } from '@cantoo/pdf-lib';
-
-/** A standard font's characters never change: a certificate run asks for them thousands of times. */
-const characterSets = new Map<string, Set<number>>();
-
-function characterSet(font: PDFFont): Set<number> {
-  let known = characterSets.get(font.name);
-  if (!known) {
-    known = new Set(font.getCharacterSet());
-    characterSets.set(font.name, known);
-  }
-  return known;
-}
+import { characterSet } from './pdf-fonts';
 
 /**
- * Helvetica speaks Windows-1252 only. A name in another script is kept as close as it can be
+ * The text as the font can print it. Letters the font lacks are kept as close as they can be
  * (accents dropped where the letter exists without them), and anything else becomes "?", so a
- * flyer is never refused for a speaker's name.
+ * flyer is never refused for a speaker's name. (`embedFonts` chooses a font that lacks nothing
+ * for most names.)
  */
 export function printable(font: PDFFont, text: string): string {
   const known = characterSet(font);
   let out = '';
-  for (const ch of text.replace(/[\r\n\t]+/g, ' ')) {
+  for (const ch of text.normalize('NFC').replace(/[\r\n\t]+/g, ' ')) {
     const code = ch.codePointAt(0) ?? 63;
     if (known.has(code)) {
       out += ch;

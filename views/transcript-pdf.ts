@@ -1,6 +1,7 @@
-import { type PDFFont, PDFDocument, type PDFPage, rgb, StandardFonts } from '@cantoo/pdf-lib';
+import { type PDFFont, PDFDocument, type PDFPage, rgb } from '@cantoo/pdf-lib';
 import { formatSerial } from '../server/certificates';
 import type { Transcript } from '../server/transcripts';
+import { embedFonts } from './pdf-fonts';
 import { printable, wrap } from './pdf-text';
 import { formatDate, formatInstant } from './time';
 
@@ -24,8 +25,7 @@ export async function renderTranscriptPdf(transcript: Transcript, zone: string):
   pdf.setAuthor(`${transcript.organizationName} CME`);
   pdf.setCreationDate(transcript.generatedAt);
   pdf.setModificationDate(transcript.generatedAt);
-  const regular = await pdf.embedFont(StandardFonts.Helvetica);
-  const bold = await pdf.embedFont(StandardFonts.HelveticaBold);
+  const { regular, bold } = await embedFonts(pdf, transcript);
   let page: PDFPage = pdf.addPage([PAGE.width, PAGE.height]);
   let y = PAGE.height - MARGIN;
 

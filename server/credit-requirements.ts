@@ -15,7 +15,15 @@ import {
   type Session,
   testAttempts,
 } from '../db/schema';
-import { addDays, DAY_MS, instantAt, localDate, localTime } from '../workflows/calendar';
+import {
+  addDays,
+  DAY_MS,
+  daysBetween,
+  instantAt,
+  isLocalDate,
+  localDate,
+  localTime,
+} from '../workflows/calendar';
 import type { ClaimCredit } from './claims';
 import type { CreditProgress } from '../workflows/credit';
 
@@ -25,8 +33,36 @@ import type { CreditProgress } from '../workflows/credit';
  * learner's pages write answers here, and tell the lifecycle to look again.
  */
 
-/** A coordinator's reopening gives the learner this long from the moment it is reopened. */
+/** A coordinator's reopening offers the learner this many days, to the end of the last one. */
 export const REOPEN_DAYS = 14;
+/** The furthest a reopening may set the due date: a reopening is a second chance, not a new year. */
+export const REOPEN_MAX_DAYS = 180;
+/** A day given by date is given to its end, as a learner reads "due December 17". */
+const END_OF_DAY = '23:59';
+
+/** The day a reopening offers, 'YYYY-MM-DD' in the session's zone. */
+export function defaultReopenDay(zone: string, now: Date): string {
+  return addDays(localDate(now, zone), REOPEN_DAYS);
+}
+
+/**
+ * The due date a coordinator typed for a reopening (empty: the day offered), as the instant the
+ * day ends in the session's zone, or what is wrong with it.
+ */
+export function judgeReopenDay(
+  typed: string,
+  zone: string,
+  now: Date,
+): { day: string; dueAt: Date } | { problem: string } {
+  const today = localDate(now, zone);
+  const day = typed.trim() || defaultReopenDay(zone, now);
+  if (!isLocalDate(day)) return { problem: 'Enter the date the learner has until, such as 2026-12-31.' };
+  if (day <= today) return { problem: 'Choose a day after today.' };
+  if (daysBetween(today, day) > REOPEN_MAX_DAYS) {
+    return { problem: `Choose a day within ${REOPEN_MAX_DAYS} days of today.` };
+  }
+  return { day, dueAt: instantAt(day, END_OF_DAY, zone) };
+}
 
 /**
  * An attendance recorded a day or more after its session (an exception, a sign-in sheet) still
@@ -260,7 +296,7 @@ export function attemptsOf(db: Database, claimId: string) {
 }
 
 /**
- * A coordinator reopens a lapsed or failed credit: due again REOPEN_DAYS from now (never earlier
+ * A coordinator reopens a lapsed or failed credit: due again at the chosen time (never earlier
  * than it was), and a post-test whose attempts are all used gets its number of attempts again. The
  * claim's lifecycle is marked for the relay to tell again (lifecycleStartedAt cleared, in the same
  * transaction), which wakes it or, if it has ended, starts it anew. Null when there is nothing to
@@ -268,7 +304,7 @@ export function attemptsOf(db: Database, claimId: string) {
  */
 export async function reopenCredit(
   db: Database,
-  input: { organizationId: string; claimId: string; byId: string; now: Date },
+  input: { organizationId: string; claimId: string; byId: string; now: Date; dueAt: Date },
 ): Promise<CreditRequirement | null> {
   return db.transaction(async (tx) => {
     const [held] = await tx
@@ -303,7 +339,7 @@ export async function reopenCredit(
         : [];
       attemptsAllowed = attemptsUsed + Math.max(1, test?.attemptsAllowed ?? 1);
     }
-    const dueAt = new Date(Math.max(held.dueAt.getTime(), input.now.getTime() + REOPEN_DAYS * DAY_MS));
+    const dueAt = new Date(Math.max(held.dueAt.getTime(), input.dueAt.getTime()));
     const [reopened] = await tx
       .update(creditRequirements)
       .set({ dueAt, lapsedAt: null, reopenedAt: input.now, reopenedById: input.byId, attemptsAllowed })

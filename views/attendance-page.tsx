@@ -1,7 +1,8 @@
 import type { Organization, Series, Session } from '../db/schema';
 import { formatSerial } from '../server/certificates';
 import type { Attendee } from '../server/claims';
-import { creditStanding, owedWords, REOPEN_DAYS } from '../server/credit-requirements';
+import { creditStanding, defaultReopenDay, owedWords, REOPEN_MAX_DAYS } from '../server/credit-requirements';
+import { addDays, localDate } from '../workflows/calendar';
 import type { PlannedRow } from '../server/sign-in-sheet';
 import type { SessionException } from '../server/claim-exceptions';
 import { creditWords } from './claim-pages';
@@ -39,6 +40,8 @@ export function AttendancePage(
     sheetError?: string | undefined;
     exceptions: SessionException[];
     exceptionError?: string | undefined;
+    /** A reopening refused for its date: which credit, what was typed, and why. */
+    reopening?: { claimId: string; typed: string; problem: string } | undefined;
   },
 ) {
   const { organization, session } = props;
@@ -100,8 +103,9 @@ export function AttendancePage(
                       person={person}
                       now={props.now}
                       zone={zone}
-                      path={path}
+                      sessionPath={sessionPath(organization, session)}
                       canReopen={props.canRecord}
+                      reopening={props.reopening?.claimId === person.claim.id ? props.reopening : undefined}
                       csrfToken={props.csrfToken}
                     />
                   </td>
@@ -287,8 +291,10 @@ function CreditCell(props: {
   person: Attendee;
   now: Date;
   zone: string;
-  path: string;
+  /** The session's own path, under which its credits are reopened. */
+  sessionPath: string;
   canReopen: boolean;
+  reopening?: { typed: string; problem: string } | undefined;
   csrfToken: string;
 }) {
   const { person, zone } = props;
@@ -321,17 +327,67 @@ function CreditCell(props: {
         ? `Lapsed: ${owedWords(standing)} was not done by ${formatInstant(standing.dueAt, zone)}`
         : 'Post-test not passed in the attempts allowed'}
       {props.canReopen && (
-        <form method="post" action={`${props.path}/credits/${person.claim.id}/reopen`} class="inline">
-          <CsrfField token={props.csrfToken} />
-          <button type="submit" class="secondary">
-            Reopen for {REOPEN_DAYS} days
-            <span class="visually-hidden">
-              {' '}
-              for {person.firstName} {person.lastName}
-            </span>
-          </button>
-        </form>
+        <ReopenForm
+          person={person}
+          zone={zone}
+          now={props.now}
+          sessionPath={props.sessionPath}
+          reopening={props.reopening}
+          csrfToken={props.csrfToken}
+        />
       )}
     </>
+  );
+}
+
+/**
+ * Reopening, folded away until asked for: the day the learner has until (offered REOPEN_DAYS from
+ * today, in the session's zone) and the button. A refused day comes back open, as typed, with why.
+ */
+function ReopenForm(props: {
+  person: Attendee;
+  zone: string;
+  now: Date;
+  sessionPath: string;
+  reopening?: { typed: string; problem: string } | undefined;
+  csrfToken: string;
+}) {
+  const { person, reopening } = props;
+  const id = `reopen-due-${person.claim.id}`;
+  const today = localDate(props.now, props.zone);
+  const who = `${person.firstName} ${person.lastName}`;
+  return (
+    <details class="reopen" open={reopening ? true : undefined}>
+      <summary>
+        Reopen<span class="visually-hidden"> the credit of {who}</span>
+      </summary>
+      <form method="post" action={`${props.sessionPath}/credits/${person.claim.id}/reopen`} novalidate>
+        <CsrfField token={props.csrfToken} />
+        <div class={reopening ? 'field invalid' : 'field'}>
+          <label for={id}>
+            Due by the end of<span class="visually-hidden"> (for {who})</span>
+          </label>
+          <input
+            id={id}
+            name="due"
+            type="date"
+            value={reopening?.typed ?? defaultReopenDay(props.zone, props.now)}
+            min={addDays(today, 1)}
+            max={addDays(today, REOPEN_MAX_DAYS)}
+            required
+            aria-invalid={reopening ? 'true' : undefined}
+            aria-describedby={reopening ? `${id}-error` : undefined}
+          />
+          {reopening && (
+            <p class="error" role="alert" id={`${id}-error`}>
+              {reopening.problem}
+            </p>
+          )}
+        </div>
+        <button type="submit" class="secondary">
+          Reopen<span class="visually-hidden"> for {who}</span>
+        </button>
+      </form>
+    </details>
   );
 }

@@ -20,7 +20,7 @@ import { decideException, exceptionsOf } from '../claim-exceptions';
 import { parseSignInSheet, planSignInSheet } from '../sign-in-sheet';
 import { attendanceOf } from '../claims';
 import { audit } from '../audit';
-import { owedWords, reopenCredit } from '../credit-requirements';
+import { judgeReopenDay, owedWords, reopenCredit } from '../credit-requirements';
 import { renderCreditSteps } from '../../views/mail/credit-steps';
 import { formatInstant, formatSessionTime } from '../../views/time';
 import { AttendancePage } from '../../views/attendance-page';
@@ -223,8 +223,8 @@ attendanceRoutes.post(
 );
 
 /**
- * A coordinator (or the CME office) reopens a learner's lapsed or failed credit: due again in
- * REOPEN_DAYS days (never earlier than it was), with the post-test's attempts again if they were
+ * A coordinator (or the CME office) reopens a learner's lapsed or failed credit: due again at the
+ * end of the day they choose (offered: REOPEN_DAYS from today; never earlier than it was), with the post-test's attempts again if they were
  * all used. The reopening is committed with the claim marked for the relay, so its lifecycle is
  * told (or started again) even if telling it now fails; then the learner is mailed.
  */
@@ -232,11 +232,14 @@ attendanceRoutes.post(
   '/sessions/:sessionId/credits/:claimId/reopen',
   allow(mayChangeSessionRule),
   validParams(z.object({ sessionId: z.uuid(), claimId: z.uuid() })),
-  validForm(z.object({}), (c) => renderError(c, 'bad_request')),
+  validForm(z.object({ due: z.string().max(20).optional().default('') }), (c) =>
+    renderError(c, 'bad_request'),
+  ),
   async (c) => {
     const organization = c.get('organization');
     const deps = c.get('deps');
     const { sessionId, claimId } = c.req.valid('param');
+    const { due } = c.req.valid('form');
     const found = await findSession(deps.db, organization.id, sessionId);
     if (!found) return renderError(c, 'not_found');
     const [attendee] = (await attendanceOf(deps.db, organization.id, sessionId)).filter(
@@ -244,11 +247,16 @@ attendanceRoutes.post(
     );
     if (!attendee) return renderError(c, 'not_found');
     const now = deps.clock.now();
+    const judged = judgeReopenDay(due, found.session.timeZone, now);
+    if ('problem' in judged) {
+      return attendancePage(c, { reopening: { claimId, typed: due, problem: judged.problem } }, 400);
+    }
     const reopened = await reopenCredit(deps.db, {
       organizationId: organization.id,
       claimId,
       byId: viewerOf(c).account.id,
       now,
+      dueAt: judged.dueAt,
     });
     if (!reopened) {
       return attendancePage(

@@ -283,6 +283,7 @@ describe('the learner’s credit lifecycle, on the time-skipping server', () => 
         claimId: life.claimId,
         byId: coordinator.id,
         now,
+        dueAt: new Date(now.getTime() + 14 * DAY),
       });
       expect(reopened?.lapsedAt).toBeNull();
       expect(reopened?.dueAt).toEqual(new Date(now.getTime() + 14 * DAY));
@@ -307,6 +308,7 @@ describe('the learner’s credit lifecycle, on the time-skipping server', () => 
         claimId: life.claimId,
         byId: ann.id,
         now,
+        dueAt: new Date(now.getTime() + 14 * DAY),
       });
       await life.tellAgain();
       await life.until((s) => s.phase === 'requirements_due');
@@ -319,6 +321,7 @@ describe('the learner’s credit lifecycle, on the time-skipping server', () => 
           claimId: life.claimId,
           byId: ann.id,
           now,
+          dueAt: new Date(now.getTime() + 14 * DAY),
         }),
       ).toBeNull();
     });
@@ -396,6 +399,7 @@ describe('the learner’s credit lifecycle, on the time-skipping server', () => 
         claimId: life.claimId,
         byId: ann.id,
         now,
+        dueAt: new Date(now.getTime() + 14 * DAY),
       });
       await life.handle.signal(requirementsChangedSignal);
       await life.until((s) => s.phase === 'requirements_due');

@@ -17,7 +17,7 @@ import {
   sessions,
 } from '../../db/schema';
 import { checkAnswers, ensureStandardEvaluation } from '../../server/evaluation-forms';
-import { ownRequirement, REOPEN_DAYS, submitEvaluation } from '../../server/credit-requirements';
+import { ownRequirement, submitEvaluation } from '../../server/credit-requirements';
 import { seedMember, signedInVisitor } from '../support/accounts';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { fieldError, textOf } from '../support/http';
@@ -30,8 +30,6 @@ let organization: Organization;
 let grandRounds: Series;
 let session: Session;
 let coordinator: Account;
-
-const DAY = 86_400_000;
 
 beforeEach(async () => {
   database = await createTestDatabase();
@@ -158,7 +156,7 @@ describe('evaluation results', () => {
 });
 
 describe('reopening a lapsed credit', () => {
-  test('the coordinator reopens it from Who attended: due in two weeks, the learner mailed, the lifecycle told, audited', async () => {
+  test('the coordinator reopens it from Who attended to a day they choose (two weeks offered), the learner mailed, the lifecycle told, audited', async () => {
     const ann = await attendee('ann@riverside.test');
     t.clock.set(new Date('2026-04-03T12:00:00Z'));
     await lifecycle().closeRequirements({ claimId: ann.claim.id, at: t.clock.now().toISOString() });
@@ -173,17 +171,35 @@ describe('reopening a lapsed credit', () => {
     expect(textOf(attendance.html)).toContain(
       'Lapsed: the evaluation was not done by Apr 2, 2026, 1:00 PM EDT',
     );
-    const reopened = await visitor.post(
-      `/${organization.code}/sessions/${session.id}/credits/${ann.claim.id}/reopen`,
+    // Two weeks are offered, to the end of the day in the session's zone.
+    expect(attendance.html).toContain('name="due" type="date" value="2026-04-17"');
+    const reopenPath = `/${organization.code}/sessions/${session.id}/credits/${ann.claim.id}/reopen`;
+
+    // A day that is not after today is refused, kept as typed, and nothing is reopened.
+    const refused = await visitor.post(reopenPath, { due: '2026-04-03' });
+    expect(refused.status).toBe(400);
+    expect(textOf(refused.html)).toContain('Choose a day after today.');
+    expect(refused.html).toContain('value="2026-04-03"');
+    expect((await visitor.post(reopenPath, { due: '2026-13-40' })).status).toBe(400);
+    expect(textOf((await visitor.post(reopenPath, { due: '2027-04-03' })).html)).toContain(
+      'Choose a day within 180 days of today.',
     );
+    const [untouched] = await database.db
+      .select()
+      .from(creditRequirements)
+      .where(eq(creditRequirements.claimId, ann.claim.id));
+    expect(untouched?.lapsedAt).not.toBeNull();
+    expect(t.credits.calls).toEqual([]);
+
+    const reopened = await visitor.post(reopenPath, { due: '2026-04-24' });
     expect(reopened.status).toBe(200);
-    expect(textOf(reopened.html)).toContain('has until Apr 17, 2026, 8:00 AM EDT and has been emailed.');
+    expect(textOf(reopened.html)).toContain('has until Apr 24, 2026, 11:59 PM EDT and has been emailed.');
     const [requirement] = await database.db
       .select()
       .from(creditRequirements)
       .where(eq(creditRequirements.claimId, ann.claim.id));
     expect(requirement?.lapsedAt).toBeNull();
-    expect(requirement?.dueAt).toEqual(new Date(t.clock.now().getTime() + REOPEN_DAYS * DAY));
+    expect(requirement?.dueAt).toEqual(new Date('2026-04-25T03:59:00Z'));
     // The lifecycle is told at once, and the claim is marked for the relay should that fail.
     expect(t.credits.calls.map((c) => c.call)).toEqual(['attendanceRecorded']);
     expect(t.credits.calls[0]?.args[0]).toMatchObject({ id: ann.claim.id, accountId: ann.account.id });

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { type Browser, type BrowserContext, type Page, type Route, chromium } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, vi } from 'vitest';
-import { type RoundsProcess, removeDataDirectories, startRounds } from './app-process';
+import { removeDataDirectories, startRounds } from './app-process';
 
 /** Where Debian's `chromium` package puts the browser; `npx playwright install` cannot run here. */
 const DEBIAN_CHROMIUM = '/usr/bin/chromium';
@@ -166,16 +166,24 @@ export interface BrowserSuite {
   visitor(): Promise<Page>;
 }
 
+/** Where the browser goes: a started Rounds, stopped after the file. */
+export interface ServedRounds {
+  url: string;
+  stop(): Promise<unknown>;
+}
+
 /**
- * Registers the file's hooks: Chromium first, then `npm start` once for the file; each test's
- * contexts are closed after it. Without a browser the app is not started and every test fails
- * with the reason (a failed hook would only mark them skipped).
+ * Registers the file's hooks: Chromium first, then `npm start` once for the file (or, for pages
+ * that need a state only time makes, such as a lapsed credit, `start`: the app in process over a
+ * test database, on its settable clock); each test's contexts are closed after it. Without a
+ * browser the app is not started and every test fails with the reason (a failed hook would only
+ * mark them skipped).
  */
-export function browserSuite(): BrowserSuite {
+export function browserSuite(options: { start?: () => Promise<ServedRounds> } = {}): BrowserSuite {
   vi.setConfig({ testTimeout: JOURNEY_TIMEOUT_MS });
   let browser: Browser | undefined;
   let noBrowser: unknown;
-  let rounds: RoundsProcess | undefined;
+  let rounds: ServedRounds | undefined;
   const contexts: { context: BrowserContext; checker: ReturnType<typeof pageChecker> }[] = [];
 
   beforeAll(async () => {
@@ -185,7 +193,7 @@ export function browserSuite(): BrowserSuite {
       noBrowser = error;
       return;
     }
-    rounds = await startRounds();
+    rounds = options.start ? await options.start() : await startRounds();
   });
   afterEach(async () => {
     const problems: PageProblem[] = [];
@@ -203,7 +211,7 @@ export function browserSuite(): BrowserSuite {
   afterAll(async () => {
     await browser?.close();
     await rounds?.stop();
-    await removeDataDirectories();
+    if (!options.start) await removeDataDirectories();
   });
 
   return {
@@ -232,9 +240,14 @@ export async function submit(page: Page, button: string): Promise<void> {
   await answered;
 }
 
-/** Signs in at the organization's sign-in page, as a person types it. */
-export async function signIn(page: Page, email: string, password: string): Promise<void> {
-  await page.goto('/demo/sign-in');
+/** Signs in at the organization's sign-in page (the demo's unless named), as a person types it. */
+export async function signIn(
+  page: Page,
+  email: string,
+  password: string,
+  organization = 'demo',
+): Promise<void> {
+  await page.goto(`/${organization}/sign-in`);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password', { exact: true }).fill(password);
   await submit(page, 'Sign in');

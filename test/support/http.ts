@@ -111,6 +111,14 @@ export class Visitor {
   ) {
     const response = await this.request(path, init);
     const html = await response.text();
+    if ((response.headers.get('content-type') ?? '').startsWith('text/html')) {
+      const nowhere = unansweredPosts(this.app, html);
+      if (nowhere.length > 0) {
+        throw new Error(
+          `${init.method} ${path} answered a page that posts where no route is: ${nowhere.join(', ')}`,
+        );
+      }
+    }
     const token = /<meta name="csrf-token" content="([^"]*)"/.exec(html)?.[1];
     if (token) this.csrfToken = decode(token);
     return {
@@ -178,4 +186,46 @@ export function textOf(html: string): string {
   return decode(html.replace(/<[^>]+>/g, ''))
     .replace(/\s+/g, ' ')
     .trim();
+}
+
+/** A route's path as a pattern: `:name` one segment, `:name{regex}` that regex, `*` the rest. */
+function routePattern(path: string): RegExp {
+  const source = path
+    .split(/(:\w+(?:\{[^}]+\})?|\*)/)
+    .map((part) => {
+      if (part === '*') return '.*';
+      const param = /^:\w+(?:\{([^}]+)\})?$/.exec(part);
+      if (param) return param[1] ? `(?:${param[1]})` : '[^/]+';
+      return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    })
+    .join('');
+  return new RegExp(`^${source}/?$`);
+}
+
+const postRoutes = new WeakMap<object, RegExp[]>();
+
+/**
+ * Every place a page's forms and htmx elements post to that no POST route of the app answers: a
+ * button that can only ever say "not found". Checked on every page a test is sent.
+ */
+export function unansweredPosts(app: Hono<AppEnv>, html: string): string[] {
+  let patterns = postRoutes.get(app);
+  if (!patterns) {
+    patterns = app.routes.filter((route) => route.method === 'POST').map((route) => routePattern(route.path));
+    postRoutes.set(app, patterns);
+  }
+  const targets: string[] = [];
+  for (const form of html.matchAll(/<form\b[^>]*>/g)) {
+    if (!/\bmethod="post"/i.test(form[0])) continue;
+    const action = /\baction="([^"]*)"/.exec(form[0])?.[1];
+    if (action) targets.push(decode(action));
+  }
+  for (const hx of html.matchAll(/\bhx-post="([^"]*)"/g)) targets.push(decode(hx[1] ?? ''));
+  return [
+    ...new Set(
+      targets
+        .map((target) => target.split(/[?#]/)[0] ?? '')
+        .filter((target) => target.startsWith('/') && !patterns.some((pattern) => pattern.test(target))),
+    ),
+  ];
 }

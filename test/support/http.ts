@@ -112,10 +112,10 @@ export class Visitor {
     const response = await this.request(path, init);
     const html = await response.text();
     if ((response.headers.get('content-type') ?? '').startsWith('text/html')) {
-      const nowhere = unansweredPosts(this.app, html);
+      const nowhere = unansweredAddresses(this.app, html);
       if (nowhere.length > 0) {
         throw new Error(
-          `${init.method} ${path} answered a page that posts where no route is: ${nowhere.join(', ')}`,
+          `${init.method} ${path} answered a page that leads where no route is: ${nowhere.join(', ')}`,
         );
       }
     }
@@ -202,30 +202,45 @@ function routePattern(path: string): RegExp {
   return new RegExp(`^${source}/?$`);
 }
 
-const postRoutes = new WeakMap<object, RegExp[]>();
+const routesByMethod = new WeakMap<object, Map<string, RegExp[]>>();
+
+function answers(app: Hono<AppEnv>, method: 'GET' | 'POST', path: string): boolean {
+  let known = routesByMethod.get(app);
+  if (!known) {
+    known = new Map();
+    for (const route of app.routes) {
+      if (route.method !== 'GET' && route.method !== 'POST') continue;
+      known.set(route.method, [...(known.get(route.method) ?? []), routePattern(route.path)]);
+    }
+    routesByMethod.set(app, known);
+  }
+  return (known.get(method) ?? []).some((pattern) => pattern.test(path));
+}
 
 /**
- * Every place a page's forms and htmx elements post to that no POST route of the app answers: a
- * button that can only ever say "not found". Checked on every page a test is sent.
+ * Every place a page links to, or posts to with a form or htmx, that no route of the app answers:
+ * a link or a button that can only ever say "not found". Checked on every page a test is sent.
  */
-export function unansweredPosts(app: Hono<AppEnv>, html: string): string[] {
-  let patterns = postRoutes.get(app);
-  if (!patterns) {
-    patterns = app.routes.filter((route) => route.method === 'POST').map((route) => routePattern(route.path));
-    postRoutes.set(app, patterns);
-  }
-  const targets: string[] = [];
+export function unansweredAddresses(app: Hono<AppEnv>, html: string): string[] {
+  const targets: { method: 'GET' | 'POST'; path: string }[] = [];
   for (const form of html.matchAll(/<form\b[^>]*>/g)) {
-    if (!/\bmethod="post"/i.test(form[0])) continue;
     const action = /\baction="([^"]*)"/.exec(form[0])?.[1];
-    if (action) targets.push(decode(action));
+    if (action)
+      targets.push({ method: /\bmethod="post"/i.test(form[0]) ? 'POST' : 'GET', path: decode(action) });
   }
-  for (const hx of html.matchAll(/\bhx-post="([^"]*)"/g)) targets.push(decode(hx[1] ?? ''));
+  for (const hx of html.matchAll(/\bhx-(get|post)="([^"]*)"/g)) {
+    targets.push({ method: hx[1] === 'post' ? 'POST' : 'GET', path: decode(hx[2] ?? '') });
+  }
+  for (const link of html.matchAll(/<a\b[^>]*\bhref="([^"]*)"/g))
+    targets.push({ method: 'GET', path: decode(link[1] ?? '') });
   return [
     ...new Set(
       targets
-        .map((target) => target.split(/[?#]/)[0] ?? '')
-        .filter((target) => target.startsWith('/') && !patterns.some((pattern) => pattern.test(target))),
+        .map(({ method, path }) => ({ method, path: path.split(/[?#]/)[0] ?? '' }))
+        .filter(
+          ({ method, path }) => path.startsWith('/') && !path.startsWith('//') && !answers(app, method, path),
+        )
+        .map(({ method, path }) => `${method} ${path}`),
     ),
   ];
 }

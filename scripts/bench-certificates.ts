@@ -3,7 +3,9 @@
  * each certificate generated (PDF with its QR code), stored, and its mail queued with the PDF
  * attached, by the credit lifecycle's own activity (issueCertificate) at the worker's default
  * concurrency of activities (100). Three sessions, one run each; the median is reported, with
- * the PDF's size. The outbox transport stands in for Resend (the mail is recorded, not sent).
+ * the PDF's size. Then three more with every learner's name in letters Helvetica lacks, so each
+ * certificate embeds its font. The outbox transport stands in for Resend (the mail is recorded,
+ * not sent).
  */
 import { randomBytes } from 'node:crypto';
 import { count, eq, sql } from 'drizzle-orm';
@@ -60,49 +62,68 @@ export async function benchCertificates(
       mailer: createMailer({ config, db, clock: systemClock }),
       publicUrl: config.publicUrl,
     });
-    const times: number[] = [];
-    for (let run = 0; run < RUNS; run++) {
-      const session = await seedApprovedSession(db, grandRounds, {
-        name: `Sepsis update, part ${run + 1}`,
-        startsAt: new Date(Date.now() - 2 * 3_600_000),
-        endsAt: new Date(Date.now() - 3_600_000),
-      });
-      const claimed = await db
-        .insert(claims)
-        .values(
-          learners.map((learner) => ({
-            organizationId: organization.id,
-            sessionId: session.id,
-            accountId: learner.id,
-            channel: 'sms' as const,
-            credits: '1.00',
-            claimedAt: new Date(),
-            lifecycleStartedAt: new Date(),
-            creditRecordedAt: new Date(),
-          })),
-        )
-        .returning({ id: claims.id });
-      const t0 = performance.now();
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: CONCURRENCY }, async () => {
-          while (next < claimed.length) {
-            const claim = claimed[next++];
-            if (claim) await activities.issueCertificate({ claimId: claim.id });
-          }
-        }),
-      );
-      times.push(performance.now() - t0);
-      const [issued] = await db
-        .select({ n: count() })
-        .from(certificates)
-        .where(eq(certificates.sessionId, session.id));
-      if (issued?.n !== LEARNERS) throw new Error(`${issued?.n} certificates for ${LEARNERS} claims`);
-    }
+    let part = 0;
+    /** RUNS sessions, each with every learner's claim, their certificates issued at once; ms each. */
+    const issueSessions = async () => {
+      const times: number[] = [];
+      for (let run = 0; run < RUNS; run++) {
+        part += 1;
+        const session = await seedApprovedSession(db, grandRounds, {
+          name: `Sepsis update, part ${part}`,
+          startsAt: new Date(Date.now() - 2 * 3_600_000),
+          endsAt: new Date(Date.now() - 3_600_000),
+        });
+        const claimed = await db
+          .insert(claims)
+          .values(
+            learners.map((learner) => ({
+              organizationId: organization.id,
+              sessionId: session.id,
+              accountId: learner.id,
+              channel: 'sms' as const,
+              credits: '1.00',
+              claimedAt: new Date(),
+              lifecycleStartedAt: new Date(),
+              creditRecordedAt: new Date(),
+            })),
+          )
+          .returning({ id: claims.id });
+        const t0 = performance.now();
+        let next = 0;
+        await Promise.all(
+          Array.from({ length: CONCURRENCY }, async () => {
+            while (next < claimed.length) {
+              const claim = claimed[next++];
+              if (claim) await activities.issueCertificate({ claimId: claim.id });
+            }
+          }),
+        );
+        times.push(performance.now() - t0);
+        const [issued] = await db
+          .select({ n: count() })
+          .from(certificates)
+          .where(eq(certificates.sessionId, session.id));
+        if (issued?.n !== LEARNERS) throw new Error(`${issued?.n} certificates for ${LEARNERS} claims`);
+      }
+      return times;
+    };
+    const times = await issueSessions();
     const [mailed] = await db.select({ n: count() }).from(messages).where(eq(messages.kind, 'certificate'));
     const [size] = await db
       .select({ bytes: sql<number>`avg(length(${certificates.pdf}))::int` })
       .from(certificates);
+    // The same again with names Helvetica cannot print: each certificate embeds DejaVu Sans, cut
+    // down to its letters (views/pdf-fonts.ts).
+    await db
+      .update(accounts)
+      .set({ firstName: 'Nguyễn Thị', lastName: sql`'Łukasiewicz ' || ${accounts.id}` });
+    const unicodeTimes = await issueSessions();
+    const [unicodeSize] = await db
+      .select({ bytes: sql<number>`avg(length(${certificates.pdf}))::int` })
+      .from(certificates)
+      .innerJoin(claims, eq(claims.id, certificates.claimId))
+      .innerJoin(accounts, eq(accounts.id, claims.accountId))
+      .where(eq(accounts.firstName, 'Nguyễn Thị'));
     const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
     return [
       [
@@ -112,6 +133,10 @@ export async function benchCertificates(
       [
         'mail queued with the PDF attached',
         `${mailed?.n ?? 0} messages; PDF ${((size?.bytes ?? 0) / 1024).toFixed(1)} KB each`,
+      ],
+      [
+        `the same, every name one Helvetica lacks (DejaVu Sans embedded, median of ${RUNS})`,
+        `${seconds(median(unicodeTimes))} (runs: ${unicodeTimes.map(seconds).join(', ')}); PDF ${((unicodeSize?.bytes ?? 0) / 1024).toFixed(1)} KB each`,
       ],
     ];
   } finally {

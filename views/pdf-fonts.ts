@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import fontkit from '@cantoo/fontkit';
+import fontkit, { type Font, type FontCollection } from '@cantoo/fontkit';
 import { type PDFDocument, type PDFFont, StandardFonts } from '@cantoo/pdf-lib';
 
 export interface PdfFonts {
@@ -38,7 +38,7 @@ export async function embedFonts(
       ...(styles?.italic && { italic: await pdf.embedFont(StandardFonts.HelveticaOblique) }),
     };
   }
-  pdf.registerFontkit(fontkit);
+  pdf.registerFontkit(parsedOnce);
   return {
     regular: await pdf.embedFont(dejaVu('DejaVuSans.ttf'), { subset: true }),
     bold: await pdf.embedFont(dejaVu('DejaVuSans-Bold.ttf'), { subset: true }),
@@ -46,6 +46,47 @@ export async function embedFonts(
       italic: await pdf.embedFont(dejaVu('DejaVuSans-Oblique.ttf'), { subset: true }),
     }),
   };
+}
+
+type ParsedFont = Font | FontCollection;
+
+/**
+ * fontkit, parsing each font file once: a document's embedding only reads the parsed font (its
+ * glyphs, metrics and layout tables) and cuts its own subset, so certificates share one parse.
+ * Laying out a line (shaping through the font's substitution and positioning tables) cost as much
+ * again, and a session's certificates repeat the same lines: the font remembers them.
+ */
+const parsedFonts = new Map<Uint8Array, ParsedFont>();
+const parsedOnce = {
+  create(bytes: Uint8Array) {
+    let parsed = parsedFonts.get(bytes);
+    if (!parsed) {
+      parsed = rememberingLayouts(fontkit.create(bytes));
+      parsedFonts.set(bytes, parsed);
+    }
+    return parsed;
+  },
+};
+
+/** Lines laid out per font kept: a session's statements and names, and then some. */
+const LAYOUTS_KEPT = 2_000;
+
+function rememberingLayouts(parsed: ParsedFont): ParsedFont {
+  if (!parsed || !('layout' in parsed)) return parsed;
+  const layout = parsed.layout.bind(parsed);
+  const known = new Map<string, ReturnType<typeof layout>>();
+  parsed.layout = (text, features, ...rest) => {
+    if (rest.length > 0) return layout(text, features, ...rest);
+    const key = `${JSON.stringify(features ?? null)}\u0000${text}`;
+    let run = known.get(key);
+    if (!run) {
+      run = layout(text, features);
+      if (known.size >= LAYOUTS_KEPT) known.delete(known.keys().next().value ?? '');
+      known.set(key, run);
+    }
+    return run;
+  };
+  return parsed;
 }
 
 const fontFiles = new Map<string, Uint8Array>();

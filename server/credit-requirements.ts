@@ -37,8 +37,6 @@ import type { CreditProgress } from '../workflows/credit';
 export const REOPEN_DAYS = 14;
 /** The furthest a reopening may set the due date: a reopening is a second chance, not a new year. */
 export const REOPEN_MAX_DAYS = 180;
-/** A day given by date is given to its end, as a learner reads "due December 17". */
-const END_OF_DAY = '23:59';
 
 /** The day a reopening offers, 'YYYY-MM-DD' in the session's zone. */
 export function defaultReopenDay(zone: string, now: Date): string {
@@ -61,7 +59,9 @@ export function judgeReopenDay(
   if (daysBetween(today, day) > REOPEN_MAX_DAYS) {
     return { problem: `Choose a day within ${REOPEN_MAX_DAYS} days of today.` };
   }
-  return { day, dueAt: instantAt(day, END_OF_DAY, zone) };
+  // To its last moment, as a learner reads "due April 24": the instant before the next day
+  // begins, which is right on days a change of clocks makes 23 or 25 hours long too.
+  return { day, dueAt: new Date(instantAt(addDays(day, 1), '00:00', zone).getTime() - 1) };
 }
 
 /**

@@ -65,8 +65,23 @@ export function installTemporalRuntime(config: Config, level: Config['LOG_LEVEL'
   });
 }
 
-/** Longer than the 60 s idle timeout of common proxies (nginx, cloud load balancers). */
+/**
+ * Longer than the 60 s idle timeout of nginx's upstream keep-alive and AWS's load balancer; a
+ * proxy that holds idle connections longer (Google's holds them 600 s) needs this raised to match.
+ */
 const KEEP_ALIVE_MS = 65_000;
+
+/**
+ * A proxy or client reuses an idle connection; if the server closes its end first (Node's
+ * default is after 5 s) the two race and the next request dies with ECONNRESET. Holding idle
+ * connections longer than the proxy in front leaves closing to the other side.
+ */
+export function holdIdleConnections(server: ReturnType<typeof serve>): void {
+  if ('keepAliveTimeout' in server) {
+    server.keepAliveTimeout = KEEP_ALIVE_MS;
+    server.headersTimeout = KEEP_ALIVE_MS + 1_000;
+  }
+}
 
 export const WORKFLOWS_PATH = new URL('../workflows/index.ts', import.meta.url).pathname;
 
@@ -195,13 +210,7 @@ export function startWeb(runtime: Runtime): Promise<{ port: number; close(): Pro
         });
       },
     );
-    // A proxy or client reuses an idle connection; if the server closes its end first (Node's
-    // default is after 5 s) the two race and the next request dies with ECONNRESET. Holding idle
-    // connections longer than the usual 60 s of a proxy leaves closing to the other side.
-    if ('keepAliveTimeout' in server) {
-      server.keepAliveTimeout = KEEP_ALIVE_MS;
-      server.headersTimeout = KEEP_ALIVE_MS + 1_000;
-    }
+    holdIdleConnections(server);
     server.once('error', reject);
   });
 }

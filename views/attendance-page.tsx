@@ -377,6 +377,7 @@ function ReopenForm(props: {
             required
             aria-invalid={reopening ? 'true' : undefined}
             aria-describedby={reopening ? `${id}-error` : undefined}
+            autofocus={reopening ? true : undefined}
           />
           {reopening && (
             <p class="error" role="alert" id={`${id}-error`}>

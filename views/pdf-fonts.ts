@@ -51,17 +51,20 @@ export async function embedFonts(
 type ParsedFont = Font | FontCollection;
 
 /**
- * fontkit, parsing each font file once: a document's embedding only reads the parsed font (its
- * glyphs, metrics and layout tables) and cuts its own subset, so certificates share one parse.
- * Laying out a line (shaping through the font's substitution and positioning tables) cost as much
- * again, and a session's certificates repeat the same lines: the font remembers them.
+ * fontkit, parsing each font file once, so certificates share one parse; each document cuts its
+ * own subset. The one thing a document leaves behind in a parsed font is its cache of glyphs, each
+ * with the characters it was first asked for, and the PDF's text (what is copied, searched, read
+ * aloud) is written from those: a glyph first met as part of an accented letter would have none.
+ * So every glyph is met first through its character. Laying out a line (shaping through the
+ * font's substitution and positioning tables) cost as much again as the parse, and a session's
+ * certificates repeat the same lines: the font remembers them.
  */
 const parsedFonts = new Map<Uint8Array, ParsedFont>();
 const parsedOnce = {
   create(bytes: Uint8Array) {
     let parsed = parsedFonts.get(bytes);
     if (!parsed) {
-      parsed = rememberingLayouts(fontkit.create(bytes));
+      parsed = rememberingLayouts(glyphsByCharacter(fontkit.create(bytes)));
       parsedFonts.set(bytes, parsed);
     }
     return parsed;
@@ -71,12 +74,18 @@ const parsedOnce = {
 /** Lines laid out per font kept: a session's statements and names, and then some. */
 const LAYOUTS_KEPT = 2_000;
 
+function glyphsByCharacter(parsed: ParsedFont): ParsedFont {
+  if (!('glyphForCodePoint' in parsed)) return parsed;
+  for (const code of parsed.characterSet) parsed.glyphForCodePoint(code);
+  return parsed;
+}
+
 function rememberingLayouts(parsed: ParsedFont): ParsedFont {
-  if (!parsed || !('layout' in parsed)) return parsed;
+  if (!('layout' in parsed)) return parsed;
   const layout = parsed.layout.bind(parsed);
   const known = new Map<string, ReturnType<typeof layout>>();
   parsed.layout = (text, features, ...rest) => {
-    if (rest.length > 0) return layout(text, features, ...rest);
+    if (typeof text !== 'string' || rest.length > 0) return layout(text, features, ...rest);
     const key = `${JSON.stringify(features ?? null)}\u0000${text}`;
     let run = known.get(key);
     if (!run) {

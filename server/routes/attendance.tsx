@@ -20,7 +20,7 @@ import { decideException, exceptionsOf } from '../claim-exceptions';
 import { parseSignInSheet, planSignInSheet } from '../sign-in-sheet';
 import { attendanceOf } from '../claims';
 import { audit } from '../audit';
-import { judgeReopenDay, owedWords, reopenCredit } from '../credit-requirements';
+import { creditStanding, judgeReopenDay, owedWords, reopenCredit } from '../credit-requirements';
 import { renderCreditSteps } from '../../views/mail/credit-steps';
 import { formatInstant, formatSessionTime } from '../../views/time';
 import { AttendancePage } from '../../views/attendance-page';
@@ -247,6 +247,11 @@ attendanceRoutes.post(
     );
     if (!attendee) return renderError(c, 'not_found');
     const now = deps.clock.now();
+    const nothingToReopen = () =>
+      attendancePage(c, { said: 'Nothing to reopen: that credit is not past due or out of attempts.' }, 409);
+    // A day is judged only for a credit that can be reopened: the form it came from is on the page.
+    const standing = creditStanding(attendee, now).kind;
+    if (standing !== 'lapsed' && standing !== 'test_failed') return nothingToReopen();
     const judged = judgeReopenDay(due, found.session.timeZone, now);
     if ('problem' in judged) {
       return attendancePage(c, { reopening: { claimId, typed: due, problem: judged.problem } }, 400);
@@ -258,13 +263,7 @@ attendanceRoutes.post(
       now,
       dueAt: judged.dueAt,
     });
-    if (!reopened) {
-      return attendancePage(
-        c,
-        { said: 'Nothing to reopen: that credit is not past due or out of attempts.' },
-        409,
-      );
-    }
+    if (!reopened) return nothingToReopen();
     await audit(c, 'credit_reopened', {
       accountId: attendee.claim.accountId,
       sessionId,

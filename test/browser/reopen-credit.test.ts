@@ -1,9 +1,10 @@
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createCreditActivities } from '../../activities/credit';
 import { seriesRoles } from '../../db/schema';
 import { ensureStandardEvaluation } from '../../server/evaluation-forms';
+import { holdIdleConnections } from '../../server/runtime';
 import { MEMBER_PASSWORD, seedMember } from '../support/accounts';
 import { browserSuite, signIn, submit } from '../support/browser';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -54,15 +55,19 @@ const suite = browserSuite({
     place.attendance = `/${organization.code}/sessions/${session.id}/attendance`;
 
     const server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' });
+    holdIdleConnections(server);
     await new Promise((resolve) => server.once('listening', resolve));
     return {
       url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      stop: () => new Promise((done) => server.close(done)),
+      async stop() {
+        await new Promise((done) => {
+          server.close(done);
+          if ('closeAllConnections' in server) server.closeAllConnections();
+        });
+        await database?.drop();
+      },
     };
   },
-});
-afterAll(async () => {
-  await database?.drop();
 });
 
 describe('reopening a lapsed credit', () => {

@@ -119,7 +119,7 @@ function pageChecker(context: BrowserContext) {
       await page.route('**/*', async (route) => {
         const request = route.request();
         if (!request.isNavigationRequest() || request.frame() !== page.mainFrame()) return route.fallback();
-        const response = await fetchOnce(route);
+        const response = await fetchRetryingReset(route);
         const body = await response.body();
         await route.fulfill({ response, body });
         const isPage = (response.headers()['content-type'] ?? '').startsWith('text/html');
@@ -148,7 +148,7 @@ function pageChecker(context: BrowserContext) {
  * sent on an idle socket the other end was closing) is sent once more on a new one, as a browser
  * does; anything else fails as it came.
  */
-async function fetchOnce(route: Route) {
+async function fetchRetryingReset(route: Route) {
   try {
     return await route.fetch({ maxRedirects: 0 });
   } catch (error) {

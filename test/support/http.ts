@@ -4,6 +4,7 @@
  * (`<meta name="csrf-token">`) and posts it the way forms (`_csrf`) and htmx (`X-CSRF-Token`) do.
  */
 import type { Hono } from 'hono';
+import { TrieRouter } from 'hono/router/trie-router';
 import type { AppEnv } from '../../server/context';
 
 export interface Page {
@@ -188,33 +189,20 @@ export function textOf(html: string): string {
     .trim();
 }
 
-/** A route's path as a pattern: `:name` one segment, `:name{regex}` that regex, `*` the rest. */
-function routePattern(path: string): RegExp {
-  const source = path
-    .split(/(:\w+(?:\{[^}]+\})?|\*)/)
-    .map((part) => {
-      if (part === '*') return '.*';
-      const param = /^:\w+(?:\{([^}]+)\})?$/.exec(part);
-      if (param) return param[1] ? `(?:${param[1]})` : '[^/]+';
-      return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    })
-    .join('');
-  return new RegExp(`^${source}/?$`);
-}
+const routers = new WeakMap<object, TrieRouter<true>>();
 
-const routesByMethod = new WeakMap<object, Map<string, RegExp[]>>();
-
+/** Whether a GET or POST route of the app answers the path, matched by Hono's own router. */
 function answers(app: Hono<AppEnv>, method: 'GET' | 'POST', path: string): boolean {
-  let known = routesByMethod.get(app);
-  if (!known) {
-    known = new Map();
+  let router = routers.get(app);
+  if (!router) {
+    router = new TrieRouter<true>();
+    // Middleware is registered for ALL methods on patterns such as /:org/*; only handlers answer.
     for (const route of app.routes) {
-      if (route.method !== 'GET' && route.method !== 'POST') continue;
-      known.set(route.method, [...(known.get(route.method) ?? []), routePattern(route.path)]);
+      if (route.method === 'GET' || route.method === 'POST') router.add(route.method, route.path, true);
     }
-    routesByMethod.set(app, known);
+    routers.set(app, router);
   }
-  return (known.get(method) ?? []).some((pattern) => pattern.test(path));
+  return router.match(method, path)[0].length > 0;
 }
 
 /**

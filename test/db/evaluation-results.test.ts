@@ -203,7 +203,9 @@ describe('reopening a lapsed credit', () => {
     // Reopened, it has no form to reopen it again: any day posted is answered by what is so.
     const again = await visitor.post(reopenPath, { due: 'soon' });
     expect(again.status).toBe(409);
-    expect(textOf(again.html)).toContain('Nothing to reopen: that credit is not past due or out of attempts.');
+    expect(textOf(again.html)).toContain(
+      'Nothing to reopen: that credit is not past due or out of attempts.',
+    );
     // The lifecycle is told at once, and the claim is marked for the relay should that fail.
     expect(t.credits.calls.map((c) => c.call)).toEqual(['attendanceRecorded']);
     expect(t.credits.calls[0]?.args[0]).toMatchObject({ id: ann.claim.id, accountId: ann.account.id });

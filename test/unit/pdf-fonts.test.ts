@@ -1,36 +1,15 @@
 import { expect, test } from 'vitest';
-import { type CertificateContent, renderCertificatePdf } from '../../views/certificate-pdf';
+import { renderCertificatePdf } from '../../views/certificate-pdf';
 import { renderFlyerPdf } from '../../views/flyer-pdf';
 import { renderTranscriptPdf } from '../../views/transcript-pdf';
+import { certificateContent } from '../support/certificate';
 import { pdfText } from '../support/pdf';
-
-function certificate(overrides: Partial<CertificateContent>): CertificateContent {
-  return {
-    organizationName: 'Riverside Health',
-    learnerName: 'Ann Lee, MD',
-    activityName: 'Sepsis update',
-    seriesName: 'Medicine Grand Rounds',
-    startsAt: new Date('2026-03-03T17:00:00Z'),
-    endsAt: new Date('2026-03-03T18:00:00Z'),
-    timeZone: 'America/New_York',
-    credits: '1.00',
-    creditType: 'AMA PRA Category 1 Credit™',
-    creditDesignationStatement:
-      'Riverside Health designates this live activity for a maximum of 1.0 AMA PRA Category 1 Credit™.',
-    accreditationStatement: 'Riverside Health is accredited by the ACCME.',
-    signer: 'Jane Roe, MD',
-    serial: '7KQ2-M9XD-4HTA',
-    issuedAt: new Date('2026-03-04T14:00:00Z'),
-    verificationUrl: 'https://cme.example.org/verify/7KQ2-M9XD-4HTA',
-    ...overrides,
-  };
-}
 
 const embedsAFont = (pdf: Uint8Array) => Buffer.from(pdf).includes('/FontFile2');
 
 test('a certificate prints Vietnamese, Polish, Turkish and Cyrillic names as written', async () => {
   const pdf = await renderCertificatePdf(
-    certificate({
+    certificateContent({
       learnerName: 'Nguyễn Thị Minh Khai, MD',
       activityName: 'Zespół Łukasza and the Yılmaz criteria',
       seriesName: 'Кардиология',
@@ -47,13 +26,13 @@ test('a certificate prints Vietnamese, Polish, Turkish and Cyrillic names as wri
 });
 
 test('a certificate whose words Helvetica prints embeds no font, and keeps its accents', async () => {
-  const pdf = await renderCertificatePdf(certificate({ learnerName: 'José Núñez-Müller, DO' }));
+  const pdf = await renderCertificatePdf(certificateContent({ learnerName: 'José Núñez-Müller, DO' }));
   expect(await pdfText(pdf)).toContain('José Núñez-Müller, DO');
   expect(embedsAFont(pdf)).toBe(false);
 });
 
 test('a name in a right-to-left script is not drawn backwards: it is marked, and the rest is intact', async () => {
-  const pdf = await renderCertificatePdf(certificate({ learnerName: 'Ann Lee (אנה), MD' }));
+  const pdf = await renderCertificatePdf(certificateContent({ learnerName: 'Ann Lee (אנה), MD' }));
   const text = await pdfText(pdf);
   expect(text).toContain('Ann Lee (???), MD');
   expect(text).toContain('Sepsis update');

@@ -72,7 +72,9 @@ async function waitUntil<T>(
   }
 }
 
-describe('npm start', () => {
+// Each test boots the whole system (embedded PostgreSQL, Temporal, worker, web), some twice: one
+// boot measured up to 41 s on a busy two-core host, so two did not fit the default 60 s.
+describe('npm start', { timeout: 180_000 }, () => {
   it('brings up the database, Temporal, the worker and the web server, and Ctrl-C stops every process and frees every port', async () => {
     const rounds = await start();
     const health = await (await fetch(`${rounds.url}/healthz`)).json();

@@ -51,7 +51,7 @@ export function judgeReopenDay(
   typed: string,
   zone: string,
   now: Date,
-): { day: string; dueAt: Date } | { problem: string } {
+): { dueAt: Date } | { problem: string } {
   const today = localDate(now, zone);
   const day = typed.trim() || defaultReopenDay(zone, now);
   if (!isLocalDate(day)) return { problem: 'Enter the date the learner has until, such as 2026-12-31.' };
@@ -61,7 +61,7 @@ export function judgeReopenDay(
   }
   // To its last moment, as a learner reads "due April 24": the instant before the next day
   // begins, which is right on days a change of clocks makes 23 or 25 hours long too.
-  return { day, dueAt: new Date(instantAt(addDays(day, 1), '00:00', zone).getTime() - 1) };
+  return { dueAt: new Date(instantAt(addDays(day, 1), '00:00', zone).getTime() - 1) };
 }
 
 /**

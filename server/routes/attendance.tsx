@@ -224,9 +224,10 @@ attendanceRoutes.post(
 
 /**
  * A coordinator (or the CME office) reopens a learner's lapsed or failed credit: due again at the
- * end of the day they choose (offered: REOPEN_DAYS from today; never earlier than it was), with the post-test's attempts again if they were
- * all used. The reopening is committed with the claim marked for the relay, so its lifecycle is
- * told (or started again) even if telling it now fails; then the learner is mailed.
+ * end of the day they choose (offered: REOPEN_DAYS from today; never earlier than it was), with
+ * the post-test's attempts again if they were all used. The reopening is committed with the claim
+ * marked for the relay, so its lifecycle is told (or started again) even if telling it now fails;
+ * then the learner is mailed.
  */
 attendanceRoutes.post(
   '/sessions/:sessionId/credits/:claimId/reopen',
